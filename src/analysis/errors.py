@@ -1,0 +1,128 @@
+"""Exceptions of the workbench.
+
+Every problem with user input is an :class:`InputError`: it names the file, the
+row, the column or field, and the rule that failed, so an evaluator can fix the
+input without reading code. The CLI turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_RUN_FAILED = 1
+EXIT_INPUT = 2
+EXIT_LOCKED = 3
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failed rule at one place of one input."""
+
+    rule: str
+    file: str | None = None
+    row: int | str | None = None
+    column: str | None = None
+    value: object = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column/field '{self.column}'")
+        place = ", ".join(where)
+        shown = ""
+        if self.value is not None:
+            text = repr(self.value)
+            shown = f" (got {text[:80]}{'…' if len(text) > 80 else ''})"
+        return f"{place}: {self.rule}{shown}" if place else f"{self.rule}{shown}"
+
+
+class AnalysisError(Exception):
+    """Base class of every error the workbench raises on purpose."""
+
+    exit_code = EXIT_RUN_FAILED
+
+
+class InputError(AnalysisError):
+    """Bad input: a file, row, column/field and rule that failed.
+
+    Carries one or more :class:`Problem`. ``str(err)`` lists them all.
+    """
+
+    exit_code = EXIT_INPUT
+
+    def __init__(
+        self,
+        rule: str | None = None,
+        *,
+        file: str | Path | None = None,
+        row: int | str | None = None,
+        column: str | None = None,
+        value: object = None,
+        problems: Iterable[Problem] | None = None,
+    ) -> None:
+        found = list(problems or [])
+        if rule is not None:
+            found.insert(
+                0,
+                Problem(
+                    rule=rule,
+                    file=str(file) if file is not None else None,
+                    row=row,
+                    column=column,
+                    value=value,
+                ),
+            )
+        if not found:
+            raise ValueError("InputError needs a rule or problems")
+        self.problems: list[Problem] = found
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+    @property
+    def file(self) -> str | None:
+        return self.problems[0].file
+
+    @property
+    def row(self) -> int | str | None:
+        return self.problems[0].row
+
+    @property
+    def column(self) -> str | None:
+        return self.problems[0].column
+
+    @property
+    def rule(self) -> str:
+        return self.problems[0].rule
+
+
+class ManifestError(InputError):
+    """The run manifest (pipeline.yaml) is malformed."""
+
+
+class ParameterError(InputError):
+    """A run's parameters do not fit the notebook's typed ``parameters`` cell."""
+
+
+class LockedError(AnalysisError):
+    """Another ``analysis run`` holds the project's lock."""
+
+    exit_code = EXIT_LOCKED
+
+
+class RunFailed(AnalysisError):
+    """One or more notebook runs failed; the others completed."""
+
+    exit_code = EXIT_RUN_FAILED

@@ -1,0 +1,134 @@
+"""Numbers, money, percentages and dates for German (default) and English reports.
+
+Uses Babel's CLDR locale data rather than hand-rolled rules: German reports show
+``1.234,56 €``, ``12,5 %`` and ``25.11.2026``; English reports ``€1,234.56``,
+``12.5%`` and ``25 Nov 2026``. Babel writes a no-break space between number and
+unit, which keeps "1.234,56 €" on one line in HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from .i18n import DEFAULT_LANGUAGE, check_language
+
+LOCALES = {"de": "de_DE", "en": "en_GB"}
+MISSING = "–"
+"""Shown for missing values (NaN, None): an en dash, as in German statistical tables."""
+
+
+def _locale(lang: str) -> str:
+    return LOCALES[check_language(lang)]
+
+
+def _missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def fmt_number(x: Any, decimals: int = 2, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Format a number with grouping and a fixed number of decimals (``1.234,56``)."""
+    if _missing(x):
+        return MISSING
+    return babel_numbers.format_decimal(
+        float(x), format=_pattern(decimals), locale=_locale(lang), decimal_quantization=True
+    )
+
+
+def fmt_int(x: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Format a whole number with grouping (``1.400``)."""
+    return fmt_number(x, 0, lang)
+
+
+def fmt_currency(
+    x: Any, currency: str = "EUR", decimals: int = 2, lang: str = DEFAULT_LANGUAGE
+) -> str:
+    """Format an amount of money (``1.234,56 €`` in German, ``€1,234.56`` in English)."""
+    if _missing(x):
+        return MISSING
+    fmt = None
+    if decimals != 2:
+        fmt = (
+            _pattern(decimals) + "\xa0¤"
+            if check_language(lang) == "de"
+            else "¤" + _pattern(decimals)
+        )
+    return babel_numbers.format_currency(
+        float(x), currency, format=fmt, locale=_locale(lang), currency_digits=fmt is None
+    )
+
+
+def fmt_percent(x: Any, decimals: int = 1, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Format a fraction as a percentage: 0.125 → ``12,5 %`` (German) or ``12.5%``."""
+    if _missing(x):
+        return MISSING
+    pattern = (
+        _pattern(decimals) + "\xa0%" if check_language(lang) == "de" else _pattern(decimals) + "%"
+    )
+    return babel_numbers.format_percent(
+        float(x), format=pattern, locale=_locale(lang), decimal_quantization=True
+    )
+
+
+def fmt_ratio(x: Any, decimals: int = 2, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Format an SROI-style ratio as ``3,21 : 1``."""
+    if _missing(x):
+        return MISSING
+    return f"{fmt_number(x, decimals, lang)}\xa0:\xa01"
+
+
+def fmt_date(d: dt.date | dt.datetime | str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Format a date: ``25.11.2026`` (German) or ``25 Nov 2026`` (English)."""
+    if isinstance(d, str):
+        d = dt.datetime.fromisoformat(d)
+    fmt = "dd.MM.yyyy" if check_language(lang) == "de" else "d MMM yyyy"
+    return babel_dates.format_date(d, format=fmt, locale=_locale(lang))
+
+
+def fmt_datetime(d: dt.datetime | str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Format a timestamp: ``25.11.2026, 14:03`` or ``25 Nov 2026, 14:03``."""
+    if isinstance(d, str):
+        d = dt.datetime.fromisoformat(d)
+    fmt = "dd.MM.yyyy, HH:mm" if check_language(lang) == "de" else "d MMM yyyy, HH:mm"
+    return babel_dates.format_datetime(d, format=fmt, locale=_locale(lang))
+
+
+def format_frame(df: Any, formats: Mapping[str, str], lang: str = DEFAULT_LANGUAGE) -> Any:
+    """Return a copy of ``df`` with the named columns rendered as localised strings.
+
+    ``formats`` maps a column to one of ``number``, ``int``, ``currency``,
+    ``percent``, ``ratio`` or ``number:<decimals>`` / ``currency:<decimals>`` /
+    ``percent:<decimals>``. Columns not named are left as they are.
+    """
+    out = df.copy()
+    for column, spec in formats.items():
+        kind, _, digits = spec.partition(":")
+        fn = {
+            "number": fmt_number,
+            "currency": fmt_currency,
+            "percent": fmt_percent,
+            "ratio": fmt_ratio,
+        }.get(kind)
+        if kind == "int":
+            out[column] = [fmt_int(v, lang) for v in out[column]]
+        elif fn is None:
+            raise ValueError(f"unknown format {spec!r} for column {column!r}")
+        elif digits:
+            out[column] = [fn(v, int(digits), lang=lang) for v in out[column]]
+        else:
+            out[column] = [fn(v, lang=lang) for v in out[column]]
+    return out
