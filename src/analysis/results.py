@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+
+from . import paths
 
 MIME_TYPE = "application/vnd.dorv-workbench.result+json"
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")
+SAFE_FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 
 _recorded: dict[str, Any] = {}
 
@@ -108,3 +113,22 @@ def dumps(run: str, extracted: Mapping[str, Any]) -> str:
     """Serialise a run's figures canonically, so identical results give identical bytes."""
     payload = {"run": run, "results": extracted["values"], "units": extracted.get("units", {})}
     return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+ARTIFACT_DIR_ENV = "ANALYSIS_ARTIFACT_DIR"
+
+
+def artifact_path(filename: str) -> Path:
+    """Where a notebook writes an extra output file (DOCX, XLSX, CSV) for its run.
+
+    Under the pipeline, ``$ANALYSIS_ARTIFACT_DIR`` points to the run's staging
+    folder; the runner moves its files atomically to ``reports/<run>/``. Run
+    directly (JupyterLab, plain papermill), files go to ``reports/artifacts/``.
+    ``filename`` must be a plain file name (no folders, no ``..``).
+    """
+    if not SAFE_FILENAME.match(filename):
+        raise ValueError(f"artifact name {filename!r} must match {SAFE_FILENAME.pattern}")
+    base = os.environ.get(ARTIFACT_DIR_ENV)
+    folder = Path(base) if base else paths.REPORTS / "artifacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / filename
