@@ -1,0 +1,7 @@
+"""``python -m analysis``: the workbench's command line."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

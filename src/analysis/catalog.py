@@ -1,0 +1,253 @@
+"""The raw-data catalogue: every input file, its origin, and whether it is real.
+
+``data/raw/catalog.yaml`` lists each file under ``data/raw`` with its kind, status
+(real, fictional or synthetic), source and licence, and pins its content with a
+SHA-256. :func:`check` compares the folder with the catalogue — uncatalogued
+files, missing files and changed content are reported, never silently accepted —
+and validates each file against the schema of its kind where one exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from .errors import InputError, Problem
+from .schemas import CatalogSchema, problems_from_pydantic
+
+IGNORED = {"catalog.yaml", "README.md", "SOURCES.md", ".gitkeep"}
+
+VALIDATORS: dict[str, str] = {
+    "protocol": "analysis.protocols:parse_protocol",
+    "codebook": "analysis.coding:load_codebook",
+    "impact_map": "analysis.sroi:load_impact_map",
+    "panel": "analysis.outcomes:load_panel",
+    "survey": "analysis.survey:load_survey",
+}
+"""Kind → ``module:function`` that loads and validates a file of that kind."""
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_catalog(path: Path) -> pd.DataFrame:
+    """The catalogue as a DataFrame, one row per file (validated)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("catalogue not found", file=path) from None
+    except yaml.YAMLError as err:
+        raise InputError(f"not valid YAML: {err}", file=path) from None
+    try:
+        catalog = CatalogSchema.model_validate(data)
+    except ValidationError as err:
+        raise InputError(problems=problems_from_pydantic(err, path)) from None
+    rows = [{"path": rel, **entry.model_dump()} for rel, entry in catalog.files.items()]
+    columns = ["path", *CatalogSchema.model_fields["files"].annotation.__args__[1].model_fields]
+    return pd.DataFrame(rows, columns=columns).sort_values("path", ignore_index=True)
+
+
+def _validator(kind: str) -> Callable[[Path], Any] | None:
+    target = VALIDATORS.get(kind)
+    if target is None:
+        return None
+    module, _, func = target.partition(":")
+    try:
+        return getattr(importlib.import_module(module), func)
+    except (ImportError, AttributeError):
+        return None
+
+
+@dataclass
+class CatalogCheck:
+    """Files on disk against the catalogue, with every problem found."""
+
+    files: pd.DataFrame
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(raw: Path, catalog_path: Path | None = None, *, validate: bool = True) -> CatalogCheck:
+    """Compare ``raw`` with its catalogue and validate each file by its kind."""
+    catalog_path = catalog_path or raw / "catalog.yaml"
+    cat = load_catalog(catalog_path).set_index("path")
+    on_disk = sorted(
+        p.relative_to(raw).as_posix()
+        for p in raw.rglob("*")
+        if p.is_file() and p.name not in IGNORED and not p.name.startswith(".")
+    )
+    problems: list[Problem] = []
+    rows = []
+    for rel in sorted(set(on_disk) | set(cat.index)):
+        path = raw / rel
+        entry = cat.loc[rel] if rel in cat.index else None
+        row: dict[str, Any] = {
+            "path": rel,
+            "exists": path.is_file(),
+            "catalogued": entry is not None,
+        }
+        row["kind"] = entry["kind"] if entry is not None else None
+        row["status"] = entry["status"] if entry is not None else None
+        row["size_bytes"] = path.stat().st_size if path.is_file() else None
+        row["hash_ok"] = None
+        row["schema"] = "–"
+        if entry is None:
+            problems.append(Problem(rule="file is not listed in the catalogue", file=rel))
+        elif not path.is_file():
+            problems.append(Problem(rule="catalogued file is missing", file=rel))
+        else:
+            if isinstance(entry["sha256"], str):
+                row["hash_ok"] = sha256(path) == entry["sha256"]
+                if not row["hash_ok"]:
+                    problems.append(
+                        Problem(rule="content differs from its catalogued sha256", file=rel)
+                    )
+            if validate:
+                fn = _validator(entry["kind"])
+                if fn is not None:
+                    try:
+                        fn(path)
+                        row["schema"] = "ok"
+                    except InputError as err:
+                        row["schema"] = "invalid"
+                        problems += err.problems
+        rows.append(row)
+    return CatalogCheck(pd.DataFrame(rows), problems)
+
+
+def fill_hashes(catalog_path: Path) -> int:
+    """Write the current SHA-256 of every catalogued file into the catalogue.
+
+    A maintainer's tool for when a raw file is added on purpose; returns the number of
+    entries changed. Comments and order of the YAML file are kept line by line.
+    """
+    raw = catalog_path.parent
+    lines = catalog_path.read_text(encoding="utf-8").splitlines()
+    out: list[str] = []
+    current: str | None = None
+    changed = 0
+    pending: dict[str, str] = {}
+    for line in lines:
+        stripped = line.strip()
+        if line.startswith("  ") and not line.startswith("    ") and stripped.endswith(":"):
+            current = stripped[:-1].strip("'\"")
+            if (raw / current).is_file():
+                pending[current] = sha256(raw / current)
+        if current and stripped.startswith("sha256:") and current in pending:
+            new = f"    sha256: {pending.pop(current)}"
+            changed += new != line
+            out.append(new)
+            continue
+        out.append(line)
+    # Entries without a sha256 line: add one after the entry header.
+    result: list[str] = []
+    current = None
+    for line in out:
+        result.append(line)
+        stripped = line.strip()
+        if line.startswith("  ") and not line.startswith("    ") and stripped.endswith(":"):
+            current = stripped[:-1].strip("'\"")
+            if current in pending:
+                result.append(f"    sha256: {pending.pop(current)}")
+                changed += 1
+    catalog_path.write_text("\n".join(result) + "\n", encoding="utf-8")
+    return changed
+
+
+_COLUMNS = {
+    "path": {"de": "Datei", "en": "File"},
+    "kind": {"de": "Art", "en": "Kind"},
+    "status": {"de": "Status", "en": "Status"},
+    "size_bytes": {"de": "Größe (Bytes)", "en": "Size (bytes)"},
+    "hash_ok": {"de": "Prüfsumme", "en": "Checksum"},
+    "schema": {"de": "Schema", "en": "Schema"},
+    "files": {"de": "Dateien", "en": "Files"},
+    "rule": {"de": "Regel", "en": "Rule"},
+    "row": {"de": "Zeile", "en": "Row"},
+    "column": {"de": "Spalte/Feld", "en": "Column/field"},
+}
+_STATUS = {
+    "real": {"de": "echt", "en": "real"},
+    "fictional": {"de": "fiktiv", "en": "fictional"},
+    "synthetic": {"de": "synthetisch", "en": "synthetic"},
+}
+_CHECK = {
+    True: {"de": "unverändert", "en": "unchanged"},
+    False: {"de": "GEÄNDERT", "en": "CHANGED"},
+}
+
+
+def _label(key: str, lang: str) -> str:
+    return _COLUMNS[key][lang]
+
+
+def summarise(files: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Number of files per kind and status (real / fictional / synthetic)."""
+    present = files[files["exists"] & files["catalogued"]]
+    table = (
+        present.assign(status=present["status"].map(lambda s: _STATUS[s][lang]))
+        .groupby(["kind", "status"])
+        .size()
+        .rename(_label("files", lang))
+        .reset_index()
+        .rename(columns={"kind": _label("kind", lang), "status": _label("status", lang)})
+    )
+    return table
+
+
+def file_table(files: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """The per-file check as a report table with localised labels and numbers."""
+    from .formatting import fmt_int
+
+    out = files[["path", "kind", "status", "size_bytes", "hash_ok", "schema"]].copy()
+    out["status"] = [(_STATUS[s][lang] if isinstance(s, str) else "–") for s in out["status"]]
+    out["size_bytes"] = [fmt_int(v, lang) for v in out["size_bytes"]]
+    out["hash_ok"] = [_CHECK[bool(v)][lang] if v is not None else "–" for v in out["hash_ok"]]
+    return out.rename(columns={c: _label(c, lang) for c in out.columns})
+
+
+def problem_table(problems: list[Problem], lang: str = "de") -> pd.DataFrame:
+    """Every problem found, one row each (an empty table means all is well)."""
+    rows = [
+        {
+            _label("path", lang): p.file,
+            _label("row", lang): p.row,
+            _label("column", lang): p.column,
+            _label("rule", lang): p.rule,
+        }
+        for p in problems
+    ]
+    columns = [_label(k, lang) for k in ("path", "row", "column", "rule")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def plot_status(files: pd.DataFrame, lang: str = "de") -> Any:
+    """Bar chart: files per kind, coloured by real / fictional / synthetic."""
+    import matplotlib.pyplot as plt
+
+    present = files[files["exists"] & files["catalogued"]]
+    counts = (
+        present.assign(status=present["status"].map(lambda s: _STATUS[s][lang]))
+        .pivot_table(index="kind", columns="status", values="path", aggfunc="count", fill_value=0)
+        .sort_index()
+    )
+    fig, ax = plt.subplots()
+    counts.plot.barh(stacked=True, ax=ax)
+    ax.set_xlabel(_label("files", lang))
+    ax.set_ylabel(_label("kind", lang))
+    ax.set_title({"de": "Rohdaten nach Art und Status", "en": "Raw data by kind and status"}[lang])
+    ax.legend(title=_label("status", lang))
+    fig.tight_layout()
+    return ax
