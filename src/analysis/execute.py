@@ -81,7 +81,8 @@ def _error_info(err: BaseException) -> dict[str, Any]:
 
 def _execute(task: RunTask, out_nb: Path, artifacts: Path) -> None:
     import papermill
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
     os.environ["ANALYSIS_ROOT"] = task.root
     os.environ[ARTIFACT_DIR_ENV] = str(artifacts)
@@ -90,7 +91,9 @@ def _execute(task: RunTask, out_nb: Path, artifacts: Path) -> None:
     # Unix socket paths are limited to ~100 bytes: keep them in a short temp folder.
     sockets = tempfile.mkdtemp(prefix="dorvk-")
     try:
-        km = KernelManager(
+        # nbclient needs the asynchronous manager: a blocking client would stall its
+        # event loop and hide a dead kernel behind an endless wait for output.
+        km = AsyncKernelManager(
             kernel_name=task.kernel_name, transport="ipc", ip=os.path.join(sockets, "k")
         )
         try:
@@ -109,7 +112,7 @@ def _execute(task: RunTask, out_nb: Path, artifacts: Path) -> None:
             # nbclient leaves a kernel manager it did not create running: stop it here,
             # which also reaps the kernel so its peak memory counts for this worker.
             if km.has_kernel:
-                km.shutdown_kernel(now=False)
+                run_sync(km.shutdown_kernel)(now=False)
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
 

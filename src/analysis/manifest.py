@@ -16,7 +16,7 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -47,16 +47,14 @@ class RunEntrySchema(BaseModel):
     notebook: str = Field(min_length=1)
     description: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
-    grid: dict[str, list[Any]] = Field(default_factory=dict)
+    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(default_factory=dict)
     inputs: list[str] = Field(default_factory=list)
     timeout: int | None = Field(default=None, gt=0, description="seconds per cell")
 
     @field_validator("grid")
     @classmethod
-    def _grid_values_not_empty(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    def _grid_values_unique(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
         for key, values in grid.items():
-            if not values:
-                raise ValueError(f"grid key '{key}' has no values")
             if len({repr(v) for v in values}) != len(values):
                 raise ValueError(f"grid key '{key}' lists a value twice")
         return grid

@@ -42,12 +42,12 @@ def _plain(value: Any, name: str) -> Any:
         return {str(k): _plain(v, name) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v, name) for v in value]
-    item = getattr(value, "item", None)  # NumPy / pandas scalars
-    if callable(item):
-        return _plain(item(), name)
-    tolist = getattr(value, "tolist", None)  # NumPy arrays
+    tolist = getattr(value, "tolist", None)  # NumPy arrays and scalars, pandas Series
     if callable(tolist):
         return _plain(tolist(), name)
+    item = getattr(value, "item", None)  # other scalar wrappers
+    if callable(item):
+        return _plain(item(), name)
     raise TypeError(f"result {name!r} has type {type(value).__name__}, not a JSON value")
 
 
