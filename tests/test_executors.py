@@ -1,0 +1,29 @@
+"""Executors: the same runs on a Dask LocalCluster as in local worker processes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from analysis import runner
+from analysis.executors import make_executor
+from analysis.paths import ProjectPaths
+
+pytestmark = pytest.mark.slow
+
+
+def test_dask_local_cluster_runs_the_pipeline(tiny_project: Callable[..., ProjectPaths]) -> None:
+    p = tiny_project()
+    summary = runner.run(p, jobs=2, executor="dask", progress=False)
+    assert summary.ok and len(summary.executed) == 2
+    got = json.loads((p.reports / "ok_1_a.results.json").read_text())
+    assert got["results"] == {"y": 2.0, "label": "a"}
+    v = runner.verify(p, jobs=2, executor="local", progress=False)
+    assert v.ok and len(v.identical) == 2  # same figures whichever executor made them
+
+
+def test_unknown_executor_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown executor"):
+        make_executor("threads", 2)

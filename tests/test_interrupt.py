@@ -1,0 +1,73 @@
+"""Interrupting a regeneration leaves no partial report, and the next run completes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from analysis.paths import ProjectPaths
+from tests.conftest import SLEEP_NOTEBOOK
+
+pytestmark = pytest.mark.slow
+
+
+def _wait_for_kernel(p: ProjectPaths, timeout: float = 120) -> None:
+    """Wait until a run is staged (its worker is executing)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if p.staging.is_dir() and any(p.staging.iterdir()):
+            time.sleep(3)
+            return
+        time.sleep(0.2)
+    raise AssertionError("the run never started")
+
+
+def _report_files(p: ProjectPaths) -> dict[str, bytes]:
+    return {
+        x.name: x.read_bytes()
+        for x in p.reports.iterdir()
+        if x.is_file() and not x.name.startswith(".")
+    }
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_signal_leaves_last_good_reports_and_next_run_completes(
+    tiny_project: Callable[..., ProjectPaths], sig: signal.Signals
+) -> None:
+    p = tiny_project(
+        [{"name": "slow", "notebook": "notebooks/slow.ipynb", "parameters": {"seconds": 0.1}}],
+        slow=SLEEP_NOTEBOOK,
+    )
+    cmd = [sys.executable, "-m", "analysis", "--root", str(p.root), "run", "--no-progress"]
+    assert subprocess.run(cmd, capture_output=True, timeout=600).returncode == 0
+    good = _report_files(p)
+    # Make the slow run stale and long, then interrupt it mid-notebook.
+    manifest = p.run_manifest.read_text().replace("seconds: 0.1", "seconds: 60.0")
+    p.run_manifest.write_text(manifest)
+    proc = subprocess.Popen(
+        [*cmd, "--only", "slow"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    _wait_for_kernel(p)
+    os.kill(proc.pid, sig)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    if sig == signal.SIGKILL:  # the orphaned worker and kernel go with their session
+        os.killpg(proc.pid, signal.SIGKILL)
+    assert _report_files(p) == good  # nothing half-written where a report belongs
+    assert json.loads(p.provenance.read_text())["runs"]["slow"]["parameters"]["seconds"] == 0.1
+    p.run_manifest.write_text(manifest.replace("seconds: 60.0", "seconds: 0.2"))
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "✓ slow" in done.stdout and ", 0 failed)" in done.stdout
+    assert not list(Path(p.reports).glob(".*.tmp")) and not p.staging.exists()
