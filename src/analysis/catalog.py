@@ -213,6 +213,7 @@ def file_table(files: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
 
     out = files[["path", "kind", "status", "size_bytes", "hash_ok", "schema"]].copy()
     out["status"] = [(_STATUS[s][lang] if isinstance(s, str) else "–") for s in out["status"]]
+    out["kind"] = out["kind"].fillna("–")
     out["size_bytes"] = [fmt_int(v, lang) for v in out["size_bytes"]]
     out["hash_ok"] = [_CHECK[bool(v)][lang] if v is not None else "–" for v in out["hash_ok"]]
     return out.rename(columns={c: _label(c, lang) for c in out.columns})

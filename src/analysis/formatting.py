@@ -132,3 +132,17 @@ def format_frame(df: Any, formats: Mapping[str, str], lang: str = DEFAULT_LANGUA
         else:
             out[column] = [fn(v, lang=lang) for v in out[column]]
     return out
+
+
+def report_table(
+    df: Any, formats: Mapping[str, str] | None = None, lang: str = DEFAULT_LANGUAGE
+) -> Any:
+    """A DataFrame ready to show in a report: localised columns, no index, missing as ``–``.
+
+    Returns a pandas ``Styler`` (renders as an HTML table in notebooks and reports).
+    """
+    shown = format_frame(df, formats or {}, lang) if formats else df.copy()
+    shown = shown.astype(object).where(shown.notna(), MISSING)
+    return shown.style.hide(axis="index").set_table_styles(
+        [{"selector": "th, td", "props": [("text-align", "left")]}]
+    )
