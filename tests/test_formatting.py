@@ -57,7 +57,7 @@ def test_format_frame_localises_named_columns() -> None:
 def test_german_number_parses_back_to_rounded_value(x: float) -> None:
     text = f.fmt_number(x, 2)
     parsed = float(text.replace(".", "").replace(",", "."))
-    assert parsed == pytest.approx(round(x, 2), abs=0.0101)  # Babel rounds the decimal repr half-even
+    assert parsed == pytest.approx(round(x, 2), abs=0.0101)  # Babel: half-even
 
 
 def test_report_table_hides_index_and_shows_missing_as_dash() -> None:
