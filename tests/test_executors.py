@@ -27,3 +27,17 @@ def test_dask_local_cluster_runs_the_pipeline(tiny_project: Callable[..., Projec
 def test_unknown_executor_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown executor"):
         make_executor("threads", 2)
+
+
+def test_local_kernels_use_ipc_transport(tiny_project: Callable[..., ProjectPaths]) -> None:
+    from tests.conftest import make_notebook
+
+    probe = make_notebook(
+        "n: int = 0  # unused",
+        "from ipykernel.kernelapp import IPKernelApp\nfrom analysis import results\n"
+        "results.record('transport', IPKernelApp.instance().transport)",
+    )
+    p = tiny_project([{"name": "probe", "notebook": "notebooks/probe.ipynb"}], probe=probe)
+    assert runner.run(p, jobs=2, only=["probe"], progress=False).ok
+    got = json.loads((p.reports / "probe.results.json").read_text())
+    assert got["results"]["transport"] == "ipc"

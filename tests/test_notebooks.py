@@ -63,3 +63,36 @@ def test_the_whole_pipeline_runs_on_the_shipped_data(tmp_path: Path) -> None:
     for run in load_manifest(p):
         assert (p.reports / f"{run.name}.html").is_file()
         assert "<html lang=" in (p.reports / f"{run.name}.html").read_text()
+
+
+@pytest.mark.slow
+def test_papermill_cli_still_runs_a_notebook_directly(tmp_path: Path) -> None:
+    """The parameters cell stays papermill-compatible: the plain CLI executes it."""
+    import subprocess
+    import sys
+
+    papermill = Path(sys.executable).parent / "papermill"
+    result = subprocess.run(
+        [
+            str(papermill),
+            str(ROOT / "notebooks/00_data_overview.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            "-k",
+            KERNEL_NAME,
+            "-p",
+            "language",
+            "en",
+            "--cwd",
+            str(ROOT / "notebooks"),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "ANALYSIS_ARTIFACT_DIR": str(tmp_path / "art")},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    from analysis.results import extract
+
+    values = extract(nbformat.read(tmp_path / "out.ipynb", as_version=4))["values"]
+    assert values["n_real"] >= 1
