@@ -1,5 +1,9 @@
 """The raw-data catalogue: every input file, its origin, and whether it is real.
 
+Status values: ``real`` (observed or published data, e.g. the seed protocol and the
+official regional statistics), ``fictional`` (made-up examples), ``synthetic``
+(simulated data) and ``authored`` (the project's own instruments, e.g. the codebook).
+
 ``data/raw/catalog.yaml`` lists each file under ``data/raw`` with its kind, status
 (real, fictional or synthetic), source and licence, and pins its content with a
 SHA-256. :func:`check` compares the folder with the catalogue — uncatalogued
@@ -31,6 +35,7 @@ VALIDATORS: dict[str, str] = {
     "impact_map": "analysis.sroi:load_impact_map",
     "panel": "analysis.outcomes:load_panel",
     "survey": "analysis.survey:load_survey",
+    "regional": "analysis.regional:validate_file",
 }
 """Kind → ``module:function`` that loads and validates a file of that kind."""
 
@@ -182,6 +187,7 @@ _STATUS = {
     "real": {"de": "echt", "en": "real"},
     "fictional": {"de": "fiktiv", "en": "fictional"},
     "synthetic": {"de": "synthetisch", "en": "synthetic"},
+    "authored": {"de": "eigenes Instrument", "en": "authored instrument"},
 }
 _CHECK = {
     True: {"de": "unverändert", "en": "unchanged"},
