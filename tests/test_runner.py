@@ -183,3 +183,32 @@ def test_clean_keeps_readme(tiny_project: Callable[..., ProjectPaths]) -> None:
     runner.run(p, jobs=2, progress=False)
     runner.clean(p)
     assert sorted(x.name for x in p.reports.iterdir() if x.name != ".lock") == ["README.md"]
+
+
+def test_validated_manifest_is_cached_until_manifest_or_notebook_changes(
+    tiny_project: Callable[..., ProjectPaths],
+) -> None:
+    import subprocess
+    import sys
+
+    p = tiny_project()
+    assert len(runner.validated_runs(p)) == 2
+    probe = (
+        "import sys\nfrom analysis import runner\nfrom analysis.paths import project\n"
+        f"runner.status(project({str(p.root)!r}))\nprint('pydantic' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert first.stdout.strip() == "True", first.stderr  # validated (the real package hash)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr  # nothing changed: no validation stack
+    text = p.run_manifest.read_text().replace("label:\n    - a", "label:\n    - a\n    - 7")
+    p.run_manifest.write_text(text)
+    with pytest.raises(ParameterError, match="must be of type str"):
+        runner.validated_runs(p)
+    p.run_manifest.write_text(text.replace("- 7", "- b"))
+    assert [r.name for r in runner.validated_runs(p)][-1] == "ok_2_b"
+    nb = nbformat.read(p.notebooks / "ok.ipynb", as_version=4)
+    nb.cells[1].source = nb.cells[1].source.replace('label: str = "a"', "label: int = 1")
+    nbformat.write(nb, p.notebooks / "ok.ipynb")
+    with pytest.raises(ParameterError, match="must be of type int"):
+        runner.validated_runs(p)

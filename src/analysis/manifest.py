@@ -16,60 +16,13 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import TYPE_CHECKING, Any
 
 from .errors import ManifestError, Problem
 from .paths import ProjectPaths
 
-# --------------------------------------------------------------------------------------
-# Schema of the run manifest
-# --------------------------------------------------------------------------------------
-
-RUN_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$"
-"""Safe run names: they become file names under reports/."""
-
-
-class RunEntrySchema(BaseModel):
-    """One entry of ``runs:`` in the run manifest.
-
-    ``name`` may hold ``{placeholders}`` for grid keys; a ``grid`` expands to one
-    run per combination of its values (Cartesian product, in the declared order).
-    ``inputs`` are paths or glob patterns relative to the project root, and may
-    use the same placeholders.
-    """
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    name: str = Field(min_length=1)
-    notebook: str = Field(min_length=1)
-    description: str | None = None
-    parameters: dict[str, Any] = Field(default_factory=dict)
-    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(default_factory=dict)
-    inputs: list[str] = Field(default_factory=list)
-    timeout: int | None = Field(default=None, gt=0, description="seconds per cell")
-
-    @field_validator("grid")
-    @classmethod
-    def _grid_values_unique(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
-        for key, values in grid.items():
-            if len({repr(v) for v in values}) != len(values):
-                raise ValueError(f"grid key '{key}' lists a value twice")
-        return grid
-
-
-class ManifestSchema(BaseModel):
-    """The run manifest: every notebook run that regenerates the reports."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    version: int = 1
-    runs: list[RunEntrySchema] = Field(min_length=1)
-
-
-_SAFE_NAME = re.compile(RUN_NAME_PATTERN)
+if TYPE_CHECKING:
+    from .schemas import RunEntrySchema
 
 
 @dataclass(frozen=True)
@@ -105,6 +58,8 @@ def _check_relative(path: str, where: str, file: str) -> None:
 
 
 def _expand_entry(entry: RunEntrySchema, index: int, file: str, root: Path) -> list[Run]:
+    from .schemas import RUN_NAME_PATTERN
+
     key = f"runs[{index}]"
     _check_relative(entry.notebook, f"{key}.notebook", file)
     if not entry.notebook.endswith(".ipynb"):
@@ -148,7 +103,7 @@ def _expand_entry(entry: RunEntrySchema, index: int, file: str, root: Path) -> l
         params.update(zip(entry.grid.keys(), combo, strict=True))
         fmt = {k: v for k, v in params.items()}
         name = entry.name.format(**fmt)
-        if not _SAFE_NAME.match(name):
+        if not re.match(RUN_NAME_PATTERN, name):
             raise ManifestError(
                 f"run name must match {RUN_NAME_PATTERN} (it becomes a file name)",
                 file=file,
@@ -187,6 +142,8 @@ def load_manifest(project: ProjectPaths, path: Path | None = None) -> list[Run]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ManifestError("run manifest not found", file=file) from None
+    import yaml
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
@@ -198,6 +155,10 @@ def load_manifest(project: ProjectPaths, path: Path | None = None) -> list[Run]:
         ) from None
     if not isinstance(data, dict):
         raise ManifestError("must be a mapping with a 'runs' list", file=file)
+    from pydantic import ValidationError
+
+    from .schemas import ManifestSchema
+
     try:
         manifest = ManifestSchema.model_validate(data)
     except ValidationError as err:

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
 from .errors import ParameterError, Problem
 
 _TYPE_NAMESPACE: dict[str, Any] = {
@@ -73,6 +71,8 @@ class ParameterSpec:
         """True when the default is None but None is not an allowed value."""
         if self.default_value is not None:
             return False
+        from pydantic import TypeAdapter, ValidationError
+
         try:
             TypeAdapter(self.type).validate_python(None, strict=True)
         except ValidationError:
@@ -145,6 +145,8 @@ def validate(
     notebook: str,
 ) -> list[Problem]:
     """Every problem of ``values`` against ``specs``; an empty list means valid."""
+    from pydantic import TypeAdapter, ValidationError
+
     problems = check_notebook(notebook, specs)
     by_name = {s.name: s for s in specs}
     key = f"runs[{entry}].parameters"

@@ -28,7 +28,7 @@ from .errors import LockedError
 from .execute import RunOutcome, RunTask
 from .i18n import DEFAULT_LANGUAGE, t
 from .manifest import Run, load_manifest, select
-from .params import ParameterSpec, inspect_parameters, raise_if_invalid, validate
+from .params import ParameterSpec, inspect_parameters
 from .paths import KERNEL_NAME, ProjectPaths
 from .provenance import git_info, now, package_versions, workbench_version
 
@@ -109,10 +109,11 @@ def plan(
     *,
     force: bool = False,
     state: dict[str, Any] | None = None,
+    package: str | None = None,
 ) -> Plan:
     """Fingerprint ``runs`` and find why each is stale."""
     state = state if state is not None else load_state(project)
-    package = package_digest()
+    package = package or package_digest()
     memo: dict[str, str] = {}
     fps: dict[str, Fingerprint] = {}
     reasons: dict[str, list[str]] = {}
@@ -137,6 +138,8 @@ def parameter_specs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, lis
 
 def validate_runs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, list[ParameterSpec]]:
     """Check every run's parameters against its notebook; raise ParameterError listing all."""
+    from .params import raise_if_invalid, validate
+
     specs = parameter_specs(project, runs)
     problems = []
     for run in runs:
@@ -152,6 +155,46 @@ def validate_runs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, list[
     unique = list(dict.fromkeys(problems))
     raise_if_invalid(unique)
     return specs
+
+
+def _validation_key(project: ProjectPaths, notebooks: Sequence[str], package: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256(package.encode())
+    h.update(project.run_manifest.read_bytes())
+    for nb in sorted(set(notebooks)):
+        path = project.root / nb
+        h.update(nb.encode())
+        h.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return h.hexdigest()
+
+
+def validated_runs(project: ProjectPaths, package: str | None = None) -> list[Run]:
+    """The manifest's runs, expanded and with every run's parameters validated.
+
+    The expansion is cached under ``.cache/`` keyed by the bytes of pipeline.yaml,
+    of every notebook it names and of the helper package: when none changed, the
+    cached runs are returned without parsing YAML or importing pydantic, which keeps
+    a regeneration with nothing to do well under half a second.
+    """
+    package = package or package_digest()
+    cache_file = project.cache / "validated-manifest.json"
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cached["key"] == _validation_key(project, cached["notebooks"], package):
+            return [Run(**{**r, "inputs": tuple(r["inputs"])}) for r in cached["runs"]]
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        pass
+    runs = load_manifest(project)
+    validate_runs(project, runs)
+    notebooks = sorted({r.notebook for r in runs})
+    payload = {
+        "key": _validation_key(project, notebooks, package),
+        "notebooks": notebooks,
+        "runs": [r.__dict__ | {"inputs": list(r.inputs)} for r in runs],
+    }
+    atomic.write_text(cache_file, json.dumps(payload, ensure_ascii=False))
+    return runs
 
 
 # -- executing -----------------------------------------------------------------------------
@@ -333,11 +376,11 @@ def run(
     from .executors import make_executor
 
     with locked(project):
-        all_runs = load_manifest(project)
+        package = package_digest()
+        all_runs = validated_runs(project, package)
         chosen = select(all_runs, only)
         state = load_state(project)
-        p = plan(project, chosen, force=force, state=state)
-        specs = validate_runs(project, all_runs)
+        p = plan(project, chosen, force=force, state=state, package=package)
         summary = Summary(skipped=[r.name for r in p.runs if not p.reasons[r.name]])
         stale = p.stale
         if not stale and project.index.is_file():
@@ -346,6 +389,7 @@ def run(
             atomic.sweep(project.reports)
             shutil.rmtree(project.staging, ignore_errors=True)
         project.staging.mkdir(parents=True, exist_ok=True)
+        specs = parameter_specs(project, stale)
         tasks = [
             make_task(
                 project, r, specs[r.notebook], staging_root=project.staging, kernel_name=kernel_name
@@ -388,8 +432,9 @@ def run(
 
 def status(project: ProjectPaths, only: Sequence[str] | None = None) -> Plan:
     """Which runs are stale and why (nothing executes)."""
-    runs = select(load_manifest(project), only)
-    return plan(project, runs)
+    package = package_digest()
+    runs = select(validated_runs(project, package), only)
+    return plan(project, runs, package=package)
 
 
 @dataclass
