@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -400,9 +401,8 @@ def run(
         jobs = jobs or os.cpu_count() or 1
         from tqdm.auto import tqdm
 
-        bar = tqdm(
-            total=len(tasks), desc="analysis run", unit="run", disable=not progress or not tasks
-        )
+        interactive = progress and bool(tasks) and sys.stderr.isatty()
+        bar = tqdm(total=len(tasks), desc="analysis run", unit="run", disable=not interactive)
         try:
             for outcome in make_executor(executor, jobs, scheduler).run(tasks):
                 r = by_name[outcome.name]
@@ -415,7 +415,10 @@ def run(
                 summary.executed.append(outcome)
                 mark = "✓" if outcome.status == "ok" else "✗"
                 bar.set_postfix_str(outcome.name)
-                bar.write(f"{mark} {outcome.name} ({outcome.duration_s:.1f} s)")
+                done = len(summary.executed)
+                bar.write(
+                    f"[{done}/{len(tasks)}] {mark} {outcome.name} ({outcome.duration_s:.1f} s)"
+                )
                 bar.update(1)
                 if on_outcome is not None:
                     on_outcome(outcome)
