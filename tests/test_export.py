@@ -55,7 +55,7 @@ def test_header_is_german_and_escaped() -> None:
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "<h1>A &amp; B</h1>" in html
     assert "Erstellt am: 25.11.2026, 14:03 UTC" in html
-    assert "10.000" in html and "0,035" in html
+    assert ">10000<" in html and "0,035" in html
     assert "0123456789ab" in html and "nicht eingecheckten" in html
     english = export.header_html(
         parameters={},

@@ -28,11 +28,13 @@ def _fmt_value(value: Any, lang: str) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int):
-        return fmt_number(value, 0, lang)
+        return str(value)  # ids, seeds and counts alike: no grouping separators
     if isinstance(value, float):
         text = repr(value)
         decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 2
         return fmt_number(value, min(decimals, 6), lang)
+    if isinstance(value, list | tuple | Mapping) and not value:
+        return "–"
     if isinstance(value, list | tuple):
         return ", ".join(_fmt_value(v, lang) for v in value)
     if isinstance(value, Mapping):
