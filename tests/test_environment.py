@@ -30,7 +30,9 @@ def _pyproject() -> dict[str, str]:
 def test_environment_yml_lists_exactly_the_pyproject_dependencies() -> None:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     listed = dict(_split(d) for d in conda if not d.startswith(("python=", "pip")))
+    listed |= dict(_split(d) for d in pip if not d.startswith(("-", ".")))
     assert listed == _pyproject()
     assert "python=3.11" in conda
 

@@ -74,6 +74,381 @@ class CatalogSchema(BaseModel):
 
 
 # --------------------------------------------------------------------------------------
+# Centre files: SROI impact map (data/raw/sroi/<centre_id>.yaml)
+# --------------------------------------------------------------------------------------
+# A centre file describes one DORV-style centre: metadata with public facts (each with a
+# source), the stakeholders, the impact map (inputs and outcomes in the columns of the
+# SROI Guide's impact map, Cabinet Office / SROI Network 2012) and named scenarios as
+# declared overrides. Every number is a "figure": a value with its ``source`` (public
+# fact) or ``assumption`` (reasoning), optionally with an uncertainty range.
+
+from typing import Annotated as _Annotated  # noqa: E402
+
+from pydantic import BeforeValidator as _BeforeValidator  # noqa: E402
+from pydantic import model_validator as _model_validator  # noqa: E402
+
+STAKEHOLDER_GROUPS = (
+    "social_organisation",
+    "housing_company",
+    "municipality",
+    "residents",
+    "tenants",
+    "volunteers",
+    "local_businesses",
+    "citizen_shareholders",
+    "funders",
+    "state",
+    "other",
+)
+"""Roles a stakeholder can play in the partner value exchange."""
+
+DISTRIBUTIONS = ("triangular", "pert", "uniform")
+"""Uncertainty distributions a figure may declare (mode = the figure's value)."""
+
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,59}$"
+
+
+def _refuse_text_number(v: Any) -> Any:
+    """Numbers must be numbers: refuse text such as ``"25 %"`` or ``"0,25"`` and booleans."""
+    if isinstance(v, bool):
+        raise ValueError("expected a number, got true/false")
+    if isinstance(v, str):
+        raise ValueError(
+            "expected a number, got text; write fractions as numbers between 0 and 1 "
+            "(0.25, not '25 %') and amounts without units"
+        )
+    return v
+
+
+_Number = _Annotated[float, _BeforeValidator(_refuse_text_number)]
+
+
+class FigureSchema(BaseModel):
+    """A number with its basis: ``source`` (public fact) and/or ``assumption`` (reasoning).
+
+    Optional uncertainty for sensitivity analysis: ``distribution`` (triangular, pert,
+    uniform) with ``low`` and ``high``; the figure's ``value`` is the mode.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: _Number
+    source: str | None = None
+    assumption: str | None = None
+    distribution: Literal["triangular", "pert", "uniform"] | None = None
+    low: _Number | None = None
+    high: _Number | None = None
+
+    @_model_validator(mode="after")
+    def _check(self) -> FigureSchema:
+        if not (self.source or "").strip() and not (self.assumption or "").strip():
+            raise ValueError(
+                "every number needs a 'source:' (public fact) or an 'assumption:' (why this value)"
+            )
+        lo_dom, hi_dom = self._domain()
+        for name in ("value", "low", "high"):
+            x = getattr(self, name)
+            if x is None:
+                continue
+            if lo_dom is not None and x < lo_dom:
+                raise ValueError(f"{name} {x} is below the allowed minimum {lo_dom}")
+            if hi_dom is not None and x > hi_dom:
+                raise ValueError(f"{name} {x} is above the allowed maximum {hi_dom}")
+        has_range = self.low is not None or self.high is not None
+        if self.distribution is not None and (self.low is None or self.high is None):
+            raise ValueError(f"distribution '{self.distribution}' needs both 'low' and 'high'")
+        if has_range and (self.low is None or self.high is None):
+            raise ValueError("an uncertainty range needs both 'low' and 'high'")
+        if has_range and self.distribution is None:
+            raise ValueError(
+                "a 'low'/'high' range needs a 'distribution' (triangular, pert, uniform)"
+            )
+        if has_range and not (self.low <= self.value <= self.high):  # type: ignore[operator]
+            raise ValueError(
+                f"need low <= value <= high, got low={self.low}, value={self.value}, "
+                f"high={self.high}"
+            )
+        return self
+
+    def _domain(self) -> tuple[float | None, float | None]:
+        return (None, None)
+
+
+class NonNegativeFigureSchema(FigureSchema):
+    """A figure that cannot be negative (quantities, amounts of money, proxies)."""
+
+    def _domain(self) -> tuple[float | None, float | None]:
+        return (0.0, None)
+
+
+class FractionFigureSchema(FigureSchema):
+    """A fraction in [0, 1] (deadweight, displacement, attribution, drop-off, rates)."""
+
+    def _domain(self) -> tuple[float | None, float | None]:
+        return (0.0, 1.0)
+
+
+class ProxySchema(NonNegativeFigureSchema):
+    """The financial proxy of an outcome: value per unit of quantity, and what it is."""
+
+    description: str = Field(min_length=1)
+
+
+class FactSchema(BaseModel):
+    """A public fact about the centre, with its source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fact: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class CentreMetaSchema(BaseModel):
+    """Metadata of a centre: identity, status (real or fictional) and public facts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    place: str | None = None
+    status: Literal["real", "fictional", "synthetic", "authored"]
+    status_note: str = Field(min_length=1)
+    description: str | None = None
+    housing_company_partner: bool
+    facts: list[FactSchema] = Field(default_factory=list)
+
+
+class StakeholderSchema(BaseModel):
+    """A stakeholder who invests in or receives value from the centre."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    name_en: str | None = None
+    group: Literal[STAKEHOLDER_GROUPS]  # type: ignore[valid-type]
+    description: str | None = None
+
+
+class FactorSchema(NonNegativeFigureSchema):
+    """One factor of an input's valuation (e.g. hours, wage rate, m², months)."""
+
+    name: str = Field(pattern=ID_PATTERN)
+    unit: str | None = None
+
+
+class InputSchema(BaseModel):
+    """One input (investment): who puts in what, valued as the product of its factors.
+
+    ``factors`` multiply to the input's value, e.g. volunteer hours × wage rate or
+    rent reduction per m² × m² × months; a single factor named ``value`` is a plain
+    amount. ``year`` 0 is the up-front investment (not discounted); later years are
+    discounted like outcomes. ``repeat_years`` > 1 repeats the value in each of that many
+    consecutive years from ``year`` on (recurring contributions such as rent reductions).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    stakeholder: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    in_kind: bool
+    year: int = Field(default=0, ge=0)
+    repeat_years: int = Field(default=1, ge=1)
+    valuation_basis: str | None = None
+    factors: list[FactorSchema] = Field(min_length=1)
+
+    @field_validator("factors")
+    @classmethod
+    def _unique_factor_names(cls, factors: list[FactorSchema]) -> list[FactorSchema]:
+        names = [f.name for f in factors]
+        if len(set(names)) != len(names):
+            raise ValueError("factor names must be unique within an input")
+        return factors
+
+
+class OutcomeSchema(BaseModel):
+    """One row of the impact map (SROI Guide 2012, stages 2–4)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    stakeholder: str = Field(min_length=1)
+    outcome: str = Field(min_length=1)
+    outcome_en: str | None = None
+    indicator: str = Field(min_length=1)
+    intended: bool = True
+    quantity: NonNegativeFigureSchema
+    proxy: ProxySchema | None = Field(default=None, validate_default=True)
+    duration_years: int = Field(ge=1)
+    start_year: int = Field(default=1, ge=1)
+    deadweight: FractionFigureSchema
+    displacement: FractionFigureSchema
+    attribution: FractionFigureSchema
+    drop_off: FractionFigureSchema
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_required(cls, proxy: ProxySchema | None) -> ProxySchema:
+        if proxy is None:
+            raise ValueError("financial proxy missing: every outcome needs a valued proxy")
+        return proxy
+
+
+class ImpactMapSchema(BaseModel):
+    """The impact map proper: discounting, period, inputs and outcomes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    currency: Literal["EUR"] = "EUR"
+    discount_rate: FractionFigureSchema
+    analysis_period_years: int = Field(ge=1, le=50)
+    inputs: list[InputSchema] = Field(min_length=1)
+    outcomes: list[OutcomeSchema] = Field(min_length=1)
+
+
+class OverrideSchema(BaseModel):
+    """One declared change of a scenario: the dotted ``path`` of a figure and its value.
+
+    Paths address list items by their id, e.g.
+    ``impact_map.outcomes.access_groceries.deadweight`` or
+    ``impact_map.inputs.volunteers.factors.hours``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1)
+    value: _Number
+    assumption: str = Field(min_length=1)
+
+
+class ScenarioSchema(BaseModel):
+    """A named scenario: a description and its overrides of the base figures."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(min_length=1)
+    overrides: list[OverrideSchema] = Field(default_factory=list)
+
+
+class CentreFileSchema(BaseModel):
+    """A centre file ``data/raw/sroi/<centre_id>.yaml``.
+
+    ``business`` is reserved for the centre's business model (validated elsewhere).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1] = 1
+    centre: CentreMetaSchema
+    stakeholders: list[StakeholderSchema] = Field(min_length=1)
+    impact_map: ImpactMapSchema
+    scenarios: dict[str, ScenarioSchema] = Field(default_factory=dict)
+    business: Any = None
+
+    @field_validator("scenarios")
+    @classmethod
+    def _scenario_names(cls, scenarios: dict[str, ScenarioSchema]) -> dict[str, ScenarioSchema]:
+        import re
+
+        for name in scenarios:
+            if not re.match(ID_PATTERN, name):
+                raise ValueError(f"scenario name '{name}' must match {ID_PATTERN}")
+        return scenarios
+
+
+_ROW_LISTS = ("stakeholders", "inputs", "outcomes", "factors", "facts", "overrides")
+
+
+def centre_file_problems(err: ValidationError, file: str | Path) -> list[Problem]:
+    """Translate a validation error of a centre file into problems with row and field.
+
+    The row is the 1-based position in the ``stakeholders``, ``inputs`` or ``outcomes``
+    list; the field is the dotted path without list indices (``impact_map.outcomes.deadweight``).
+    """
+    problems = []
+    for e in err.errors():
+        loc = list(e["loc"])
+        row: int | None = None
+        parts: list[str] = []
+        for i, part in enumerate(loc):
+            if isinstance(part, int):
+                if i > 0 and loc[i - 1] in ("stakeholders", "inputs", "outcomes") and row is None:
+                    row = part + 1
+                elif i > 0 and loc[i - 1] in _ROW_LISTS:
+                    parts.append(f"[{part + 1}]")
+                continue
+            parts.append(str(part))
+        field = ".".join(parts).replace(".[", "[") or None
+        if field and field.endswith(".value"):
+            field = field[: -len(".value")]
+        problems.append(
+            Problem(rule=e["msg"], file=str(file), row=row, column=field, value=e.get("input"))
+        )
+    return problems
+
+
+def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) -> list[Problem]:
+    """Cross-reference checks pydantic cannot do row by row.
+
+    Unknown or duplicate stakeholders, duplicate input/outcome ids, and outcomes that
+    run past the analysis period.
+    """
+    problems: list[Problem] = []
+    f = str(file)
+    ids = [s.id for s in model.stakeholders]
+    for i, s in enumerate(model.stakeholders, start=1):
+        if ids.count(s.id) > 1:
+            problems.append(Problem("stakeholder id declared twice", f, i, "stakeholders.id", s.id))
+    known = set(ids)
+    imap = model.impact_map
+    for kind, rows in (("inputs", imap.inputs), ("outcomes", imap.outcomes)):
+        row_ids = [r.id for r in rows]
+        for i, r in enumerate(rows, start=1):
+            if r.stakeholder not in known:
+                problems.append(
+                    Problem(
+                        f"unknown stakeholder; declare it under 'stakeholders' "
+                        f"(known: {', '.join(sorted(known))})",
+                        f,
+                        i,
+                        f"impact_map.{kind}.stakeholder",
+                        r.stakeholder,
+                    )
+                )
+            if row_ids.count(r.id) > 1:
+                problems.append(
+                    Problem(f"{kind[:-1]} id used twice", f, i, f"impact_map.{kind}.id", r.id)
+                )
+    for i, o in enumerate(imap.outcomes, start=1):
+        last = o.start_year + o.duration_years - 1
+        if last > imap.analysis_period_years:
+            problems.append(
+                Problem(
+                    f"outcome runs to year {last}, past the analysis period of "
+                    f"{imap.analysis_period_years} years; shorten duration_years or "
+                    "lengthen analysis_period_years",
+                    f,
+                    i,
+                    "impact_map.outcomes.duration_years",
+                    o.duration_years,
+                )
+            )
+    for i, inp in enumerate(imap.inputs, start=1):
+        if inp.year + inp.repeat_years - 1 > imap.analysis_period_years:
+            problems.append(
+                Problem(
+                    "input year lies past the analysis period",
+                    f,
+                    i,
+                    "impact_map.inputs.year",
+                    inp.year,
+                )
+            )
+    return problems
+
+
+# --------------------------------------------------------------------------------------
 # Regional indicators: Deutschlandatlas and BBSR Kreistypen (data/raw/regional/)
 # --------------------------------------------------------------------------------------
 # Official regional statistics (Deutschlandatlas, Destatis/BMWSB, Stand 12.12.2024; BBSR
@@ -334,6 +709,107 @@ CODING_SHEET_FIXED_COLUMNS = (
     "suggested",
 )
 """Columns of a coding sheet before the coder columns (one per coder)."""
+
+
+# --------------------------------------------------------------------------------------
+# Outcome panels (data/raw/outcomes/*.csv) and cooperation-quality survey (data/raw/survey/)
+# --------------------------------------------------------------------------------------
+# A panel is a long CSV, one row per unit (municipality, quarter or estate) and period
+# (year): ``unit``, ``period``, ``first_treated`` (first period of the cooperation; empty
+# = never treated), optionally ``treated`` (0/1, must equal period >= first_treated), then
+# numeric outcome and covariate columns. Lines starting with '#' before the header are
+# comments (synthetic files say so there). A units file (``<panel stem>_units.csv``)
+# lists the known units. analysis.panel checks every row and names file, line, column.
+# The survey is a long CSV of Likert answers; its items are declared in the survey
+# codebook (data/raw/survey/codebook.yaml) validated by SurveyCodebookSchema.
+
+PANEL_KEY_COLUMNS = ("unit", "period", "first_treated")
+"""Columns every outcome panel must have."""
+
+PANEL_TREATED_COLUMN = "treated"
+"""Optional 0/1 treatment indicator; checked against ``first_treated`` (no switching off)."""
+
+PANEL_UNITS_COLUMNS = ("unit", "name", "kind")
+"""Columns of a panel's units file."""
+
+PANEL_UNIT_KINDS = ("municipality", "quarter", "estate")
+
+PANEL_UNIT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$"
+
+
+class PanelUnitSchema(BaseModel):
+    """One known unit of a panel's units file."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    unit: str = Field(pattern=PANEL_UNIT_PATTERN)
+    name: str = Field(min_length=1)
+    kind: Literal["municipality", "quarter", "estate"]
+
+
+SURVEY_SIDES = ("social_organisation", "housing_company")
+"""Who answers the cooperation-quality survey: both sides of a cooperation."""
+
+SURVEY_RESPONSE_COLUMNS = ("respondent", "side", "cooperation", "item", "answer")
+"""Columns of the long survey answer file; ``answer`` is 1–5 or empty (no answer)."""
+
+
+class SurveyItemSchema(BaseModel):
+    """One Likert item: identifier, scale it belongs to, wording (de/en), reversed or not."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    scale: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    de: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    reversed: bool = False
+
+
+class SurveyScaleSchema(BaseModel):
+    """One scale (dimension) with its labels and where the seed protocol names it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scale: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    de: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    seed_quote: str | None = None
+
+
+class SurveyCodebookSchema(BaseModel):
+    """data/raw/survey/codebook.yaml: scales, items, the overall-satisfaction item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["real", "fictional", "synthetic", "authored"]
+    note: str = Field(min_length=1)
+    levels: dict[int, BilingualText]
+    scales: list[SurveyScaleSchema] = Field(min_length=1)
+    items: list[SurveyItemSchema] = Field(min_length=1)
+    overall_item: str
+
+    @field_validator("levels")
+    @classmethod
+    def _five_levels(cls, v: dict[int, BilingualText]) -> dict[int, BilingualText]:
+        if sorted(v) != [1, 2, 3, 4, 5]:
+            raise ValueError("levels must label exactly the answers 1, 2, 3, 4, 5")
+        return v
+
+    @_model_validator(mode="after")
+    def _consistent(self) -> SurveyCodebookSchema:
+        scales = [s.scale for s in self.scales]
+        items = [i.item for i in self.items]
+        for name, seen in (("scale", scales), ("item", items)):
+            twice = sorted({x for x in seen if seen.count(x) > 1})
+            if twice:
+                raise ValueError(f"{name} listed twice: {', '.join(twice)}")
+        unknown = sorted({i.scale for i in self.items} - set(scales) - {"overall"})
+        if unknown:
+            raise ValueError(f"items refer to undeclared scales: {', '.join(unknown)}")
+        if self.overall_item not in items:
+            raise ValueError(f"overall_item {self.overall_item!r} is not an item")
+        return self
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,154 @@
+"""Tests of analysis.sensitivity on small models with known answers, and on an SROI map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from analysis import sensitivity as sens
+from analysis import sroi
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw" / "sroi"
+
+
+def ratio_model(x: np.ndarray) -> np.ndarray:
+    """ratio = value × (1 − deadweight) / investment."""
+    return x[:, 0] * (1 - x[:, 1]) / x[:, 2]
+
+
+PARAMS = [
+    sens.Parameter("value", 300.0, 200.0, 400.0, "triangular", (0.0, 1000.0)),
+    sens.Parameter("deadweight", 0.25, 0.0, 0.5, "uniform", (0.0, 1.0)),
+    sens.Parameter("investment", 100.0, bounds=(1.0, 1000.0)),
+]
+
+
+def test_tornado_by_hand() -> None:
+    t = sens.tornado(ratio_model, PARAMS)
+    assert list(t["parameter"]) == ["value", "deadweight"]  # investment has no range
+    row = t.set_index("parameter").loc["value"]
+    assert row["output_base"] == pytest.approx(2.25)
+    assert row["output_low"] == pytest.approx(1.5)  # 200 × 0.75 / 100
+    assert row["output_high"] == pytest.approx(3.0)
+    assert row["swing"] == pytest.approx(1.5)
+    assert t.set_index("parameter").loc["deadweight", "swing"] == pytest.approx(1.5)
+
+
+def test_tipping_points_by_hand() -> None:
+    t = sens.tipping_points(ratio_model, PARAMS).set_index("parameter")
+    # value: v × 0.75 / 100 = 1 → v = 133.33…; deadweight: 300 (1 − d) / 100 = 1 → d = 2/3;
+    # investment: 225 / i = 1 → i = 225
+    assert t.loc["value", "tipping_value"] == pytest.approx(400 / 3, rel=1e-9)
+    assert t.loc["deadweight", "tipping_value"] == pytest.approx(2 / 3, rel=1e-9)
+    assert t.loc["investment", "tipping_value"] == pytest.approx(225.0, rel=1e-9)
+    assert (t["status"] == sens.FOUND).all()
+    assert t.loc["investment", "change"] == pytest.approx(1.25)
+
+
+def test_tipping_point_none_in_range() -> None:
+    params = [
+        sens.Parameter("a", 5.0, bounds=(2.0, 10.0)),
+        sens.Parameter("b", 1.0, bounds=(0.5, 2.0)),
+    ]
+    t = sens.tipping_points(lambda x: x[:, 0] * x[:, 1], params).set_index("parameter")
+    # a × 1 ≥ 2 everywhere: never reaches 1; b: 5 b = 1 needs b = 0.2 < 0.5
+    assert t.loc["a", "status"] == sens.NONE_IN_RANGE and np.isnan(t.loc["a", "tipping_value"])
+    assert t.loc["b", "status"] == sens.NONE_IN_RANGE
+
+
+def test_tipping_point_needs_finite_bounds() -> None:
+    with pytest.raises(ValueError, match="finite bounds"):
+        sens.tipping_point(lambda x: x[:, 0], [sens.Parameter("a", 1.0)], 0)
+
+
+def test_monte_carlo_without_uncertainty_is_deterministic() -> None:
+    params = [sens.Parameter(p.name, p.base, bounds=p.bounds) for p in PARAMS]
+    mc = sens.monte_carlo(ratio_model, params, draws=1000, seed=3)
+    assert np.all(mc.values == mc.deterministic)
+    assert mc.quantiles() == {0.05: 2.25, 0.5: 2.25, 0.95: 2.25}
+    assert mc.p_exceeds == 1.0
+
+
+def test_monte_carlo_reproducible_with_seed() -> None:
+    a = sens.monte_carlo(ratio_model, PARAMS, draws=70_000, seed=42, progress=False)
+    b = sens.monte_carlo(ratio_model, PARAMS, draws=70_000, seed=42, progress=False)
+    c = sens.monte_carlo(ratio_model, PARAMS, draws=70_000, seed=43, progress=False)
+    assert np.array_equal(a.values, b.values)
+    assert not np.array_equal(a.values, c.values)
+
+
+def test_monte_carlo_p_exceeds_matches_analytic() -> None:
+    # value fixed at 100, investment 100: ratio > 1 ⇔ deadweight < 0 — never; shift threshold:
+    # ratio = 1 − d with d ~ U(0, 0.5): P(ratio > 0.8) = P(d < 0.2) = 0.4
+    params = [
+        sens.Parameter("value", 100.0),
+        sens.Parameter("deadweight", 0.25, 0.0, 0.5, "uniform"),
+        sens.Parameter("investment", 100.0),
+    ]
+    mc = sens.monte_carlo(ratio_model, params, draws=200_000, seed=1, threshold=0.8, progress=False)
+    assert mc.p_exceeds == pytest.approx(0.4, abs=0.005)
+    assert mc.quantiles()[0.5] == pytest.approx(0.75, abs=0.003)
+
+
+def test_sampled_distributions_match_their_definitions() -> None:
+    params = [
+        sens.Parameter("tri", 2.0, 1.0, 5.0, "triangular"),
+        sens.Parameter("pert", 2.0, 1.0, 5.0, "pert"),
+        sens.Parameter("uni", 2.0, 1.0, 5.0, "uniform"),
+    ]
+    x = sens.sample(params, 100_000, np.random.default_rng(0))
+    assert x.min() >= 1.0 and x.max() <= 5.0
+    # means: triangular (a + c + b)/3 = 8/3; PERT (a + 4c + b)/6 = 14/6; uniform 3
+    assert x[:, 0].mean() == pytest.approx(8 / 3, abs=0.01)
+    assert x[:, 1].mean() == pytest.approx(14 / 6, abs=0.01)
+    assert x[:, 2].mean() == pytest.approx(3.0, abs=0.01)
+    tri = stats.triang(c=0.25, loc=1.0, scale=4.0)
+    assert stats.kstest(x[:, 0], tri.cdf).pvalue > 0.001
+    pert = stats.beta(1 + 4 * 0.25, 1 + 4 * 0.75, loc=1.0, scale=4.0)
+    assert stats.kstest(x[:, 1], pert.cdf).pvalue > 0.001
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    low=st.floats(0, 10),
+    w1=st.floats(0.01, 10),
+    w2=st.floats(0.01, 10),
+    dist=st.sampled_from(["triangular", "pert", "uniform"]),
+)
+def test_draws_stay_within_range(low: float, w1: float, w2: float, dist: str) -> None:
+    p = sens.Parameter("p", low + w1, low, low + w1 + w2, dist)
+    x = sens.sample([p], 2000, np.random.default_rng(0))
+    assert x.min() >= low - 1e-12 and x.max() <= low + w1 + w2 + 1e-12
+
+
+def test_parameter_validation() -> None:
+    with pytest.raises(ValueError, match="low <= base <= high"):
+        sens.Parameter("p", 5.0, 6.0, 7.0, "uniform")
+    with pytest.raises(ValueError, match="unknown distribution"):
+        sens.Parameter("p", 5.0, 4.0, 7.0, "normal")
+
+
+def test_sroi_monte_carlo_equals_deterministic_without_uncertainty() -> None:
+    imap = sroi.load_centre("barmen", RAW)
+    params = [sens.Parameter(p.name, p.base, bounds=p.bounds) for p in sroi.model_parameters(imap)]
+    mc = sens.monte_carlo(sroi.model_function(imap), params, draws=500, seed=0)
+    assert np.allclose(mc.values, sroi.evaluate(imap).ratio, rtol=1e-12, atol=0)
+
+
+def test_sroi_tipping_point_of_an_input() -> None:
+    imap = sroi.load_centre("fictional_quarter", RAW)
+    f = sroi.model_function(imap)
+    params = sroi.model_parameters(imap)
+    name = "inputs.conversion.cost_per_m2"
+    t = sens.tipping_points(f, params, names=[name]).iloc[0]
+    assert t["status"] == sens.FOUND and t["tipping_value"] > t["base"]
+    x = sens.base_matrix(params)
+    x[0, [p.name for p in params].index(name)] = t["tipping_value"]
+    assert f(x)[0] == pytest.approx(1.0, abs=1e-9)
+    tor = sens.tornado(f, params)
+    assert (tor["swing"].diff().dropna() <= 1e-12).all()  # sorted by swing
