@@ -14,18 +14,21 @@ figure …). :class:`Parameter` declares each column's base value, optional unce
   range" when the output does not cross the threshold inside the bounds.
 * :func:`monte_carlo` – draws every uncertain parameter independently from its
   distribution with a seeded ``numpy.random.Generator`` and evaluates the model on
-  all draws at once, by inverse-transform sampling. Triangular: closed-form inverse CDF
-  with mode = base. PERT: the Beta-PERT distribution with shape λ = 4,
+  blocks of draws at once. Triangular (mode = base): (1 − m) min(U₁, U₂) + m max(U₁, U₂)
+  (Stein & Keblis 2009). PERT: the Beta-PERT distribution with shape λ = 4,
   α = 1 + 4 (mode − low)/(high − low), β = 1 + 4 (high − mode)/(high − low)
   (Malcolm et al. 1959; Vose, *Risk Analysis*, 3rd ed. 2008, §9.1.4), inverted
-  numerically to u-resolution 1e-10 (scipy's PINV). Uniform on [low, high].
+  numerically from a quantile table (CDF error ≤ 1.2·10⁻⁴). Uniform on [low, high].
 """
 
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +38,7 @@ from scipy.optimize import brentq
 Model = Callable[[np.ndarray], np.ndarray]
 """A vectorised model: (rows, parameters) matrix → (rows,) outputs."""
 
-CHUNK = 50_000
+CHUNK = 8_192
 """Draws evaluated per block in :func:`monte_carlo` (fixed, so results do not depend on it)."""
 
 
@@ -216,9 +219,13 @@ def tipping_points(
     return pd.DataFrame(rows)
 
 
-# --------------------------------------------------------------------------------------
 # Monte Carlo
 # --------------------------------------------------------------------------------------
+
+PERT_CELLS = 4096
+"""Cells of the PERT quantile table: the sampled CDF is within 1.2·10⁻⁴ of the exact one."""
+
+_CDF_STEPS = 4096  # integration steps of the Beta density (in the cosine variable)
 
 
 def pert_shapes(low: float, mode: float, high: float) -> tuple[float, float]:
@@ -227,38 +234,168 @@ def pert_shapes(low: float, mode: float, high: float) -> tuple[float, float]:
     return 1.0 + 4.0 * (mode - low) / width, 1.0 + 4.0 * (high - mode) / width
 
 
-def sample(params: Sequence[Parameter], draws: int, rng: np.random.Generator) -> np.ndarray:
-    """A (draws, parameters) matrix: uncertain parameters drawn, the others at base.
+def beta_quantile_table(alpha: np.ndarray, beta: np.ndarray, cells: int = PERT_CELLS) -> np.ndarray:
+    """Quantiles of Beta(α, β), α, β ≥ 1, at u = j / cells (j = 0 … cells), one row per shape.
 
-    Triangular and uniform parameters by inverse-transform sampling from one uniform
-    matrix ``rng.random((k, draws))`` (closed-form inverse CDF, mode = base); PERT
-    parameters as ``low + (high − low) · Beta(α, β)`` with NumPy's Beta generator
-    (shapes from :func:`pert_shapes`), drawn after the uniform matrix in parameter
-    order. Everything comes from the one seeded ``rng``, so a seed reproduces the draws.
-    The matrix is column-major so that models can gather parameter columns quickly.
+    Numerical inversion (Hörmann, Leydold & Derflinger, *Automatic Nonuniform Random
+    Variate Generation*, 2004, ch. 7): the density is integrated with the trapezoidal
+    rule in the variable t of x = (1 − cos πt) / 2, which smooths the power-law ends
+    x^(α−1) and (1 − x)^(β−1), normalised to 1 and inverted by linear interpolation. The
+    knots are within 3·10⁻⁷ of the exact CDF (``scipy.special.betainc``); drawing
+    ``table[⌊u·cells⌋]`` interpolated linearly gives a distribution whose CDF is within
+    1.2·10⁻⁴ of the exact one at 4,096 cells (both checked in tests/test_sensitivity.py),
+    far below the Monte Carlo error of 100,000 draws (≈ 7·10⁻⁴ at the 5 % quantile).
     """
-    x = np.empty((draws, len(params)), order="F")
-    uncertain = [i for i, p in enumerate(params) if p.uncertain]
-    u = rng.random((len(uncertain), draws)) if uncertain else None  # one row per parameter
-    j = {i: k for k, i in enumerate(uncertain)}
-    for i, p in enumerate(params):
-        if i not in j:
-            x[:, i] = p.base
-            continue
-        ui = u[j[i]]  # type: ignore[index]
-        a, c, b = float(p.low), float(p.base), float(p.high)  # type: ignore[arg-type]
-        if p.distribution == "uniform":
-            x[:, i] = a + (b - a) * ui
-        elif p.distribution == "triangular":
-            # F⁻¹(u) = a + √(u (b − a)(c − a)) for u < F(c), else b − √((1 − u)(b − a)(b − c))
-            left = ui < (c - a) / (b - a)
-            v = np.where(left, ui * ((b - a) * (c - a)), (1.0 - ui) * ((b - a) * (b - c)))
-            np.sqrt(v, out=v)
-            x[:, i] = np.where(left, a + v, b - v)
-        else:  # pert
-            alpha, beta = pert_shapes(a, c, b)
-            x[:, i] = a + (b - a) * rng.beta(alpha, beta, draws)
-    return x
+    a = np.asarray(alpha, dtype=float)[:, None]
+    b = np.asarray(beta, dtype=float)[:, None]
+    t = np.linspace(0.0, 1.0, _CDF_STEPS + 1)
+    x = 0.5 * (1.0 - np.cos(np.pi * t))
+    x[0], x[-1] = 0.0, 1.0
+    inner = slice(1, -1)  # the density times dx/dt vanishes at both ends (α, β ≥ 1)
+    g = np.zeros((a.shape[0], t.size))
+    g[:, inner] = np.exp((a - 1.0) * np.log(x[inner]) + (b - 1.0) * np.log1p(-x[inner]))
+    g[:, inner] *= np.sin(np.pi * t[inner])
+    cdf = np.zeros_like(g)
+    np.cumsum(0.5 * (g[:, 1:] + g[:, :-1]), axis=1, out=cdf[:, 1:])
+    cdf /= cdf[:, -1:]
+    u = np.linspace(0.0, 1.0, cells + 1)
+    if not a.size:
+        return np.empty((0, cells + 1))
+    return np.vstack([np.interp(u, row, x) for row in cdf])
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The uncertain parameters of one distribution: their columns and their constants."""
+
+    rows: np.ndarray  # (k,) columns of the parameter matrix
+    consts: tuple[np.ndarray, ...]  # (k, 1) columns, broadcast over draws
+
+    @property
+    def size(self) -> int:
+        return int(self.rows.size)
+
+
+class Sampler:
+    """Draws parameter matrices for :func:`monte_carlo`, set up once per parameter list.
+
+    All draws come from one uniform matrix ``rng.random((k, draws))`` whose rows serve,
+    in this order, the uniform parameters, the triangular ones (two rows each) and the
+    PERT ones (each group in parameter order), so one seed reproduces all draws:
+
+    * uniform on [low, high]: ``low + (high − low) U``;
+    * triangular on [a, b] with mode c = base: a + (b − a) [(1 − m) min(U₁, U₂) +
+      m max(U₁, U₂)], m = (c − a)/(b − a) — exact, without square roots or branches
+      (Stein & Keblis, "A new method to simulate the triangular distribution",
+      *Mathematical and Computer Modelling* 49, 2009, 1143–1147);
+    * PERT (λ = 4, mode = base; Malcolm et al. 1959, Vose 2008 §9.1.4):
+      ``low + (high − low) · Q(U)`` with Q the Beta(α, β) quantile table of
+      :func:`beta_quantile_table`, interpolated linearly (inverse transform).
+
+    Certain parameters stay at their base value. The arithmetic runs in place in
+    buffers kept between calls (per thread and block size), which on small machines is
+    several times faster than fresh temporaries; a returned matrix is therefore only
+    valid until the same thread's next :meth:`draw` of the same size, unless
+    ``copy=True``. One sampler may serve several threads.
+    """
+
+    def __init__(self, params: Sequence[Parameter]) -> None:
+        self.params = tuple(params)
+        self.base = np.array([p.base for p in params], dtype=float)
+        self.cells = PERT_CELLS
+
+        def group(dist: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+            rows = np.array(
+                [i for i, p in enumerate(params) if p.uncertain and p.distribution == dist],
+                dtype=np.intp,
+            )
+            lo, mode, hi = (
+                np.array([getattr(params[i], f) for i in rows], dtype=float)[:, None]
+                for f in ("low", "base", "high")
+            )
+            return rows, lo, mode, hi
+
+        rows, lo, _, hi = group("uniform")
+        self.uniform = _Group(rows, (lo, hi - lo))
+        rows, a, c, b = group("triangular")
+        # (b − a) [m max(U₁, U₂) + (1 − m) min(U₁, U₂)] + a, with m = (c − a)/(b − a)
+        self.triangular = _Group(rows, (c - a, b - c, a))
+        rows, a, c, b = group("pert")
+        shapes = np.array([pert_shapes(*v) for v in zip(a[:, 0], c[:, 0], b[:, 0], strict=True)])
+        table = beta_quantile_table(*shapes.reshape(-1, 2).T, cells=self.cells)
+        table = a + (b - a) * table  # scaled to [low, high]
+        # knot and step to the next knot side by side: one gather fetches both
+        knots = np.stack([table, np.diff(table, axis=1, append=0.0)], axis=-1).reshape(-1, 2)
+        offsets = np.arange(rows.size, dtype=np.intp)[:, None] * (self.cells + 1)
+        self.pert = _Group(rows, (knots, offsets))
+        self.uncertain = self.uniform.size + self.triangular.size + self.pert.size
+        self.uniforms = self.uncertain + self.triangular.size  # two per triangular draw
+        self._local = threading.local()  # work arrays per thread
+
+    def _buffers(self, n: int) -> dict[str, np.ndarray]:
+        """In-place work arrays for blocks of ``n`` draws (kept for at most two sizes:
+        the full block and the last one)."""
+        work: dict[int, dict[str, np.ndarray]] = self._local.__dict__.setdefault("work", {})
+        if n not in work:
+            if len(work) >= 2:
+                work.clear()
+            x = np.empty((len(self.base), n))  # parameters × draws, C order
+            x[:] = self.base[:, None]  # certain parameters are never overwritten
+            kt, kp = self.triangular.size, self.pert.size
+            work[n] = {
+                "x": x,
+                "u": np.empty((self.uniforms, n)),
+                "v": np.empty((kt, n)),
+                "cell": np.empty((kp, n), dtype=np.intp),
+                "knot": np.empty((kp, n, 2)),
+            }
+        return work[n]
+
+    def draw(self, draws: int, rng: np.random.Generator, *, copy: bool = False) -> np.ndarray:
+        """A (draws, parameters) matrix (column-major, so models gather columns quickly)."""
+        w = self._buffers(draws)
+        x, u = w["x"], w["u"]
+        if not self.uncertain:
+            return x.T.copy() if copy else x.T
+        rng.random(out=u)
+        ku, kt = self.uniform.size, self.triangular.size
+        if ku:
+            uu = u[:ku]
+            lo, width = self.uniform.consts
+            np.multiply(uu, width, out=uu)
+            _add_into_rows(x, self.uniform.rows, uu, lo)
+        if kt:
+            first, second, low_of_two = u[ku : ku + kt], u[ku + kt : ku + 2 * kt], w["v"]
+            high_weight, low_weight, low = self.triangular.consts
+            np.minimum(first, second, out=low_of_two)
+            np.maximum(first, second, out=first)
+            first *= high_weight
+            low_of_two *= low_weight
+            first += low_of_two
+            _add_into_rows(x, self.triangular.rows, first, low)
+        if self.pert.size:
+            up, cell, knot = u[ku + 2 * kt :], w["cell"], w["knot"]
+            knots, offsets = self.pert.consts
+            up *= self.cells
+            np.copyto(cell, up, casting="unsafe")  # ⌊u · cells⌋ (u < 1, so at most cells − 1)
+            up -= cell  # position inside the cell
+            cell += offsets
+            np.take(knots, cell, axis=0, out=knot)  # (knot, step to the next knot)
+            up *= knot[..., 1]
+            _add_into_rows(x, self.pert.rows, up, knot[..., 0])
+        return x.T.copy() if copy else x.T
+
+
+def _add_into_rows(x: np.ndarray, rows: np.ndarray, values: np.ndarray, add: np.ndarray) -> None:
+    """x[rows[j]] = values[j] + add[j], written in place row by row (no scattered copy)."""
+    for j, r in enumerate(rows):
+        np.add(values[j], add[j], out=x[r])
+
+
+def sample(params: Sequence[Parameter], draws: int, rng: np.random.Generator) -> np.ndarray:
+    """A fresh (draws, parameters) matrix: uncertain parameters drawn, the others at
+    base (see :class:`Sampler` for the methods)."""
+    return Sampler(params).draw(draws, rng, copy=True)
 
 
 @dataclass(frozen=True)
@@ -306,30 +443,52 @@ def monte_carlo(
     *,
     threshold: float = 1.0,
     progress: bool | None = None,
+    workers: int | None = 1,
 ) -> MonteCarloResult:
     """Propagate the declared uncertainties through ``model`` by Monte Carlo.
 
-    Draws are generated and evaluated in blocks of :data:`CHUNK` from one seeded
-    ``numpy.random.default_rng(seed)``, so the same seed and number of draws give the
-    same values. With no uncertain parameter every draw equals the deterministic
-    output. A tqdm progress bar appears when there are several blocks (``progress=None``)
-    or when forced with ``progress=True``.
+    Draws are generated and evaluated in blocks of :data:`CHUNK`; block i draws from
+    ``numpy.random.Generator(SFC64(s_i))`` with s_i the i-th child of
+    ``numpy.random.SeedSequence(seed)``, so the same seed and number of draws give the
+    same values, whatever the number of ``workers`` (threads evaluating blocks side by
+    side; ``None`` = one per CPU; the model must then be thread-safe, as pure NumPy
+    functions and :func:`analysis.sroi.model_function` are). With no uncertain
+    parameter every draw equals the deterministic output. A tqdm progress bar appears
+    when there are several blocks (``progress=None``) or when forced (``progress=True``).
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
-    rng = np.random.default_rng(seed)
     start = time.perf_counter()
     deterministic = float(np.asarray(model(base_matrix(params, 1)))[0])
     blocks = [(s, min(s + CHUNK, draws)) for s in range(0, draws, CHUNK)]
+    streams = np.random.SeedSequence(seed).spawn(len(blocks))
+    sampler = Sampler(params)
+    values = np.empty(draws)
+
+    def run(i: int) -> None:
+        s, e = blocks[i]
+        rng = np.random.Generator(np.random.SFC64(streams[i]))  # NumPy's fastest generator
+        values[s:e] = model(sampler.draw(e - s, rng))
+
+    n_workers = min(len(blocks), workers or os.cpu_count() or 1)
     show = len(blocks) > 1 if progress is None else progress
-    iterator = blocks
+    bar = None
     if show:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(blocks, desc="Monte Carlo", unit="block", leave=False)
-    values = np.empty(draws)
-    for s, e in iterator:
-        values[s:e] = model(sample(params, e - s, rng))
+        bar = tqdm(total=len(blocks), desc="Monte Carlo", unit="block", leave=False)
+    if n_workers > 1:
+        with ThreadPoolExecutor(n_workers) as pool:
+            for _ in pool.map(run, range(len(blocks))):
+                if bar is not None:
+                    bar.update()
+    else:
+        for i in range(len(blocks)):
+            run(i)
+            if bar is not None:
+                bar.update()
+    if bar is not None:
+        bar.close()
     return MonteCarloResult(
         values=values,
         seed=seed,

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import math
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -279,31 +280,41 @@ def model_parameters(imap: ImpactMap, lang: str = "de") -> list[Parameter]:
 
 @dataclass(frozen=True)
 class _Layout:
-    """Column positions of the parameter vector and the fixed timing of the map."""
+    """Column positions of the parameter vector and the fixed timing of the map.
+
+    ``starting[t]`` lists the outcomes whose first year is t.
+    """
 
     rate: int
-    outcome_cols: np.ndarray  # (O, 6) columns of quantity … drop_off
+    selectors: tuple[slice | np.ndarray, ...]  # rows of quantity … drop_off
     start: np.ndarray  # (O,)
     duration: np.ndarray  # (O,)
+    starting: tuple[np.ndarray, ...]  # starting[t]: outcomes whose first year is t
     input_cols: tuple[tuple[int, ...], ...]
     input_years: tuple[tuple[int, ...], ...]
     period: int
+    horizon: int  # last year that needs a discount factor (outputs or inputs)
 
 
 def _layout(imap: ImpactMap) -> _Layout:
     m = imap.model.impact_map
     index = {p.name: i for i, p in enumerate(model_parameters(imap))}
     cols = np.array([[index[f"outcomes.{o.id}.{f}"] for f in OUTCOME_FIELDS] for o in m.outcomes])
+    start = np.array([o.start_year for o in m.outcomes])
+    input_years = tuple(tuple(range(i.year, i.year + i.repeat_years)) for i in m.inputs)
+    period = m.analysis_period_years
     return _Layout(
         rate=index["discount_rate"],
-        outcome_cols=cols,
-        start=np.array([o.start_year for o in m.outcomes]),
+        selectors=tuple(_field_selectors(cols)),
+        start=start,
         duration=np.array([o.duration_years for o in m.outcomes]),
+        starting=tuple(np.flatnonzero(start == t) for t in range(period + 2)),
         input_cols=tuple(
             tuple(index[f"inputs.{i.id}.{f.name}"] for f in i.factors) for i in m.inputs
         ),
-        input_years=tuple(tuple(range(i.year, i.year + i.repeat_years)) for i in m.inputs),
-        period=m.analysis_period_years,
+        input_years=input_years,
+        period=period,
+        horizon=max([period, *(y for ys in input_years for y in ys)]),
     )
 
 
@@ -321,56 +332,62 @@ def _field_selectors(cols: np.ndarray) -> list[slice | np.ndarray]:
     return out
 
 
-def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
+def _core(
+    x: np.ndarray, lay: _Layout, work: dict[int, dict[str, np.ndarray]] | None = None
+) -> dict[str, np.ndarray]:
     """Vectorised SROI over rows of the parameter matrix ``x`` (draws × parameters).
 
-    Returns per-row present value, investment, annual impact and the per-year values.
-    Drop-off is carried forward multiplicatively (value_t = value_{t−1} × (1 − drop_off)),
-    discounting likewise (1/(1 + r)^t = 1/(1 + r)^{t−1} / (1 + r)), so no powers are taken.
+    Returns per-row present value, investment, the per-year values and a function of the
+    annual impact. Drop-off is carried forward multiplicatively (value_t = value_{t−1} ×
+    (1 − drop_off)), discounting likewise (1/(1 + r)^t = 1/(1 + r)^{t−1} / (1 + r)), so
+    no powers are taken. ``work`` keeps the (outcomes × rows) buffers between calls of
+    the same size: the arithmetic then runs in place, without fresh temporaries.
     """
     x = np.asarray(x, dtype=float)
     if x.ndim == 1:
         x = x[None, :]
-    xt = x.T  # (parameters, n): rows are contiguous for column-major input (see sensitivity.sample)
+    xt = x.T  # (parameters, n): rows are contiguous for column-major input (see sensitivity)
     n = x.shape[0]
-    q, p, dw, dsp, att, drop = (xt[sel] for sel in _field_selectors(lay.outcome_cols))  # (O, n)
-    impact = q * p
-    tmp = np.empty_like(impact)
-    for share in (dw, dsp, att):  # stage 4: × (1 − deadweight)(1 − displacement)(1 − attribution)
-        np.subtract(1.0, share, out=tmp)
-        impact *= tmp
-    keep = np.subtract(1.0, drop, out=tmp)
-    n_out = impact.shape[0]
-    r = xt[lay.rate]
-    step = 1.0 / (1.0 + r)
-    disc = np.ones(n)
-    level = impact.copy()  # value of each outcome in its current year once started
-    pv = np.zeros(n)
-    years = np.zeros((lay.period, n))
+    shape = (lay.start.size, n)
+    if work is None:
+        work = {}
+    if n not in work:
+        work.clear()  # keep the buffers of one block size only
+        work[n] = {k: np.empty(shape) for k in ("impact", "share", "level")}
+    buf = work[n]
+    q, p, dw, dsp, att, drop = (xt[sel] for sel in lay.selectors)  # (O, n)
+    impact, share = np.multiply(q, p, out=buf["impact"]), buf["share"]
+    for frac in (dw, dsp, att):  # stage 4: × (1 − deadweight)(1 − displacement)(1 − attribution)
+        np.subtract(1.0, frac, out=share)
+        impact *= share
+    keep = np.subtract(1.0, drop, out=share)
+    disc = np.empty((lay.horizon + 1, n))  # disc[t] = 1 / (1 + r)^t
+    disc[0] = 1.0
+    step = 1.0 / (1.0 + xt[lay.rate])
+    for t in range(1, lay.horizon + 1):
+        np.multiply(disc[t - 1], step, out=disc[t])
+    level = buf["level"]  # value of each outcome in its current year once started
+    np.copyto(level, impact)
+    years = np.empty((lay.period, n))
     for t in range(1, lay.period + 1):
-        disc = disc * step
         k = t - lay.start  # year of the outcome, 0 in its first year
         active = ((k >= 0) & (k < lay.duration)).astype(float)
-        value_t = active @ level  # sum over the outcomes active in year t
-        years[t - 1] = value_t
-        pv += value_t * disc
-        ageing = np.flatnonzero((k >= 0) & (k < lay.duration - 1))  # drop-off from next year on
-        if ageing.size == n_out:
-            level *= keep
-        elif ageing.size:
-            level[ageing] *= keep[ageing]
+        np.dot(active, level, out=years[t - 1])  # sum over the outcomes active in year t
+        # Drop-off from each outcome's second year: every level ages by one year (levels
+        # of outcomes not yet started or already ended are not counted), and those that
+        # start next year are reset to their first-year impact.
+        level *= keep
+        nxt = lay.starting[t + 1]
+        if nxt.size:
+            level[nxt] = impact[nxt]
+    pv = np.einsum("tn,tn->n", years, disc[1 : lay.period + 1])
     investment = np.zeros(n)
     for cols, yrs in zip(lay.input_cols, lay.input_years, strict=True):
         value = xt[cols[0]].copy()
         for col in cols[1:]:
             value *= xt[col]
-        investment += value * sum((1.0 + r) ** (-y) for y in yrs)
-    return {
-        "pv": pv,
-        "investment": investment,
-        "annual_impact": impact.sum(axis=0),
-        "years": years.T,
-    }
+        investment += value * disc[list(yrs)].sum(axis=0)
+    return {"pv": pv, "investment": investment, "impact": impact, "years": years.T}
 
 
 METRICS = ("ratio", "net_ratio", "npv", "pv", "investment")
@@ -386,9 +403,10 @@ def model_function(imap: ImpactMap, metric: str = "ratio") -> Callable[[np.ndarr
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
     lay = _layout(imap)
+    local = threading.local()  # in-place work arrays per thread: f is thread-safe
 
     def f(x: np.ndarray) -> np.ndarray:
-        out = _core(x, lay)
+        out = _core(x, lay, local.__dict__.setdefault("work", {}))
         pv, inv = out["pv"], out["investment"]
         with np.errstate(divide="ignore", invalid="ignore"):
             if metric == "ratio":
@@ -587,7 +605,7 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
         ignore_index=True,
     )
 
-    annual_impact = float(core["annual_impact"][0])
+    annual_impact = float(core["impact"][:, 0].sum())
     payback_months = investment / (annual_impact / 12.0) if annual_impact > 0 else math.inf
     return SroiResult(
         centre_id=imap.centre_id,
