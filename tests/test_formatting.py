@@ -65,3 +65,11 @@ def test_report_table_hides_index_and_shows_missing_as_dash() -> None:
     html = f.report_table(df, {"eur": "currency"}).to_html()
     assert f"1.234,50{NBSP}€" in html and f.MISSING in html
     assert "None" not in html and "nan" not in html.lower().replace("nanoseconds", "")
+
+
+def test_fmt_p_never_prints_zero() -> None:
+    assert f.fmt_p(0.0004, lang="de") == "< 0,001"
+    assert f.fmt_p(0.0004, lang="en") == "< 0.001"
+    assert f.fmt_p(0.0123, lang="de") == "0,012"
+    assert f.fmt_p(0.001, lang="de") == "0,001"
+    assert f.fmt_p(float("nan"), lang="de") == f.MISSING

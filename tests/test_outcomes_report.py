@@ -49,3 +49,62 @@ def test_survey_reading() -> None:
     text = r.survey_reading(gap, labels, False, "de")
     assert "„Ressourcen“ bewerten soziale Organisationen niedriger" in text
     assert "Kommunikation" not in text
+
+
+def test_cohort_table_counts_areas_per_start() -> None:
+    data = pd.DataFrame(
+        {
+            "unit": [1, 1, 2, 2, 3, 3, 4, 4],
+            "period": [1, 2] * 4,
+            "first_treated": [0, 0, 2, 2, 2, 2, 1, 1],
+        }
+    )
+    de = r.cohort_table(data, "de")
+    assert de.to_dict("list") == {"Beginn": ["nie", "1", "2"], "Gebiete": ["1", "1", "2"]}
+    assert r.cohort_table(data, "en").columns.tolist() == ["Start", "Areas"]
+
+
+def test_pretrend_table_matches_the_tests() -> None:
+    res, (_s, d, _g), _tw, es = _fit()
+    tab = r.pretrend_table(res, d, es, "de")
+    assert tab.shape == (3, 4)
+    assert tab.iloc[0, 3] == f"{res.pretrend_p:.3f}".replace(".", ",")
+    assert tab.iloc[2, 2] == str(es.pretrend_df)
+    _stat, _df, p = o.dynamic_pretrend(d)
+    assert tab.iloc[1, 3] == f"{p:.3f}".replace(".", ",")
+
+
+def test_survey_tables_german_headers_and_numbers() -> None:
+    gap = pd.DataFrame(
+        {
+            "scale": ["resources"],
+            "mean_social": [2.5],
+            "mean_housing": [3.4],
+            "difference": [-0.9],
+            "r_rank_biserial": [-0.48],
+            "u": [10.0],
+            "p": [0.0004],
+            "p_holm": [0.0028],
+        }
+    )
+    tab = r.gap_table(gap, {"resources": "Ressourcen"}, "de")
+    assert tab.iloc[0].tolist() == [
+        "Ressourcen",
+        "2,50",
+        "3,40",
+        "-0,90",
+        "-0,48",
+        "< 0,001",
+        "0,003",
+    ]
+    rel = pd.DataFrame(
+        {"scale": ["resources"], "items": [3], "n_complete": [1234], "alpha": [0.8123]}
+    )
+    rt = r.reliability_table(rel, {"resources": "Ressourcen"}, "de")
+    assert rt.iloc[0].tolist() == ["Ressourcen", "3", "1.234", "0,81"]
+    assert "Cronbach's α" in r.reliability_table(rel, {"resources": "R"}, "en").columns
+
+
+def test_data_note_only_for_synthetic() -> None:
+    assert r.data_note(False, "x", "de") == ""
+    assert r.data_note(True, "erzeugt", "de") == "**Synthetische Beispieldaten: erzeugt**"

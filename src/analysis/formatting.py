@@ -54,6 +54,17 @@ def fmt_int(x: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     return fmt_number(x, 0, lang)
 
 
+def fmt_p(p: Any, decimals: int = 3, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Format a p value with ``decimals`` places, and one below that as ``< 0,001``
+    (APA Publication Manual, 7th ed., §6.36: no p written as 0)."""
+    if _missing(p):
+        return MISSING
+    floor = 10.0**-decimals
+    if float(p) < floor:
+        return "< " + fmt_number(floor, decimals, lang)
+    return fmt_number(p, decimals, lang)
+
+
 def fmt_currency(
     x: Any, currency: str = "EUR", decimals: int = 2, lang: str = DEFAULT_LANGUAGE
 ) -> str:

@@ -1,6 +1,8 @@
 """Tables and plain-language readings of the outcome and survey analyses (German/English).
 
-Keeps the wording out of the notebooks: :func:`compare_table` sets TWFE against the
+Keeps wording and number formats out of notebooks 30 and 31: every ``*_table`` returns
+a DataFrame of display strings with localised column headers (show it with
+:func:`analysis.formatting.report_table`); :func:`compare_table` sets TWFE against the
 staggered-robust estimator, :func:`reading` writes a few sentences an evaluator can
 paste into a report, :func:`survey_reading` does the same for the survey.
 """
@@ -9,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .formatting import fmt_number
-from .outcomes import Aggregate, AttGt, Estimate, EventStudy
+from .formatting import fmt_int, fmt_number, fmt_p
+from .outcomes import Aggregate, AttGt, Estimate, EventStudy, dynamic_pretrend
+from .survey import SIDE_LABELS, OrdinalFit
 
 OUTCOME_LABELS = {
     "vacancy_rate": {"de": "Leerstandsquote (%)", "en": "vacancy rate (%)"},
@@ -25,6 +28,53 @@ OUTCOME_LABELS = {
 
 def outcome_label(outcome: str, lang: str = "de") -> str:
     return OUTCOME_LABELS.get(outcome, {}).get(lang, outcome)
+
+
+def data_note(synthetic: bool, note: str, lang: str = "de") -> str:
+    """A bold Markdown line saying the data are synthetic (empty for real data)."""
+    if not synthetic:
+        return ""
+    lead = "Synthetische Beispieldaten: " if lang == "de" else "Synthetic example data: "
+    return f"**{lead}{note}**"
+
+
+def cohort_table(data: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Areas per first year of cooperation (``first_treated``; 0 = never)."""
+    de = lang == "de"
+    counts = data.drop_duplicates("unit")["first_treated"].value_counts().sort_index()
+    return pd.DataFrame(
+        {
+            "Beginn" if de else "Start": [
+                ("nie" if de else "never") if g == 0 else str(int(g)) for g in counts.index
+            ],
+            "Gebiete" if de else "Areas": [fmt_int(v, lang) for v in counts],
+        }
+    )
+
+
+def pretrend_table(
+    res: AttGt, dynamic: Aggregate, es: EventStudy, lang: str = "de"
+) -> pd.DataFrame:
+    """The three joint pre-trend Wald tests: chi², degrees of freedom, p."""
+    de = lang == "de"
+    dyn_stat, dyn_df, dyn_p = dynamic_pretrend(dynamic)
+    tests = (
+        "Callaway & Sant'Anna: ATT(g,t) vor Beginn"
+        if de
+        else "Callaway & Sant'Anna: pre-treatment ATT(g,t)",
+        "Callaway & Sant'Anna: Ereigniszeit < 0" if de else "Callaway & Sant'Anna: event time < 0",
+        "TWFE-Ereignisstudie: Vorlauf" if de else "TWFE event study: leads",
+    )
+    stats = ((res.pretrend_stat, res.pretrend_df, res.pretrend_p), (dyn_stat, dyn_df, dyn_p))
+    stats += ((es.pretrend_stat, es.pretrend_df, es.pretrend_p),)
+    return pd.DataFrame(
+        {
+            "Test": tests,
+            "Chi²": [fmt_number(v, 2, lang) for v, _, _ in stats],
+            "Freiheitsgrade" if de else "df": [fmt_int(d, lang) for _, d, _ in stats],
+            "p": [fmt_p(p, 3, lang) for _, _, p in stats],
+        }
+    )
 
 
 def compare_table(
@@ -179,3 +229,71 @@ def survey_reading(
             f"{n(r['r_rank_biserial'])}, Holm p = {n(r['p_holm'], 3)})."
         )
     return " ".join(out)
+
+
+# --------------------------------------------------------------------------------------
+# Survey tables (notebook 31)
+# --------------------------------------------------------------------------------------
+
+
+def side_counts(scores: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Respondents per side."""
+    n = scores.groupby("side").size()
+    return pd.DataFrame(
+        {
+            "Seite" if lang == "de" else "Side": [SIDE_LABELS[s][lang] for s in n.index],
+            "n": [fmt_int(v, lang) for v in n],
+        }
+    )
+
+
+def reliability_table(rel: pd.DataFrame, labels: dict[str, str], lang: str = "de") -> pd.DataFrame:
+    """Cronbach's α per scale, with its number of items and respondents."""
+    de = lang == "de"
+    return pd.DataFrame(
+        {
+            "Dimension": rel["scale"].map(labels),
+            "Aussagen" if de else "Items": [fmt_int(v, lang) for v in rel["items"]],
+            "n": [fmt_int(v, lang) for v in rel["n_complete"]],
+            "Cronbachs α" if de else "Cronbach's α": [fmt_number(v, 2, lang) for v in rel["alpha"]],
+        }
+    )
+
+
+def gap_table(gap: pd.DataFrame, labels: dict[str, str], lang: str = "de") -> pd.DataFrame:
+    """The two sides' means per scale, their difference, rank-biserial r and p values."""
+    de = lang == "de"
+    num = lambda col, d=2: [fmt_number(v, d, lang) for v in gap[col]]  # noqa: E731
+    return pd.DataFrame(
+        {
+            "Dimension": gap["scale"].map(labels),
+            "Mittel soz. Organisationen" if de else "Mean social organisations": num("mean_social"),
+            "Mittel Wohnungsunternehmen" if de else "Mean housing companies": num("mean_housing"),
+            "Differenz" if de else "Difference": num("difference"),
+            "rang-biseriales r" if de else "rank-biserial r": num("r_rank_biserial"),
+            "p": [fmt_p(v, 3, lang) for v in gap["p"]],
+            "p (Holm)": [fmt_p(v, 3, lang) for v in gap["p_holm"]],
+        }
+    )
+
+
+def regression_table(fit: OrdinalFit, labels: dict[str, str], lang: str = "de") -> pd.DataFrame:
+    """Odds ratios of the scales in the proportional-odds model, with 95 % interval and p."""
+    de = lang == "de"
+    t = fit.table[fit.table["term"].isin(labels)]
+    num = lambda col, d=2: [fmt_number(v, d, lang) for v in t[col]]  # noqa: E731
+    return pd.DataFrame(
+        {
+            "Dimension": t["term"].map(labels).to_list(),
+            "Odds Ratio": num("odds_ratio"),
+            "95 %-KI unten" if de else "95% CI low": num("or_low"),
+            "95 %-KI oben" if de else "95% CI high": num("or_high"),
+            "p": [fmt_p(v, 3, lang) for v in t["p"]],
+        }
+    )
+
+
+def regression_note(fit: OrdinalFit, lang: str = "de") -> str:
+    """Sample size and McFadden's pseudo-R² of the ordinal regression, as one line."""
+    r2 = fmt_number(fit.pseudo_r2, 2, lang)
+    return f"n = {fmt_int(fit.n, lang)}, McFadden-Pseudo-R² = {r2}"
