@@ -73,3 +73,15 @@ def test_fmt_p_never_prints_zero() -> None:
     assert f.fmt_p(0.0123, lang="de") == "0,012"
     assert f.fmt_p(0.001, lang="de") == "0,001"
     assert f.fmt_p(float("nan"), lang="de") == f.MISSING
+
+
+def test_format_frame_currency_with_decimals() -> None:
+    df = pd.DataFrame({"a": [1234.6, -20.0]})
+    out = f.format_frame(
+        df,
+        {
+            "a": "currency:0",
+        },
+        "de",
+    )
+    assert out["a"].tolist() == ["1.235\u00a0€", "-20\u00a0€"]

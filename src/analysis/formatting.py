@@ -139,7 +139,7 @@ def format_frame(df: Any, formats: Mapping[str, str], lang: str = DEFAULT_LANGUA
         elif fn is None:
             raise ValueError(f"unknown format {spec!r} for column {column!r}")
         elif digits:
-            out[column] = [fn(v, int(digits), lang=lang) for v in out[column]]
+            out[column] = [fn(v, decimals=int(digits), lang=lang) for v in out[column]]
         else:
             out[column] = [fn(v, lang=lang) for v in out[column]]
     return out

@@ -1,0 +1,106 @@
+"""Report pieces of the SROI notebooks (German by default, English available).
+
+Keeps wording, labels and number formats out of notebook 20: the centre header with
+its data status and public facts, the tipping-point and value-exchange tables and the
+bar chart of value by stakeholder. Every ``*_table`` returns a DataFrame of display
+strings with localised headers (show it with :func:`analysis.formatting.report_table`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import plots
+from .formatting import fmt_number, format_frame
+from .i18n import DEFAULT_LANGUAGE
+from .sensitivity import FOUND, NONE_IN_RANGE
+from .sroi import ImpactMap, SroiResult
+
+_STATUS = {
+    "de": {"fictional": "fiktiv", "synthetic": "synthetisch", "real": "real"},
+    "en": {"fictional": "fictional", "synthetic": "synthetic", "real": "real"},
+}
+
+
+def _de(lang: str) -> bool:
+    return lang != "en"
+
+
+def centre_header(imap: ImpactMap, scenario: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Markdown: centre name, data status with its note, the scenario, the public facts
+    with their sources (every report says whether its data are real)."""
+    de = _de(lang)
+    centre = imap.model.centre
+    scen = imap.model.scenarios.get(scenario)
+    desc = scen.description if scen is not None else scenario
+    status = _STATUS["de" if de else "en"].get(centre.status, centre.status)
+    lines = [
+        f"## {centre.name}",
+        "",
+        (f"**Datenstatus: {status}.** " if de else f"**Data status: {status}.** ")
+        + centre.status_note,
+        "",
+        (f"**Szenario:** {scenario} – {desc}" if de else f"**Scenario:** {scenario} – {desc}"),
+    ]
+    if centre.facts:
+        lines += ["", "### Öffentliche Fakten" if de else "### Public facts", ""]
+        lines += [f"- {f.fact} *({f.source})*" for f in centre.facts]
+    return "\n".join(lines)
+
+
+def tipping_table(tp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Tipping points (:func:`analysis.sensitivity.tipping_points`) for the report."""
+    de = _de(lang)
+    status = {
+        FOUND: "gefunden" if de else "found",
+        NONE_IN_RANGE: "nicht im Bereich" if de else "none in range",
+    }
+    shown = tp.assign(status=tp["status"].map(status))[["label", "base", "tipping_value", "status"]]
+    for col in ("base", "tipping_value"):  # rates and fractions need three decimals
+        shown[col] = [fmt_number(v, 3 if abs(v) < 1 else 2, lang) for v in shown[col]]
+    return shown.rename(
+        columns={
+            "label": "Annahme" if de else "Assumption",
+            "base": "Basiswert" if de else "Base value",
+            "tipping_value": "Wert bei Quote 1 : 1" if de else "Value at ratio 1 : 1",
+            "status": "Ergebnis" if de else "Result",
+        }
+    )
+
+
+def exchange_table(exchange: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Who invests and who receives what (:func:`analysis.partners.value_exchange`), in €."""
+    de = _de(lang)
+    cols = ["stakeholder", "invested", "in_kind", "received", "net"]
+    shown = format_frame(exchange[cols], {c: "currency:0" for c in cols[1:]}, lang=lang)
+    return shown.rename(
+        columns={
+            "stakeholder": "Stakeholder",
+            "invested": "Eingesetzt (Barwert)" if de else "Invested (PV)",
+            "in_kind": "davon Sachleistung" if de else "of which in kind",
+            "received": "Erhalten (Barwert)" if de else "Received (PV)",
+            "net": "Saldo" if de else "Net",
+        }
+    )
+
+
+def amount_table(table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """A two-column (label, amount) table with the amounts in whole euros."""
+    return format_frame(table, {table.columns[1]: "currency:0"}, lang=lang)
+
+
+def stakeholder_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
+    """Horizontal bars: present value of the outcomes per stakeholder."""
+    import matplotlib.pyplot as plt
+
+    st = result.by_stakeholder.sort_values("present_value")
+    fig, ax = plt.subplots()
+    ax.barh(st["stakeholder"], st["present_value"])
+    plots.localise_axis(ax, "x", "currency", lang=lang)
+    ax.set_title(
+        "Barwert der Wirkungen nach Stakeholder"
+        if _de(lang)
+        else "Present value of outcomes by stakeholder"
+    )
+    fig.tight_layout()
+    return fig
