@@ -321,6 +321,29 @@ def test_mpdta_aggregations_published() -> None:
     assert np.abs(grp.table["se"].to_numpy() - want[:, 2]).max() < BOOT_TOL
 
 
+def test_mpdta_calendar_aggregation_by_hand() -> None:
+    """Calendar-time effects from the published ATT(g,t) (4 decimals) and the cohort sizes
+    of mpdta (20 counties first treated in 2004, 40 in 2006, 131 in 2007), by hand:
+    2004: −0.0105; 2005: −0.0704; 2006: (20·(−0.1373) + 40·(−0.0046)) / 60 = −0.0488;
+    2007: (20·(−0.1008) + 40·(−0.0412) + 131·(−0.0261)) / 191 = −0.0371;
+    overall: their mean, −0.0417 (as ``did::aggte(type = "calendar")``)."""
+    data = _mpdta()
+    sizes = data.drop_duplicates("unit")["first_treated"].value_counts()
+    assert (sizes[2004], sizes[2006], sizes[2007]) == (20, 40, 131)
+    cal = o.aggregate(o.att_gt(data, "lemp", method="reg"), "calendar")
+    assert cal.table["key"].tolist() == [2004, 2005, 2006, 2007]
+    assert np.round(cal.table["att"].to_numpy(), 4).tolist() == [-0.0105, -0.0704, -0.0488, -0.0371]
+    assert round(cal.overall, 4) == -0.0417
+    assert (cal.table["se"] > 0).all() and cal.overall_se > 0
+
+
+def test_calendar_aggregation_recovers_a_constant_effect() -> None:
+    p = make_panel(600, range(1, 9), (3, 5, 7), effect=-2.0, dynamics=0.0, seed=11)
+    cal = o.aggregate(o.att_gt(p.data, "y"), "calendar")
+    assert cal.table["key"].tolist() == [3, 4, 5, 6, 7, 8]
+    assert abs(cal.overall + 2.0) < 4 * cal.overall_se
+
+
 def test_mpdta_doubly_robust_matches_csdid() -> None:
     """DR with covariate lpop against the csdid package (analytic SEs), same data."""
     csdid = pytest.importorskip("csdid.att_gt", reason="csdid (dev dependency) not installed")

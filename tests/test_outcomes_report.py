@@ -18,7 +18,7 @@ def _fit():  # type: ignore[no-untyped-def]
 
 def test_compare_table_german_numbers() -> None:
     _res, (s, d, g), tw, _es = _fit()
-    tab = r.compare_table(tw, s, d, g, "de")
+    tab = r.compare_table(tw, s, d, g, lang="de")
     assert tab.shape == (4, 5)
     assert tab.iloc[1, 1] == f"{s.overall:.3f}".replace(".", ",")  # German decimal comma
     assert tab.iloc[0, 1] == f"{tw.estimate:.3f}".replace(".", ",")

@@ -636,7 +636,9 @@ def aggregate(res: AttGt, kind: str = "simple") -> Aggregate:
     ``simple``: all post cells weighted by cohort size. ``dynamic``: for each event time
     e, the cohort-size weighted mean of ATT(g, g+e) (pre-treatment e included for the
     plot); overall = mean over e ≥ 0. ``group``: each cohort's mean over its post
-    periods; overall = cohort-size weighted mean of these. Every aggregate is a linear
+    periods; overall = cohort-size weighted mean of these. ``calendar``: for each period
+    t, the cohort-size weighted mean of ATT(g, t) over the cohorts already treated
+    (g ≤ t); overall = mean over those periods. Every aggregate is a linear
     combination of the cells plus the weights' estimation effect, so its influence
     function is ψ W + shift (overall first, then one column per table row).
     """
@@ -661,6 +663,16 @@ def aggregate(res: AttGt, kind: str = "simple") -> Aggregate:
         est = float(ests[nonneg].mean())
         W = np.column_stack([W[:, nonneg].mean(axis=1), W])
         shift = np.column_stack([shift[:, nonneg].mean(axis=1), shift])
+    elif kind == "calendar":
+        period = tab["period"].to_numpy()
+        keys = np.sort(np.unique(period[post]))
+        W, shift, ests = np.zeros((k, len(keys))), np.zeros((c, len(keys))), np.zeros(len(keys))
+        for j, t in enumerate(keys):
+            sel = post & (period == t)
+            ests[j], W[sel, j], shift[:, j] = _cell_weights(res, grp[sel], att[sel])
+        est = float(ests.mean())
+        W = np.column_stack([W.mean(axis=1), W])
+        shift = np.column_stack([shift.mean(axis=1), shift])
     elif kind == "group":
         keys = np.sort(np.unique(grp))
         W, ests = np.zeros((k, len(keys))), np.zeros(len(keys))
@@ -672,7 +684,7 @@ def aggregate(res: AttGt, kind: str = "simple") -> Aggregate:
         W = np.column_stack([W @ w, W])
         shift = np.column_stack([wif, np.zeros((c, len(keys)))])
     else:
-        raise ValueError("kind must be 'simple', 'dynamic' or 'group'")
+        raise ValueError("kind must be 'simple', 'dynamic', 'group' or 'calendar'")
     inf = res.inf.combine(W, shift)
     se_all = inf.se()
     table = pd.DataFrame({"key": keys, "att": ests})

@@ -77,10 +77,9 @@ def pretrend_table(
     )
 
 
-def compare_table(
-    twfe: Estimate, simple: Aggregate, dynamic: Aggregate, group: Aggregate, lang: str = "de"
-) -> pd.DataFrame:
-    """TWFE against the Callaway & Sant'Anna aggregates: estimate, SE, 95 % interval."""
+def compare_table(twfe: Estimate, *aggregates: Aggregate, lang: str = "de") -> pd.DataFrame:
+    """TWFE against Callaway & Sant'Anna aggregates (simple, dynamic, group, calendar, in
+    the order given): estimate, SE, 95 % interval."""
     de = lang == "de"
     rows = [
         (
@@ -98,8 +97,9 @@ def compare_table(
             "CS: average over years since start",
         ),
         "group": ("CS: Durchschnitt über die Startkohorten", "CS: average over start cohorts"),
+        "calendar": ("CS: Durchschnitt über die Kalenderjahre", "CS: average over calendar years"),
     }
-    for agg in (simple, dynamic, group):
+    for agg in aggregates:
         lo, hi = agg.ci
         rows.append((names[agg.kind][0 if de else 1], agg.overall, agg.overall_se, lo, hi))
     cols = (
