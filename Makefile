@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test test-fast lint format lab status verify clean bench lock
+.PHONY: help setup browser reports test test-fast lint format lab status verify clean bench lock
 
 help: ## list every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,10 +26,26 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP) ## create .venv, install the pinned dependencies, register the Jupyter kernel
 
+# Debian's chromium for tests/test_reports_browser.py (Playwright cannot download browsers
+# here). Idempotent; as root with apt-get, else with sudo; without either the test skips.
+browser: ## install Debian's chromium for the browser test of the reports, if missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "chromium missing and no apt-get: install Chromium, else the browser test is skipped"; \
+	  elif [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y --no-install-recommends chromium; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y --no-install-recommends chromium; \
+	  else \
+	    echo "chromium missing, not root and no sudo: the browser test is skipped"; \
+	  fi; }
+
 reports: setup ## regenerate every report under reports/ (only what changed; FORCE=1 for all)
 	$(BIN)/analysis run --jobs $(JOBS) $(if $(FORCE),--force,)
 
-test: setup ## run the whole test suite (notebooks included)
+test: setup browser ## run the whole test suite (notebooks and browser test included)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: setup ## run the fast tests only (no notebook execution)

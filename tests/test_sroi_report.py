@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import partners, sensitivity, sroi, sroi_report
+from analysis.formatting import md_text
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw" / "sroi"
 
@@ -14,11 +15,11 @@ RAW = Path(__file__).resolve().parents[1] / "data" / "raw" / "sroi"
 def test_centre_header_names_status_scenario_and_sourced_facts() -> None:
     imap = sroi.load_centre("barmen", RAW)
     de = sroi_report.centre_header(imap, "conservative", "de")
-    assert de.startswith(f"## {imap.model.centre.name}")
+    assert de.startswith(f"## {md_text(imap.model.centre.name)}")
     assert "**Datenstatus: fiktiv.**" in de and "**Szenario:** conservative" in de
     assert "### Öffentliche Fakten" in de
     for fact in imap.model.centre.facts:  # every public fact with its source
-        assert f"- {fact.fact} *({fact.source})*" in de
+        assert f"- {md_text(fact.fact)} *({md_text(fact.source)})*" in de
     assert "**Data status: fictional.**" in sroi_report.centre_header(imap, "base", "en")
 
 

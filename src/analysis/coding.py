@@ -136,7 +136,13 @@ def load_codebook(path: str | Path) -> Codebook:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("codebook not found", file=path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"not UTF-8 text ({err.reason}); save the file as UTF-8",
+            file=path,
+            row=err.object[: err.start].count(b"\n") + 1,
+        ) from None
+    except yaml.YAMLError as err:
         raise InputError(f"not valid YAML: {err}", file=path) from None
     if not isinstance(data, dict):
         raise InputError("a codebook is a mapping with 'version' and 'codes'", file=path)
@@ -252,13 +258,16 @@ def export_coding_sheet(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from .spreadsheets import cell_value
+
     sheet = coding_sheet(suggested, coders)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append(list(sheet.columns))
+    # Every cell neutralised (statements are free text: "=…", "-10 %" stay text).
+    ws.append([cell_value(c) for c in sheet.columns])
     for row in sheet.itertuples(index=False):
-        ws.append([None if (v is None or v is pd.NA) else v for v in row])
+        ws.append([None if (v is None or v is pd.NA) else cell_value(v) for v in row])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "F2"
@@ -271,7 +280,7 @@ def export_coding_sheet(
     cb = wb.create_sheet(CODE_SHEET)
     cb.append(["code", "label", "description"])
     for c in codebook.codes:
-        cb.append([c.code, c.label(lang), c.description])
+        cb.append([cell_value(v) for v in (c.code, c.label(lang), c.description)])
     for cell in cb[1]:
         cell.font = Font(bold=True)
     cb.column_dimensions["A"].width = 24
@@ -314,6 +323,8 @@ def import_coding_sheet(
     """
     from openpyxl import load_workbook
 
+    from .spreadsheets import restore
+
     path = Path(path)
     f = str(path)
     try:
@@ -324,7 +335,8 @@ def import_coding_sheet(
         raise InputError(f"not a readable XLSX file ({type(err).__name__})", file=path) from None
     if SHEET not in wb.sheetnames:
         raise InputError(f"sheet '{SHEET}' is missing", file=path, column=SHEET)
-    rows = list(wb[SHEET].iter_rows(values_only=True))
+    # Undo the export's formula neutralisation, so a round trip is lossless.
+    rows = [tuple(map(restore, r)) for r in wb[SHEET].iter_rows(values_only=True)]
     wb.close()
     if not rows:
         raise InputError("the coding sheet is empty", file=path, row=1)

@@ -9,7 +9,9 @@ unit, which keeps "1.234,56 €" on one line in HTML.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -151,9 +153,47 @@ def report_table(
     """A DataFrame ready to show in a report: localised columns, no index, missing as ``–``.
 
     Returns a pandas ``Styler`` (renders as an HTML table in notebooks and reports).
+    Cells and headers are HTML-escaped: a Styler, unlike ``DataFrame.to_html``, would
+    otherwise pass free text such as ``<script>`` into the report as markup.
     """
     shown = format_frame(df, formats or {}, lang) if formats else df.copy()
     shown = shown.astype(object).where(shown.notna(), MISSING)
-    return shown.style.hide(axis="index").set_table_styles(
-        [{"selector": "th, td", "props": [("text-align", "left")]}]
+    return (
+        shown.style.hide(axis="index")
+        .format(escape="html")
+        .format_index(escape="html", axis=1)
+        .set_table_styles([{"selector": "th, td", "props": [("text-align", "left")]}])
     )
+
+
+_MD_MARKUP = re.compile(r"([\\`*_\[\]#|~])")
+_MD_BULLET = re.compile(r"^(\s*)([-+])", re.MULTILINE)
+_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+_URL = re.compile(r"https?://[^\s<>\"'`]+")
+_URL_TAIL = ".,;:!?*_)]"
+
+
+def md_text(text: Any) -> str:
+    """Free text (protocols, centre files, coding sheets) safe to put into Markdown.
+
+    HTML special characters are escaped (``<script>`` and ``&amp;`` show as written,
+    never as markup) and Markdown markup characters are backslash-escaped, so the text
+    reads exactly as in its source. Web addresses become links, without trailing
+    punctuation (``(https://example.org)`` links to ``https://example.org``).
+    """
+    text = str(text)
+    out, pos = [], 0
+    for m in _URL.finditer(text):
+        url = m.group()
+        while url and url[-1] in _URL_TAIL and not (url[-1] == ")" and "(" in url):
+            url = url[:-1]
+        out.append(_md_plain(text[pos : m.start()]))
+        out.append(f"<{url}>" if url.split("://", 1)[1] else _md_plain(url))
+        pos = m.start() + len(url)
+    out.append(_md_plain(text[pos:]))
+    return "".join(out)
+
+
+def _md_plain(text: str) -> str:
+    text = _MD_MARKUP.sub(r"\\\1", html.escape(text, quote=False))
+    return _MD_NUMBERED.sub(r"\1\\\2", _MD_BULLET.sub(r"\1\\\2", text))

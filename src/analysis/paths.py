@@ -10,6 +10,7 @@ cookiecutter-data-science layout: ``data/raw`` is immutable input,
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +91,26 @@ class ProjectPaths:
     def catalog(self) -> Path:
         """The catalogue of raw data files: source, licence, synthetic or real, hash."""
         return self.raw / "catalog.yaml"
+
+
+FILE_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}"
+"""Ids that become parts of file names (run, centre, protocol, scenario): letters,
+digits, ``_`` and ``-``; no ``/``, ``\\``, ``.`` or space, so never a path."""
+
+
+def check_file_id(value: object, field: str, *, file: str | os.PathLike[str] | None = None) -> str:
+    """``value`` if it is a safe id for file names, else an :class:`InputError`."""
+    from .errors import InputError
+
+    if not isinstance(value, str) or not re.fullmatch(FILE_ID_PATTERN, value):
+        raise InputError(
+            f"{field} must be a plain id ({FILE_ID_PATTERN}: letters, digits, '_' or '-'; "
+            "no '/', '..' or spaces), because it names files",
+            file=file,
+            column=field,
+            value=value,
+        )
+    return value
 
 
 def project(root: str | os.PathLike[str] | None = None) -> ProjectPaths:

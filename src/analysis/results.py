@@ -126,7 +126,7 @@ def artifact_path(filename: str) -> Path:
     directly (JupyterLab, plain papermill), files go to ``reports/artifacts/``.
     ``filename`` must be a plain file name (no folders, no ``..``).
     """
-    if not SAFE_FILENAME.match(filename):
+    if not SAFE_FILENAME.fullmatch(filename):  # `$` alone lets a final newline in
         raise ValueError(f"artifact name {filename!r} must match {SAFE_FILENAME.pattern}")
     base = os.environ.get(ARTIFACT_DIR_ENV)
     folder = Path(base) if base else paths.REPORTS / "artifacts"

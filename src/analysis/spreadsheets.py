@@ -7,7 +7,10 @@ requirement 1.2.10, which also lists the NUL character). Following that guidance
 :func:`neutralise` prefixes such text with a single quote, which spreadsheet programs
 read as "this is text". Numbers stay numbers: only strings are touched, so a negative
 value written as a number is unaffected. Any module that writes XLSX for people to
-open should go through :func:`write_xlsx`.
+open should go through :func:`write_xlsx` (or :func:`cell_value` per cell), and CSV
+through :func:`write_csv`. Text that already starts with quotes followed by a trigger
+gets one more quote, so :func:`restore` — what the package's own importers apply to
+text they read back — undoes the prefix exactly and a round trip is lossless.
 """
 
 from __future__ import annotations
@@ -28,12 +31,33 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_NAME = re.compile(r"^[^\[\]:*?/\\]{1,31}$")
 
 
+_QUOTED_TRIGGER = re.compile("'+[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+"""Text that :func:`neutralise` prefixed: quotes, then a formula trigger."""
+
+
 def neutralise(value: Any) -> Any:
     """``value`` made safe for a spreadsheet cell: text starting with a formula
-    trigger gets a leading ``'``; everything else is returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    trigger (or with quotes and then a trigger) gets a leading ``'``; everything else
+    is returned unchanged."""
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_TRIGGERS) or _QUOTED_TRIGGER.match(value)
+    ):
         return "'" + value
     return value
+
+
+def restore(value: Any) -> Any:
+    """Undo :func:`neutralise` on a value read back from a file the package wrote:
+    ``restore(neutralise(x)) == x`` for every ``x``."""
+    if isinstance(value, str) and _QUOTED_TRIGGER.match(value):
+        return value[1:]
+    return value
+
+
+def cell_value(value: Any) -> Any:
+    """``value`` as it may go into an XLSX cell: neutralised, and control characters
+    XML cannot store replaced by U+FFFD."""
+    return _cell_text(value)
 
 
 def _cell_text(value: Any) -> Any:
@@ -89,4 +113,19 @@ def write_xlsx(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    return path
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, **to_csv: Any) -> Path:
+    """Write ``frame`` to a CSV file with every text cell, header and index label
+    neutralised (numbers stay numbers); ``to_csv`` goes to :meth:`DataFrame.to_csv`.
+
+    Lines end in CRLF (RFC 4180), which also makes the writer quote a text holding a
+    lone carriage return instead of breaking the row there.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    to_csv.setdefault("index", False)
+    to_csv.setdefault("lineterminator", "\r\n")
+    neutralise_frame(frame).to_csv(path, **to_csv)
     return path

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import plots
-from .formatting import fmt_number, format_frame
+from .formatting import fmt_number, format_frame, md_text
 from .i18n import DEFAULT_LANGUAGE
 from .sensitivity import FOUND, NONE_IN_RANGE
 from .sroi import ImpactMap, SroiResult
@@ -28,23 +28,25 @@ def _de(lang: str) -> bool:
 
 def centre_header(imap: ImpactMap, scenario: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """Markdown: centre name, data status with its note, the scenario, the public facts
-    with their sources (every report says whether its data are real)."""
+    with their sources (every report says whether its data are real). The centre file's
+    free text goes through :func:`~analysis.formatting.md_text`: shown as written, never
+    as markup, with web addresses as working links."""
     de = _de(lang)
     centre = imap.model.centre
     scen = imap.model.scenarios.get(scenario)
-    desc = scen.description if scen is not None else scenario
+    desc = md_text(scen.description if scen is not None else scenario)
     status = _STATUS["de" if de else "en"].get(centre.status, centre.status)
     lines = [
-        f"## {centre.name}",
+        f"## {md_text(centre.name)}",
         "",
         (f"**Datenstatus: {status}.** " if de else f"**Data status: {status}.** ")
-        + centre.status_note,
+        + md_text(centre.status_note),
         "",
         (f"**Szenario:** {scenario} – {desc}" if de else f"**Scenario:** {scenario} – {desc}"),
     ]
     if centre.facts:
         lines += ["", "### Öffentliche Fakten" if de else "### Public facts", ""]
-        lines += [f"- {f.fact} *({f.source})*" for f in centre.facts]
+        lines += [f"- {md_text(f.fact)} *({md_text(f.source)})*" for f in centre.facts]
     return "\n".join(lines)
 
 

@@ -23,7 +23,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .errors import InputError
+from .errors import InputError, Problem
+from .spreadsheets import cell_value, restore
 
 SHEETS = ("Centre", "Facts", "Stakeholders", "Inputs", "Outcomes", "Uncertainty", "Scenarios")
 
@@ -106,9 +107,15 @@ def basis_text(fig: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _append(ws: Any, row: list[Any] | tuple[Any, ...]) -> None:
+    """Append ``row`` with every cell neutralised: free text such as "=…" or "-10 %"
+    stays text (OWASP CSV injection); :func:`read_workbook` restores it exactly."""
+    ws.append([cell_value(v) for v in row])
+
+
 def _sheet(wb: Workbook, title: str, header: tuple[str, ...] | list[str]) -> Any:
     ws = wb.create_sheet(title)
-    ws.append(list(header))
+    _append(ws, list(header))
     for i, _ in enumerate(header, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font = Font(bold=True)
@@ -149,18 +156,16 @@ def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | Non
         "discount_rate_basis": basis_text(rate) if rate else None,
     }
     for key in CENTRE_KEYS:
-        ws.append([key, values[key]])
+        _append(ws, [key, values[key]])
     ws.column_dimensions["B"].width = 80
 
     ws = _sheet(wb, "Facts", FACT_COLUMNS)
     for fact in centre.get("facts") or []:
-        ws.append([fact.get("fact"), fact.get("source")])
+        _append(ws, [fact.get("fact"), fact.get("source")])
 
     ws = _sheet(wb, "Stakeholders", STAKEHOLDER_COLUMNS)
     for s in data.get("stakeholders") or []:
-        ws.append(
-            [s.get("id"), s.get("name"), s.get("name_en"), s.get("group"), s.get("description")]
-        )
+        _append(ws, [s.get(k) for k in ("id", "name", "name_en", "group", "description")])
 
     inputs = imap.get("inputs") or []
     n_factors = (
@@ -192,7 +197,7 @@ def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | Non
             else:
                 row += [None, None, None, None]
         row.append(product if facs else None)
-        ws.append(row)
+        _append(ws, row)
 
     ws = _sheet(wb, "Outcomes", OUTCOME_COLUMNS)
     for o in imap.get("outcomes") or []:
@@ -218,7 +223,7 @@ def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | Non
             row += [fig.get("value"), basis_text(fig)]
             impact *= 1 - float(fig.get("value") or 0) if fld != "drop_off" else 1
         row.append(impact)
-        ws.append(row)
+        _append(ws, row)
         for fld in ("quantity", "proxy", *FRACTION_COLUMNS):
             unc += _uncertainty_rows("outcome", o.get("id"), fld, o.get(fld) or {})
     for col in [OUTCOME_COLUMNS.index(c) + 1 for c in FRACTION_COLUMNS.values()]:
@@ -227,17 +232,16 @@ def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | Non
 
     ws = _sheet(wb, "Uncertainty", UNCERTAINTY_COLUMNS)
     for row in unc:
-        ws.append(row)
+        _append(ws, row)
 
     ws = _sheet(wb, "Scenarios", SCENARIO_COLUMNS)
     for name, sc in (data.get("scenarios") or {}).items():
         overrides = sc.get("overrides") or []
         if not overrides:
-            ws.append([name, sc.get("description"), None, None, None])
+            _append(ws, [name, sc.get("description"), None, None, None])
         for ov in overrides:
-            ws.append(
-                [name, sc.get("description"), ov.get("path"), ov.get("value"), ov.get("assumption")]
-            )
+            fields = [ov.get(k) for k in ("path", "value", "assumption")]
+            _append(ws, [name, sc.get("description"), *fields])
 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -261,7 +265,8 @@ def _rows(wb: Any, sheet: str, columns: tuple[str, ...] | None, file: Path) -> l
             f"sheet '{sheet}' missing (expected sheets: {', '.join(SHEETS)})", file=file
         )
     ws = wb[sheet]
-    rows = list(ws.iter_rows(values_only=True))
+    # Undo the export's formula neutralisation, so a round trip is lossless.
+    rows = [tuple(map(restore, r)) for r in ws.iter_rows(values_only=True)]
     if not rows:
         raise InputError("sheet has no header row", file=file, column=sheet)
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
@@ -335,13 +340,74 @@ def _bool(v: Any) -> Any:
     return v
 
 
+def check_layout(values: Any, formulas: Any, path: Path) -> None:
+    """Refuse what a spreadsheet shows but the reader would get wrong.
+
+    ``values`` is the workbook loaded with cached results, ``formulas`` the same file
+    with formulas. Refused: a formula without a stored result (written by a program
+    that does not calculate, so its value would read as empty), merged cells in a
+    sheet that is read (only the first cell of a merged range holds the value), and
+    a sheet that looks like a copy of a sheet that is read (``Outcomes (2)``: which
+    one holds the data?). Other extra sheets, e.g. notes, are ignored.
+    """
+    problems: list[Problem] = []
+    for name in values.sheetnames:
+        copied = [s for s in SHEETS if name != s and s.casefold() in name.casefold()]
+        if name not in SHEETS and copied:
+            problems.append(
+                Problem(
+                    f"sheet '{name}' looks like a copy of sheet '{copied[0]}'; only "
+                    f"'{copied[0]}' is read: delete or rename the copy",
+                    str(path),
+                    None,
+                    name,
+                )
+            )
+    for name in SHEETS:
+        if name not in values.sheetnames:
+            continue
+        where = f"{path} [sheet {name}]"
+        header = [c.value for c in values[name][1]]
+        for rng in sorted(values[name].merged_cells.ranges, key=str):
+            col = header[rng.min_col - 1] if rng.min_col <= len(header) else None
+            problems.append(
+                Problem(
+                    f"merged cells {rng.coord}: unmerge them and fill in every cell "
+                    "(a merged range holds its value only in the first cell)",
+                    where,
+                    rng.min_row - 1 if rng.min_row > 1 else None,
+                    str(col or get_column_letter(rng.min_col)),
+                )
+            )
+        for row in formulas[name].iter_rows():
+            for cell in row:
+                if cell.data_type != "f" or values[name][cell.coordinate].value is not None:
+                    continue
+                col = header[cell.column - 1] if cell.column <= len(header) else None
+                problems.append(
+                    Problem(
+                        f"cell {cell.coordinate} holds a formula without a stored result "
+                        "(the file was not saved by a spreadsheet program); enter the value, "
+                        "or open and save the workbook in Excel or LibreOffice",
+                        where,
+                        cell.row - 1 if cell.row > 1 else None,
+                        str(col or cell.column_letter),
+                        str(cell.value),
+                    )
+                )
+    if problems:
+        raise InputError(problems=problems[:25])
+
+
 def read_workbook(path: str | Path) -> dict[str, Any]:
     """Read an impact-map workbook into centre-file data (validated by the caller)."""
     path = Path(path)
     try:
-        wb = load_workbook(path, data_only=True, read_only=True)
+        wb = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
     except Exception as err:  # openpyxl raises several types for broken files
         raise InputError(f"cannot read workbook: {err}", file=path) from None
+    check_layout(wb, formulas, path)
 
     kv = {
         str(r.get("Key")).strip(): r.get("Value")
