@@ -29,9 +29,12 @@ def write_bytes(path: Path, data: bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(err, OSError) and err.errno and err.filename is None:
+            # write() and fsync() name no file: say which one could not be written
+            raise OSError(err.errno, err.strerror, str(path)) from err
         raise
     return path
 

@@ -13,9 +13,10 @@ and validates each file against the schema of its kind where one exists.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,33 @@ IGNORED = {"catalog.yaml", "README.md", "SOURCES.md", ".gitkeep"}
 VALIDATORS: dict[str, str] = {
     "protocol": "analysis.protocols:parse_protocol",
     "codebook": "analysis.coding:load_codebook",
-    "impact_map": "analysis.sroi:load_impact_map",
-    "panel": "analysis.outcomes:load_panel",
-    "survey": "analysis.survey:load_survey",
+    "impact_map": "analysis.sroi:validate_file",
+    "sroi_centre": "analysis.sroi:validate_file",
+    "panel": "analysis.panel:load_panel",
+    "outcome_panel": "analysis.panel:load_panel",
+    "outcome_panel_units": "analysis.panel:load_units",
+    "survey": "analysis.survey:validate_file",
+    "survey_answers": "analysis.survey:validate_file",
+    "survey_codebook": "analysis.survey:load_codebook",
     "regional": "analysis.regional:validate_file",
 }
 """Kind → ``module:function`` that loads and validates a file of that kind."""
+
+KIND_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("protocols/*.txt", "protocol"),
+    ("protocols/*.md", "protocol"),
+    ("protocols/*.docx", "protocol"),
+    ("codebook.yaml", "codebook"),
+    ("sroi/*.yaml", "sroi_centre"),
+    ("sroi/*.yml", "sroi_centre"),
+    ("sroi/*.xlsx", "sroi_centre"),
+    ("outcomes/*_units.csv", "outcome_panel_units"),
+    ("outcomes/*_truth.csv", "outcome_panel_truth"),
+    ("outcomes/*.csv", "outcome_panel"),
+    ("survey/codebook.yaml", "survey_codebook"),
+    ("survey/*.csv", "survey_answers"),
+)
+"""Kind of a file not (yet) in the catalogue, by its place under data/raw (first match)."""
 
 
 def sha256(path: Path) -> str:
@@ -128,8 +150,62 @@ def check(raw: Path, catalog_path: Path | None = None, *, validate: bool = True)
                     except InputError as err:
                         row["schema"] = "invalid"
                         problems += err.problems
+                    except Exception as err:  # a loader bug: report it, go on
+                        row["schema"] = "invalid"
+                        problems.append(_crash_problem(entry["kind"], path, err))
         rows.append(row)
     return CatalogCheck(pd.DataFrame(rows), problems)
+
+
+def _crash_problem(kind: str, path: Path, err: Exception) -> Problem:
+    return Problem(f"cannot be read as {kind} ({type(err).__name__}: {err})", file=str(path))
+
+
+def infer_kind(rel: str) -> str | None:
+    """The kind of an uncatalogued file from its path relative to data/raw (or None)."""
+    return next((kind for pat, kind in KIND_PATTERNS if fnmatch.fnmatchcase(rel, pat)), None)
+
+
+def validate_files(
+    raw: Path, files: Iterable[Path], catalog_path: Path | None = None
+) -> list[Problem]:
+    """Validate ``files`` (below ``raw``) by their kind; every problem found, each once.
+
+    The kind comes from the catalogue or, for a file not yet catalogued, from its place
+    (:data:`KIND_PATTERNS`). Hidden files, Office lock files (``~$…``) and the
+    catalogue's companions (README, SOURCES) are skipped. The runner calls this for
+    the declared inputs of every run it is about to execute, so bad data stops the
+    regeneration before any notebook starts. A validator that crashes instead of
+    raising :class:`InputError` is reported as a problem of that file, not as a
+    traceback.
+    """
+    catalog_path = catalog_path or raw / "catalog.yaml"
+    kinds: dict[str, str] = {}
+    if catalog_path.is_file():
+        cat = load_catalog(catalog_path)
+        kinds = dict(zip(cat["path"], cat["kind"], strict=True))
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for path in sorted(set(files)):
+        if path.name in IGNORED or path.name.startswith((".", "~$")) or not path.is_file():
+            continue
+        rel = path.relative_to(raw).as_posix()
+        kind = kinds.get(rel) or infer_kind(rel)
+        fn = _validator(kind) if kind else None
+        if fn is None:
+            continue
+        try:
+            fn(path)
+            continue
+        except InputError as err:
+            found = err.problems
+        except Exception as err:  # a loader bug must not hide which file is bad
+            found = [_crash_problem(kind, path, err)]
+        for p in found:
+            if str(p) not in seen:
+                seen.add(str(p))
+                problems.append(p)
+    return problems
 
 
 def fill_hashes(catalog_path: Path) -> int:

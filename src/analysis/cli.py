@@ -1,13 +1,15 @@
 """Command line: ``analysis run | status | verify | clean`` (also ``python -m analysis``).
 
-Exit codes: 0 success; 1 a run failed (the others completed) or verification
-found differences; 2 bad input (manifest, parameters, data) — nothing executed;
-3 another run holds the lock; 130 interrupted.
+Exit codes: 0 success; 1 a run failed (the others completed), verification
+found differences, or a file could not be written (disk full, no permission);
+2 bad input (manifest, parameters, data) — nothing executed; 3 another run holds
+the lock; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
 import sys
@@ -193,3 +195,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"analysis {args.command}: interrupted; no partial report was left.", file=sys.stderr)
         return 130
+    except OSError as err:  # disk full, read-only or foreign-owned reports/, ...
+        hint = _OS_HINTS.get(err.errno, "")
+        where = f" {err.filename}" if err.filename else ""
+        print(
+            f"analysis {args.command}: error: cannot write{where}: {err.strerror or err}{hint}. "
+            "Reports keep their last complete version; fix this and run again.",
+            file=sys.stderr,
+        )
+        return EXIT_RUN_FAILED
+
+
+_OS_HINTS = {
+    errno.ENOSPC: " (the disk is full)",
+    errno.EDQUOT: " (the disk quota is used up)",
+    errno.EACCES: " (no permission to write there)",
+    errno.EPERM: " (no permission to write there)",
+    errno.EROFS: " (the file system is read-only)",
+}

@@ -103,7 +103,7 @@ def _expand_entry(entry: RunEntrySchema, index: int, file: str, root: Path) -> l
         params.update(zip(entry.grid.keys(), combo, strict=True))
         fmt = {k: v for k, v in params.items()}
         name = entry.name.format(**fmt)
-        if not re.match(RUN_NAME_PATTERN, name):
+        if not re.fullmatch(RUN_NAME_PATTERN, name):  # `$` alone lets a final newline in
             raise ManifestError(
                 f"run name must match {RUN_NAME_PATTERN} (it becomes a file name)",
                 file=file,
@@ -142,6 +142,12 @@ def load_manifest(project: ProjectPaths, path: Path | None = None) -> list[Run]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ManifestError("run manifest not found", file=file) from None
+    except UnicodeDecodeError as err:
+        raise ManifestError(
+            f"not UTF-8 text ({err.reason}); save the file as UTF-8",
+            file=file,
+            row=err.object[: err.start].count(b"\n") + 1,
+        ) from None
     import yaml
 
     try:
@@ -154,7 +160,7 @@ def load_manifest(project: ProjectPaths, path: Path | None = None) -> list[Run]:
             row=mark.line + 1 if mark else None,
         ) from None
     if not isinstance(data, dict):
-        raise ManifestError("must be a mapping with a 'runs' list", file=file)
+        raise ManifestError("must be a mapping with a 'runs' list", file=file, column="runs")
     from pydantic import ValidationError
 
     from .schemas import ManifestSchema

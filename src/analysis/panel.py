@@ -53,17 +53,23 @@ class Panel:
 
 def _read(path: Path) -> tuple[pd.DataFrame, list[str]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Excel's "CSV UTF-8") is fine
     except FileNotFoundError:
         raise InputError("file not found", file=path) from None
     except UnicodeDecodeError as err:
-        raise InputError(f"not UTF-8 text ({err.reason})", file=path) from None
+        raise InputError(
+            f"not UTF-8 text ({err.reason}); save the file as CSV UTF-8",
+            file=path,
+            row=err.object[: err.start].count(b"\n") + 1,
+        ) from None
     lines = text.splitlines()
     comments = []
     for line in lines:
         if not line.startswith("#"):
             break
         comments.append(line.lstrip("#").strip())
+    if len(comments) == len(lines) or not "".join(lines[len(comments) :]).strip():
+        raise InputError("file is empty: expected a header row", file=path, row=len(comments) + 1)
     from io import StringIO
 
     try:
@@ -76,20 +82,28 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[str]]:
 def load_units(path: str | Path) -> pd.DataFrame:
     """Read a units file (``unit,name,kind``), one row per known unit."""
     path = Path(path)
-    raw, _ = _read(path)
+    raw, comments = _read(path)
+    first_line = len(comments) + 2  # line number of the first data row (comments count)
     missing = [c for c in PANEL_UNITS_COLUMNS if c not in raw.columns]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file=path, row=1)
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}",
+            file=path,
+            row=first_line - 1,
+            column=missing[0],
+        )
     problems = []
     for i, rec in enumerate(raw.to_dict("records")):
         try:
             PanelUnitSchema.model_validate(rec)
         except ValidationError as err:
             for p in problems_from_pydantic(err, path):
-                problems.append(Problem(p.rule, str(path), i + 2, p.column, p.value))
+                problems.append(Problem(p.rule, str(path), i + first_line, p.column, p.value))
     dup = raw["unit"].duplicated(keep="first")
     for i in np.flatnonzero(dup.to_numpy()):
-        problems.append(Problem("unit listed twice", str(path), int(i) + 2, "unit", raw["unit"][i]))
+        problems.append(
+            Problem("unit listed twice", str(path), int(i) + first_line, "unit", raw["unit"][i])
+        )
     if problems:
         raise InputError(problems=problems[:MAX_PROBLEMS])
     return raw
@@ -147,6 +161,7 @@ def load_panel(
         num = pd.to_numeric(text, errors="coerce")
         empty = text == ""
         bad = (num.isna() & ~empty) | (num.notna() & (num != np.round(num)))
+        bad = bad | (num.notna() & ~num.between(-9999, 9999))  # inf, 1e30: not a year
         if not allow_empty:
             bad = bad | empty
         for i in np.flatnonzero(bad.to_numpy()):
@@ -161,12 +176,13 @@ def load_panel(
     for c in measures:
         text = raw[c].str.strip()
         num = pd.to_numeric(text, errors="coerce")
-        for i in np.flatnonzero(num.isna().to_numpy()):
-            rule = (
-                "value is missing (the estimators need a balanced panel)"
-                if text.iloc[i] == ""
-                else "expected a number (decimal point, no units)"
-            )
+        for i in np.flatnonzero(~np.isfinite(num.to_numpy(dtype=float))):
+            if text.iloc[i] == "":
+                rule = "value is missing (the estimators need a balanced panel)"
+            elif pd.notna(num.iloc[i]) or text.iloc[i].lower() in ("nan", "-nan", "+nan"):
+                rule = "expected a finite number (not NaN, inf or beyond ±1.8e308)"
+            else:
+                rule = "expected a number (decimal point, no units)"
             add(rule, int(lines[i]), c, raw[c].iloc[i])
         values[c] = num.astype(float)
     if problems:

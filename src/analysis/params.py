@@ -135,6 +135,25 @@ def check_notebook(notebook: str, specs: list[ParameterSpec]) -> list[Problem]:
     return problems
 
 
+def _unsafe_path(name: str, value: Any) -> str | None:
+    """Why a text parameter could reach outside the project, or None.
+
+    Notebooks join text parameters to project folders (``paths.RAW / codebook``), so no
+    value may climb out with ``..`` or be absolute; an ``*_id`` names a file stem and
+    may hold no path separator at all.
+    """
+    texts = [value] if isinstance(value, str) else []
+    if isinstance(value, list | tuple):
+        texts = [v for v in value if isinstance(v, str)]
+    for text in texts:
+        parts = text.replace("\\", "/").split("/")
+        if ".." in parts or text.startswith(("/", "\\")) or text[1:3] in (":/", ":\\"):
+            return "must stay inside the project: no '..' and no absolute path"
+        if name.endswith("_id") and ("/" in text or "\\" in text):
+            return "an id is a file stem: no '/' or '\\'"
+    return None
+
+
 def validate(
     run_name: str,
     values: dict[str, Any],
@@ -171,6 +190,17 @@ def validate(
             problems.append(
                 Problem(
                     rule=f"run '{run_name}': must be of type {spec.annotation} ({detail})",
+                    file=manifest_file,
+                    column=f"{key}.{name}",
+                    value=value,
+                )
+            )
+            continue
+        unsafe = _unsafe_path(name, value)
+        if unsafe:
+            problems.append(
+                Problem(
+                    rule=f"run '{run_name}': {unsafe}",
                     file=manifest_file,
                     column=f"{key}.{name}",
                     value=value,

@@ -621,6 +621,9 @@ def protocol_files(folder: str | Path) -> list[Path]:
 
 def find_protocol(folder: str | Path, protocol_id: str) -> Path:
     """The file of protocol ``protocol_id`` (its file stem) in ``folder``."""
+    from .paths import check_file_id
+
+    check_file_id(protocol_id, "protocol_id", file=folder)  # it names the report's files
     files = [p for p in protocol_files(folder) if p.stem == protocol_id]
     if not files:
         known = ", ".join(p.stem for p in protocol_files(folder)) or "none"

@@ -3,7 +3,8 @@
 ``run`` is the pipeline in one function. Under a lock (a second ``analysis run``
 in the same checkout is refused), it expands the run manifest, fingerprints every
 run and keeps only the stale ones (or all with ``force``), validates every run's
-parameters before anything executes, executes the stale runs in worker processes,
+parameters and the raw data files the stale runs declare (each by the loader of its
+kind) before anything executes, executes the stale runs in worker processes,
 and for each finished run moves its staged files atomically into ``reports/``
 and records its provenance in ``reports/manifest.json``. A failing run keeps its
 executed notebook under ``reports/failed/`` and leaves its previous good report in
@@ -25,7 +26,7 @@ from typing import Any
 
 from . import atomic
 from .cache import Fingerprint, fingerprint, package_digest, stale_reasons
-from .errors import LockedError
+from .errors import InputError, LockedError
 from .execute import RunOutcome, RunTask
 from .i18n import DEFAULT_LANGUAGE, t
 from .manifest import Run, load_manifest, select
@@ -196,6 +197,24 @@ def validated_runs(project: ProjectPaths, package: str | None = None) -> list[Ru
     }
     atomic.write_text(cache_file, json.dumps(payload, ensure_ascii=False))
     return runs
+
+
+def validate_inputs(project: ProjectPaths, runs: Sequence[Run], p: Plan) -> None:
+    """Validate the raw files that ``runs`` declare, by kind, before anything executes.
+
+    Each file under data/raw is checked by the loader of its catalogued (or inferred)
+    kind (:func:`analysis.catalog.validate_files`); any problem stops the regeneration
+    with an :class:`InputError` (exit code 2) listing file, row, column/field and rule.
+    """
+    files = {project.root / rel for r in runs for rel in p.fingerprints[r.name].inputs}
+    files = {f for f in files if f.is_relative_to(project.raw)}
+    if not files:
+        return
+    from .catalog import validate_files
+
+    problems = validate_files(project.raw, files)
+    if problems:
+        raise InputError(problems=problems)
 
 
 # -- executing -----------------------------------------------------------------------------
@@ -386,6 +405,7 @@ def run(
         stale = p.stale
         if not stale and project.index.is_file():
             return summary
+        validate_inputs(project, stale, p)
         if stale:
             atomic.sweep(project.reports)
             shutil.rmtree(project.staging, ignore_errors=True)
@@ -422,11 +442,18 @@ def run(
                 bar.update(1)
                 if on_outcome is not None:
                     on_outcome(outcome)
+        except BaseException:
+            # Interrupted, or a write failed (disk full, no permission): promoted reports
+            # are whole, and nothing half-staged stays behind.
+            shutil.rmtree(project.staging, ignore_errors=True)
+            raise
         finally:
             bar.close()
-        write_index(project, all_runs, state, lang)
-        with contextlib.suppress(OSError):
-            project.staging.rmdir()
+        try:
+            write_index(project, all_runs, state, lang)
+        finally:
+            with contextlib.suppress(OSError):
+                project.staging.rmdir()
         return summary
 
 

@@ -56,8 +56,20 @@ def load_codebook(path: str | Path | None = None) -> SurveyCodebookSchema:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("file not found", file=path) from None
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"not UTF-8 text ({err.reason}); save the file as UTF-8",
+            file=path,
+            row=err.object[: err.start].count(b"\n") + 1,
+        ) from None
     except yaml.YAMLError as err:
         raise InputError(f"not valid YAML: {err}", file=path) from None
+    if not isinstance(raw, dict):
+        raise InputError(
+            "a survey codebook is a mapping with status, note, levels, scales, items "
+            "and overall_item",
+            file=path,
+        )
     try:
         return SurveyCodebookSchema.model_validate(raw)
     except ValidationError as err:
@@ -87,15 +99,32 @@ def load_responses(path: str | Path, codebook: SurveyCodebookSchema | None = Non
     path = Path(path)
     book = codebook or load_codebook()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Excel's "CSV UTF-8") is fine
     except FileNotFoundError:
         raise InputError("file not found", file=path) from None
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"not UTF-8 text ({err.reason}); save the file as CSV UTF-8",
+            file=path,
+            row=err.object[: err.start].count(b"\n") + 1,
+        ) from None
     lines = text.splitlines()
     n_comment = 0
     while n_comment < len(lines) and lines[n_comment].startswith("#"):
         n_comment += 1
     comments = [ln.lstrip("#").strip() for ln in lines[:n_comment]]
-    raw = pd.read_csv(StringIO(text), skiprows=n_comment, dtype=str, keep_default_na=False)
+    if not text.strip() or n_comment == len(lines):
+        raise InputError(
+            "file is empty: expected a header " + ",".join(SURVEY_RESPONSE_COLUMNS),
+            file=path,
+            row=n_comment + 1,
+        )
+    try:
+        raw = pd.read_csv(StringIO(text), skiprows=n_comment, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise InputError(
+            f"not a comma-separated CSV file: {err}", file=path, row=n_comment + 1
+        ) from None
     missing = [c for c in SURVEY_RESPONSE_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(
@@ -104,6 +133,8 @@ def load_responses(path: str | Path, codebook: SurveyCodebookSchema | None = Non
             row=n_comment + 1,
             column=missing[0],
         )
+    if raw.empty:
+        raise InputError("survey has no answers (header only)", file=path, row=n_comment + 2)
     line = np.arange(len(raw)) + n_comment + 2
     problems: list[Problem] = []
 
@@ -137,6 +168,13 @@ def load_responses(path: str | Path, codebook: SurveyCodebookSchema | None = Non
     answers = raw[list(SURVEY_RESPONSE_COLUMNS)].copy()
     answers["answer"] = pd.to_numeric(ans.replace("", np.nan)).astype(float)
     return Survey(answers=answers, codebook=book, note="\n".join(comments))
+
+
+def validate_file(path: str | Path) -> Survey:
+    """Check an answer file against the survey codebook beside it (for the catalogue check)."""
+    path = Path(path)
+    book = path.parent / "codebook.yaml"
+    return load_responses(path, load_codebook(book) if book.is_file() else None)
 
 
 def wide(survey: Survey, recode: bool = True) -> pd.DataFrame:

@@ -1,0 +1,335 @@
+"""Bad inputs: `analysis run` refuses each case of tests/data/bad with exit code 2.
+
+The corpus (``tests/data/bad/<case>/case.yaml``, see the README there) holds one case
+per folder: which file of the project it replaces or adds (``target``), the bad content
+(``source``: a file next to case.yaml; or ``from`` a project file with exact ``edits``
+and an ``encoding``), the runs to execute and the words the message must contain
+(file, row/column/field, rule).
+
+One copy of the project is prepared for the whole module: the runs the corpus names
+execute once on the good data, and their reports are hashed. Each case then breaks
+its input in that copy, runs ``analysis run --only <runs>`` and checks: exit code 2,
+the message names file, place and rule, raw data and run manifest unchanged by the
+run, the last good reports byte for byte intact, nothing staged or half-written. The
+input is restored afterwards. Validation happens before anything executes (the runner
+checks every raw file a stale run declares with the loader of its kind), so a case
+costs a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import shutil
+import signal
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from analysis import catalog
+from analysis.cli import main
+from analysis.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(__file__).resolve().parent / "data" / "bad"
+KINDS = (
+    "manifest",
+    "protocol",
+    "codebook",
+    "impact_map_yaml",
+    "impact_map_xlsx",
+    "panel",
+    "survey",
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    folder: Path
+    spec: dict[str, Any]
+
+    @property
+    def runs(self) -> list[str]:
+        return list(self.spec["runs"])
+
+    @property
+    def words(self) -> list[str]:
+        expect = self.spec["expect"]
+        return [expect["file"], *expect["where"], expect["rule"]]
+
+    def content(self, root: Path) -> bytes:
+        """The bad bytes: the case's own file, or a project file with its edits applied."""
+        if "source" in self.spec:
+            return (self.folder / self.spec["source"]).read_bytes()
+        text = (root / self.spec["from"]).read_text(encoding="utf-8")
+        for edit in self.spec.get("edits", []):
+            found = text.count(edit["old"])
+            assert found == 1, f"{self.name}: edit text found {found} times: {edit['old']!r}"
+            text = text.replace(edit["old"], edit["new"])
+        # Characters the encoding lacks become "?", as a Windows editor saves them.
+        return text.encode(self.spec.get("encoding", "utf-8"), errors="replace")
+
+
+def load_cases() -> list[Case]:
+    return [
+        Case(d.name, d, yaml.safe_load((d / "case.yaml").read_text(encoding="utf-8")))
+        for d in sorted(CORPUS.iterdir())
+        if (d / "case.yaml").is_file()
+    ]
+
+
+CASES = load_cases()
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    """sha256 of every file below ``folder`` (the lock file aside)."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+def cli(root: Path, *args: str) -> tuple[int, str, str]:
+    """``analysis --root <root> <args>`` in this process: exit code, stdout, stderr.
+
+    main() sets $ANALYSIS_ROOT and a SIGTERM handler; both are put back afterwards.
+    """
+    env = os.environ.get("ANALYSIS_ROOT")
+    handler = signal.getsignal(signal.SIGTERM)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["--root", str(root), *args])
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+        if env is None:
+            os.environ.pop("ANALYSIS_ROOT", None)
+        else:
+            os.environ["ANALYSIS_ROOT"] = env
+    return code, out.getvalue(), err.getvalue()
+
+
+def copy_project(root: Path) -> Path:
+    """The notebooks, run manifest and raw data of this checkout, copied to ``root``."""
+    for rel in ("notebooks", "data/raw"):
+        shutil.copytree(ROOT / rel, root / rel)
+    shutil.copy(ROOT / "pipeline.yaml", root / "pipeline.yaml")
+    (root / "reports").mkdir()
+    return root
+
+
+@dataclass(frozen=True)
+class Prepared:
+    root: Path
+    reports: dict[str, str]
+    runs: list[str]
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    """A project copy whose corpus runs have executed once on the good data."""
+    root = copy_project(tmp_path_factory.mktemp("bad_inputs"))
+    runs = sorted({r for c in CASES for r in c.runs})
+    code, out, err = cli(root, "run", "--no-progress", "--only", *runs)
+    assert code == 0, out + err
+    for run in runs:
+        assert (root / "reports" / f"{run}.html").is_file(), run
+    return Prepared(root, _snapshot(root / "reports"), runs)
+
+
+def test_corpus_covers_every_input_kind() -> None:
+    counts = Counter(c.spec["kind"] for c in CASES)
+    assert set(counts) == set(KINDS), counts
+    assert all(n >= 5 for n in counts.values()), counts
+    assert len(CASES) >= 30
+    for c in CASES:
+        assert {"kind", "about", "target", "runs", "expect"} <= set(c.spec), c.name
+        assert ("source" in c.spec) != ("from" in c.spec), c.name
+        if "source" in c.spec:
+            assert (c.folder / c.spec["source"]).is_file(), c.name
+            assert Path(c.spec["target"]).name == c.spec["source"], c.name
+        expect = c.spec["expect"]
+        assert expect["file"] and expect["rule"], c.name
+
+
+@pytest.mark.slow  # the module's project copy executes notebooks once
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -> None:
+    root = prepared.root
+    target = root / case.spec["target"]
+    original = target.read_bytes() if target.exists() else None
+    bad = case.content(root)
+    try:
+        target.write_bytes(bad)
+        raw = _snapshot(root / "data" / "raw")
+        manifest = (root / "pipeline.yaml").read_bytes()
+
+        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs)
+
+        assert code == 2, f"exit {code}\n{out}\n{err}"
+        assert err.startswith("analysis run: input error: "), err
+        assert "Traceback" not in out + err
+        missing = [w for w in case.words if w not in err]
+        assert not missing, f"message lacks {missing}:\n{err}"
+        assert _snapshot(root / "data" / "raw") == raw, "raw data changed"
+        assert (root / "pipeline.yaml").read_bytes() == manifest
+        assert _snapshot(root / "reports") == prepared.reports, "the last good reports changed"
+        reports = root / "reports"
+        assert not (reports / ".staging").exists()
+        assert not list(reports.glob(".*.tmp")) and not (reports / "failed").exists()
+    finally:
+        if original is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(original)
+
+
+@pytest.mark.slow
+def test_project_copy_is_good_again(prepared: Prepared) -> None:
+    """After any cases, the restored copy is up to date: no input or parameter differs
+    from the good run (an edit of src/analysis by someone else meanwhile may count)."""
+    from analysis import runner
+    from analysis.paths import project
+
+    plan = runner.status(project(prepared.root), prepared.runs)
+    reasons = {
+        r: [x for x in why if not x.startswith("helper package")] for r, why in plan.reasons.items()
+    }
+    assert reasons == {r: [] for r in prepared.runs}
+
+
+@pytest.mark.slow
+def test_verify_reproduces_the_estimates_bit_for_bit(prepared: Prepared) -> None:
+    """`analysis verify` re-executes the estimation runs (DiD with bootstrap, ordinal
+    regression) in a scratch folder: identical key figures, reports untouched. (The
+    whole pipeline is verified by tests/test_readme_commands.py.)"""
+    runs = ["30_outcomes_tenant_turnover", "31_cooperation_survey"]
+    code, out, err = cli(prepared.root, "verify", "--no-progress", "--only", *runs)
+    assert code == 0, out + err
+    assert "2 identical, 0 different, 0 failed" in out, out
+    assert _snapshot(prepared.root / "reports") == prepared.reports
+
+
+def test_the_installed_command_refuses_bad_data_before_executing(tmp_path: Path) -> None:
+    """The same through `python -m analysis` in a subprocess, on a copy never run."""
+    import subprocess
+    import sys
+
+    root = copy_project(tmp_path / "project")
+    (case,) = [c for c in CASES if c.name == "panel_nan"]
+    (root / case.spec["target"]).write_bytes(case.content(root))
+    command = [sys.executable, "-m", "analysis", "--root", str(root), "run", "--no-progress"]
+    done = subprocess.run(
+        [*command, "--only", *case.runs],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert all(w in done.stderr for w in case.words), done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in (root / "reports").iterdir()) == [".lock"]
+
+
+# -- loaders and checks the corpus relies on -----------------------------------------------
+
+
+def test_shipped_raw_data_passes_every_validator() -> None:
+    raw = ROOT / "data" / "raw"
+    files = [p for p in raw.rglob("*") if p.is_file()]
+    assert catalog.validate_files(raw, files) == []
+
+
+def test_uncatalogued_files_get_their_kind_from_their_place() -> None:
+    assert catalog.infer_kind("protocols/neu.docx") == "protocol"
+    assert catalog.infer_kind("sroi/werkstatt.xlsx") == "sroi_centre"
+    assert catalog.infer_kind("outcomes/x_units.csv") == "outcome_panel_units"
+    assert catalog.infer_kind("outcomes/x.csv") == "outcome_panel"
+    assert catalog.infer_kind("survey/antworten.csv") == "survey_answers"
+    assert catalog.infer_kind("regional/notes.txt") is None
+
+
+def test_a_crashing_validator_is_a_problem_of_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sroi").mkdir()
+    (tmp_path / "sroi" / "x.yaml").write_text("a: 1\n")
+
+    def crash(path: Path) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(catalog, "_validator", lambda kind: crash)
+    (problem,) = catalog.validate_files(tmp_path, [tmp_path / "sroi" / "x.yaml"])
+    assert problem.file.endswith("x.yaml") and "ZeroDivisionError: boom" in problem.rule
+
+
+def test_files_with_a_byte_order_mark_are_read_like_utf8(tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" writes a BOM: panel, units and survey files accept it."""
+    from analysis import panel, survey
+
+    bom = b"\xef\xbb\xbf"
+    units = "# synthetic\nunit,name,kind\ng1,Gebiet 1,quarter\ng2,Gebiet 2,estate\n"
+    (tmp_path / "p_units.csv").write_bytes(bom + units.encode())
+    rows = "# SYNTHETIC\nunit,period,first_treated,y\ng1,2020,,1.5\ng1,2021,,2\ng2,2020,2021,3\n"
+    rows += "g2,2021,2021,4\n"
+    (tmp_path / "p.csv").write_bytes(bom + rows.encode())
+    loaded = panel.load_panel(tmp_path / "p.csv")
+    assert loaded.synthetic and loaded.measures == ("y",) and len(loaded.data) == 4
+
+    book = ROOT / "data" / "raw" / "survey" / "codebook.yaml"
+    (tmp_path / "codebook.yaml").write_bytes(bom + book.read_bytes())
+    answers = "# SYNTHETIC\nrespondent,side,cooperation,item,answer\n"
+    answers += "r1,social_organisation,k1,overall,4\n"
+    (tmp_path / "answers.csv").write_bytes(bom + answers.encode())
+    got = survey.validate_file(tmp_path / "answers.csv")
+    assert got.synthetic and got.answers["answer"].tolist() == [4.0]
+
+
+def test_parameters_may_not_leave_the_project() -> None:
+    from analysis.params import ParameterSpec, validate
+
+    specs = [
+        ParameterSpec("codebook", "str", '"codebook.yaml"'),
+        ParameterSpec("centre_id", "str", '"barmen"'),
+        ParameterSpec("files", "list[str]", "[]"),
+    ]
+
+    def rules(**values: Any) -> list[str]:
+        found = validate("r", values, specs, manifest_file="pipeline.yaml", entry=0, notebook="n")
+        return [p.rule for p in found]
+
+    assert rules(codebook="sub/codebook.yaml", centre_id="barmen", files=["a/b.csv"]) == []
+    for bad in ("../x.yaml", "/etc/passwd", "a/../../b", "C:\\x", "..\\x"):
+        assert rules(codebook=bad) == [
+            "run 'r': must stay inside the project: no '..' and no absolute path"
+        ], bad
+    assert rules(files=["ok.csv", "../no.csv"])
+    assert rules(centre_id="a/b") == ["run 'r': an id is a file stem: no '/' or '\\'"]
+
+
+def test_impact_map_workbook_layout_checks_accept_a_clean_export(tmp_path: Path) -> None:
+    """A plain export reads back; a notes sheet is fine; a copied sheet is not."""
+    from openpyxl import load_workbook
+
+    from analysis import sroi
+
+    path = sroi.export_impact_map_xlsx(
+        sroi.load_impact_map(ROOT / "data" / "raw" / "sroi" / "fictional_village.yaml"),
+        tmp_path / "w.xlsx",
+    )
+    wb = load_workbook(path)
+    wb.create_sheet("Notizen")["A1"] = "Anmerkungen der Evaluatorin"
+    wb.save(path)
+    assert sroi.validate_file(path).centre_id == "fictional_village"
+    wb.copy_worksheet(wb["Inputs"]).title = "Inputs alt"
+    wb.save(path)
+    with pytest.raises(InputError, match="looks like a copy of sheet 'Inputs'"):
+        sroi.load_impact_map(path)
