@@ -147,6 +147,12 @@ def load_impact_map(path: str | Path, scenario: str | None = None) -> ImpactMap:
     if suffix in (".yaml", ".yml"):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"not UTF-8 text ({err.reason}); save the file as UTF-8",
+                file=path,
+                row=err.object[: err.start].count(b"\n") + 1,
+            ) from None
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             row = mark.line + 1 if mark is not None else None
@@ -160,6 +166,26 @@ def load_impact_map(path: str | Path, scenario: str | None = None) -> ImpactMap:
     model = validate_centre_data(data, path)
     imap = ImpactMap(model=model, raw=data, file=str(path))
     return apply_scenario(imap, scenario) if scenario else imap
+
+
+def validate_file(path: str | Path) -> ImpactMap:
+    """Load a centre file and apply every declared scenario (for the catalogue check),
+    so an override that addresses no figure or breaks a rule is found before a run; a
+    business section is checked likewise (:func:`analysis.business.business_file_problems`)."""
+    imap = load_impact_map(path)
+    problems: list[Problem] = []
+    for name in imap.scenarios:
+        try:
+            apply_scenario(imap, name)
+        except InputError as err:
+            problems += err.problems
+    if not problems and imap.model.business is not None:  # the file's business model
+        from .business import business_file_problems
+
+        problems += business_file_problems(imap)
+    if problems:
+        raise InputError(problems=problems)
+    return imap
 
 
 def _resolve(data: Any, parts: list[str]) -> dict[str, Any] | None:
@@ -227,6 +253,9 @@ def apply_scenario(imap: ImpactMap, scenario: str | None) -> ImpactMap:
     """The impact map with ``scenario``'s overrides applied (``None``: the base figures)."""
     if scenario is None:
         return ImpactMap(model=imap.model, raw=imap.raw, file=imap.file, scenario=None)
+    from .paths import check_file_id
+
+    check_file_id(scenario, "scenario", file=imap.file)  # it names the report's files
     data = apply_overrides(imap.raw, scenario, imap.file)
     model = validate_centre_data(data, f"{imap.file} [scenario {scenario}]")
     return ImpactMap(model=model, raw=imap.raw, file=imap.file, scenario=scenario)
@@ -637,6 +666,9 @@ def centre_files(folder: str | Path | None = None) -> dict[str, Path]:
 
 def load_centre(centre_id: str, folder: str | Path | None = None) -> ImpactMap:
     """Load ``data/raw/sroi/<centre_id>.yaml``; a clear error names the known centres."""
+    from .paths import check_file_id
+
+    check_file_id(centre_id, "centre_id", file=folder or "data/raw/sroi")  # names files
     files = centre_files(folder)
     if centre_id not in files:
         raise InputError(

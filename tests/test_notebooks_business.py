@@ -1,0 +1,97 @@
+"""The business-case notebooks run under papermill for every example centre (slow)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import results
+from analysis.params import inspect_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+CENTRES = ["barmen", "fictional_village", "fictional_quarter"]
+
+
+def _run(nb: str, out: Path, **params: object) -> nbformat.NotebookNode:
+    cmd = [
+        sys.executable,
+        "-m",
+        "papermill",
+        str(NOTEBOOKS / nb),
+        str(out),
+        "-k",
+        "dorv-workbench",
+        "--log-level",
+        "ERROR",
+    ]
+    for k, v in params.items():
+        cmd += ["-p", k, str(v)]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return nbformat.read(out, as_version=4)
+
+
+@pytest.mark.parametrize("name", ["22_centre_business_case.ipynb", "23_business_comparison.ipynb"])
+def test_notebooks_saved_clean_with_typed_parameters(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    assert nb.metadata.kernelspec.name == "dorv-workbench"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert "=" not in "".join(line.partition("#")[2] for line in code[0].source.splitlines())
+    specs = {s.name for s in inspect_parameters(NOTEBOOKS / name)}
+    if name.startswith("22"):
+        assert specs == {"centre_id", "scenario", "mc_draws", "seed", "language"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("centre_id", CENTRES)
+def test_business_report_runs(centre_id: str, tmp_path: Path) -> None:
+    nb = _run(
+        "22_centre_business_case.ipynb",
+        tmp_path / "out.ipynb",
+        centre_id=centre_id,
+        scenario="conservative",
+        mc_draws=2000,
+        seed=3,
+    )
+    figures = results.extract(nb)["values"]
+    assert figures["investment"] > 0 and "npv" in figures
+    assert figures["mc_npv_p05"] <= figures["mc_npv_p50"] <= figures["mc_npv_p95"]
+    assert 0 <= figures["mc_p_npv_positive"] <= 1
+    assert ("hc_full_return" in figures) == (centre_id == "fictional_quarter")
+    text = json.dumps(nb)
+    assert "Kapitalwert" in text and "Gesamtrendite" in text
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+@pytest.mark.slow
+def test_business_report_in_english(tmp_path: Path) -> None:
+    nb = _run(
+        "22_centre_business_case.ipynb",
+        tmp_path / "out.ipynb",
+        centre_id="fictional_quarter",
+        scenario="base",
+        mc_draws=1000,
+        seed=1,
+        language="en",
+    )
+    text = json.dumps(nb)
+    assert "net present value of" in text and "full return" in text
+
+
+@pytest.mark.slow
+def test_business_comparison_runs(tmp_path: Path) -> None:
+    nb = _run("23_business_comparison.ipynb", tmp_path / "out.ipynb")
+    figures = results.extract(nb)["values"]
+    for centre in CENTRES:
+        for scenario in ("base", "conservative", "optimistic"):
+            assert f"npv.{centre}.{scenario}" in figures
+            assert figures[f"sroi_ratio.{centre}.{scenario}"] > 0
+    assert "hc_full_return.fictional_quarter.base" in figures
