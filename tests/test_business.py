@@ -174,7 +174,6 @@ def test_cash_running_out_is_reported() -> None:
     r = business.evaluate(make_case(data))
     assert not r.liquid and r.min_cash == pytest.approx(-2_000)
     assert r.first_negative_cash_year == 0 and r.min_cash_year == 0
-    assert "wird in Jahr 0 negativ" in business.summary_text(r, "de")
     assert business.evaluate(make_case(file_data())).first_negative_cash_year is None
 
 
@@ -642,43 +641,3 @@ def test_business_is_not_part_of_the_impact_map_workbook(tmp_path: Path) -> None
     xlsx = sroi.export_impact_map_xlsx(imap, tmp_path / "barmen.xlsx")
     with pytest.raises(InputError, match="no business model"):
         business.load_case(xlsx)
-
-
-# ---------------------------------------------------------------------------------------
-# Report tables, texts and figure
-# ---------------------------------------------------------------------------------------
-
-
-def test_report_tables_and_texts() -> None:
-    case = business.load_centre_case("fictional_quarter", folder=RAW)
-    r = business.evaluate(case)
-    a = business.assumptions_table(case, "de")
-    assert len(a) == len(business.model_parameters(case))
-    assert a["Grundlage"].str.len().min() > 0
-    capture = a[a["Position"].str.contains("Abschöpfungsquote")].iloc[0]
-    assert capture["Wert"] == "8,0\xa0%" and capture["Unsicherheit"].startswith("triangular")
-    cf = business.cash_flow_table(r, "de")
-    assert list(cf.columns)[:2] == ["Position", "Jahr 0"] and len(cf.columns) == 12
-    assert "Zuschüsse" in set(cf["Position"]) and "Zinsen" not in set(cf["Position"])
-    staff = cf.set_index("Position").loc["Personal", "Jahr 1"]
-    assert staff.startswith("-") and "." in staff  # German thousands separator
-    text = business.summary_text(r, "de")
-    assert "Kapitalwert" in text and "€" in text
-    assert "capture rate" in business.break_even_text(r, "en")
-    assert "Mindest-Mietnachlass" in business.break_even_text(r, "de")
-    assert business.region_text(case) is None
-    barmen = business.load_centre_case("barmen", folder=RAW)
-    assert "05358024" in business.region_text(barmen, "de")
-    assert len(business.sources_table(r, "en")) == len(case.model.ranges) + len(case.model.services)
-    assert business.costs_table(r, "de").iloc[0, 0] == "Miete Ladenlokal"
-    fig_ = business.cash_flow_figure(r, "de")
-    assert fig_.axes[0].get_title() == "Zahlungsströme des Zentrums"
-
-
-def test_monte_carlo_text() -> None:
-    case = make_case(file_data())
-    mc = sensitivity.monte_carlo(
-        business.model_function(case), business.model_parameters(case), draws=10, threshold=0.0
-    )
-    assert "positiven Kapitalwerts: 100,0" in business.monte_carlo_text(mc, "de")
-    assert "positive NPV" in business.monte_carlo_text(mc, "en")

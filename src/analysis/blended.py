@@ -44,7 +44,7 @@ import pandas as pd
 from . import business as biz
 from . import partners, sroi
 from .formatting import fmt_currency, fmt_number
-from .i18n import DEFAULT_LANGUAGE
+from .i18n import DEFAULT_LANGUAGE, report_language
 from .schemas import STAKEHOLDER_GROUPS
 
 FLOW_KINDS = (
@@ -110,10 +110,6 @@ COLUMNS = {
         "social_co_created": "Social value co-created (€)",
     },
 }
-
-
-def _lang(lang: str) -> str:
-    return "en" if lang == "en" else "de"
 
 
 def default_horizon(case: biz.BusinessCase) -> int:
@@ -230,7 +226,7 @@ def blended_return(
     ``horizon`` to :func:`default_horizon`. The table has one row per stakeholder group
     of the file (in the order of :data:`analysis.schemas.STAKEHOLDER_GROUPS`).
     """
-    lg = _lang(lang)
+    lg = report_language(lang)
     res = sroi_result if sroi_result is not None else sroi.evaluate(case.imap, lang=lg)
     h = default_horizon(case) if horizon is None else min(int(horizon), case.horizon)
     flows = partner_flows(case, h)
@@ -303,7 +299,7 @@ def report_frame(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> pd.DataFram
     """The per-partner table with localised labels and amounts (for ``report_table``)."""
     from .formatting import format_frame
 
-    lg = _lang(lang)
+    lg = report_language(lang)
     cols = [
         "partner",
         "money_in",
@@ -319,7 +315,7 @@ def report_frame(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> pd.DataFram
 
 def kinds_frame(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Present value of each kind of money flow per partner (formatted, zeros as –)."""
-    lg = _lang(lang)
+    lg = report_language(lang)
     df = br.by_kind.copy()
     df.index = [partners.GROUP_LABELS[lg][g] for g in df.index]
     df = df.rename(columns=KIND_LABELS[lg])
@@ -336,7 +332,7 @@ def blended_figure(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE):
 
     from .plots import localise_axis
 
-    lg = _lang(lang)
+    lg = report_language(lang)
     c = COLUMNS[lg]
     t = br.table.iloc[::-1]
     y = np.arange(len(t))
@@ -363,7 +359,7 @@ def basis_text(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> str:
     from .formatting import fmt_percent
 
     m, s = fmt_percent(br.money_rate, 1, lang), fmt_percent(br.social_rate, 1, lang)
-    if _lang(lang) == "en":
+    if report_language(lang) == "en":
         return (
             f"Present values over {br.horizon} years: money at the cost of capital of {m}, social "
             f"value as in the impact map ({br.social_period} years at {s}). Money is counted "
@@ -381,7 +377,7 @@ def basis_text(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> str:
 def headline_text(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> str:
     """The housing company's full return in two sentences (Markdown) — or a note that the
     centre has no housing-company partner."""
-    en = _lang(lang) == "en"
+    en = report_language(lang) == "en"
     hc = br.housing_company
     if hc is None:
         return (
@@ -464,7 +460,7 @@ def comparison_figure(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE):
 
     from .plots import localise_axis
 
-    de = _lang(lang) == "de"
+    de = report_language(lang) == "de"
     markers = {"conservative": "v", "base": "o", "optimistic": "^"}
     fig, ax = plt.subplots()
     for centre, group in cmp.groupby("centre", sort=False):
@@ -505,7 +501,7 @@ def comparison_text(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> str:
     base = cmp[cmp["scenario"] == "base"]
     n, paid, social = len(base), int((base["npv"] >= 0).sum()), int((base["sroi_ratio"] > 1).sum())
     both = int(((base["npv"] < 0) & (base["sroi_ratio"] > 1)).sum())
-    if _lang(lang) == "en":
+    if report_language(lang) == "en":
         return (
             f"In the base scenario {paid} of {n} centres reach an NPV of at least zero and "
             f"{social} of {n} an SROI ratio above 1 : 1. For the {both} centre(s) whose money "

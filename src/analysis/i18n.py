@@ -48,6 +48,11 @@ def check_language(lang: str) -> str:
     return lang
 
 
+def report_language(lang: str) -> str:
+    """``en`` for English, else the default ``de``: report helpers fall back to German."""
+    return "en" if lang == "en" else "de"
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """The label ``key`` in ``lang``."""
     return LABELS[key][check_language(lang)]

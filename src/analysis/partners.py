@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from .formatting import fmt_currency
-from .i18n import DEFAULT_LANGUAGE
+from .i18n import DEFAULT_LANGUAGE, report_language
 from .plots import localise_axis
 from .sroi import ImpactMap, SroiResult
 
@@ -70,10 +70,6 @@ TEXT = {
 }
 
 
-def _lang(lang: str) -> str:
-    return "en" if lang == "en" else "de"
-
-
 def value_exchange(result: SroiResult) -> pd.DataFrame:
     """One row per stakeholder: present value invested and received.
 
@@ -107,7 +103,7 @@ def flows(result: SroiResult, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     Columns: ``source``, ``target``, ``value``, ``kind`` ("input" or "outcome").
     A stakeholder that both invests and receives appears once on each side.
     """
-    t = TEXT[_lang(lang)]
+    t = TEXT[report_language(lang)]
     ex = value_exchange(result)
     rows = []
     for _, r in ex[ex["invested"] > 0].iterrows():
@@ -156,7 +152,7 @@ def sankey_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE, title: str |
         )
     )
     fig.update_layout(
-        title=title or TEXT[_lang(lang)]["title"],
+        title=title or TEXT[report_language(lang)]["title"],
         font_size=12,
         height=460,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
@@ -171,7 +167,7 @@ def sankey_html(fig, div_id: str = "sankey") -> str:
 
 def flows_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
     """Static fallback: per stakeholder, invested (left) and received (right) as mirrored bars."""
-    lg = _lang(lang)
+    lg = report_language(lang)
     ex = value_exchange(result).iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(ex) + 1.5))
     ax.barh(
@@ -212,7 +208,7 @@ class HousingCompanyReturn:
 
     def table(self, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
         """The figures as a two-column table (label, amount) in ``lang``."""
-        de = _lang(lang) == "de"
+        de = report_language(lang) == "de"
         rows = [
             (
                 "Einsatz des Wohnungsunternehmens (Barwert)"
@@ -271,7 +267,7 @@ def housing_company_return(result: SroiResult, imap: ImpactMap) -> HousingCompan
 
 def housing_company_text(hc: HousingCompanyReturn | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """One or two sentences on the housing company's own and social return (Markdown)."""
-    en = _lang(lang) == "en"
+    en = report_language(lang) == "en"
     if hc is None:
         return (
             "This centre has no housing-company partner."

@@ -50,8 +50,11 @@ def centre_header(imap: ImpactMap, scenario: str, lang: str = DEFAULT_LANGUAGE) 
     return "\n".join(lines)
 
 
-def tipping_table(tp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Tipping points (:func:`analysis.sensitivity.tipping_points`) for the report."""
+def tipping_table(
+    tp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, at: str | None = None
+) -> pd.DataFrame:
+    """Tipping points (:func:`analysis.sensitivity.tipping_points`) for the report;
+    ``at`` heads the column of tipping values (default: the SROI ratio's 1 : 1)."""
     de = _de(lang)
     status = {
         FOUND: "gefunden" if de else "found",
@@ -64,7 +67,7 @@ def tipping_table(tp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFram
         columns={
             "label": "Annahme" if de else "Assumption",
             "base": "Basiswert" if de else "Base value",
-            "tipping_value": "Wert bei Quote 1 : 1" if de else "Value at ratio 1 : 1",
+            "tipping_value": at or ("Wert bei Quote 1 : 1" if de else "Value at ratio 1 : 1"),
             "status": "Ergebnis" if de else "Result",
         }
     )
