@@ -236,3 +236,11 @@ def test_comparison_figure_and_text() -> None:
     fig = blended.comparison_figure(cmp, "de")
     ax = fig.axes[0]
     assert ax.get_xlabel() == "SROI-Quote" and len(ax.get_legend().get_texts()) == 3
+
+
+def test_comparison_table_localised() -> None:
+    cmp = blended.compare_centres(RAW)
+    tab = blended.comparison_table(cmp, "de")
+    assert tab.columns[:3].tolist() == ["Zentrum", "Szenario", "Kapitalwert"]
+    assert tab["Kapitalwert"].str.endswith("\u00a0€").all() and len(tab) == len(cmp)
+    assert blended.comparison_table(cmp, "en").columns[2] == "NPV"

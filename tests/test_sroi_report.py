@@ -47,3 +47,23 @@ def test_exchange_table_in_euros() -> None:
     assert tab.columns[0] == "Stakeholder" and len(tab) == len(ex)
     assert all(v.endswith("\u00a0€") for v in tab.iloc[:, 1])
     assert "1,234.00" not in " ".join(tab.iloc[:, 1])  # German grouping
+
+
+def test_comparison_tables_name_every_centre_and_scenario() -> None:
+    cmp = sroi.compare_centres(RAW)
+    tab = sroi_report.comparison_table(cmp, "de")
+    assert tab.columns[:3].tolist() == ["Zentrum", "Szenario", "SROI-Quote"]
+    assert len(tab) == len(cmp) and tab["SROI-Quote"].str.contains(r"^\d+,\d\d\s:\s1$").all()
+    hc = sroi_report.housing_company_comparison(RAW, "de")
+    assert len(hc) == len(sroi.centre_files(RAW))
+    quarter = hc[hc["Zentrum"].str.contains("Lindenhof")].iloc[0]
+    assert quarter["Einsatz Wohnungsunternehmen"] != "0\u00a0€"  # the quarter has a partner
+
+
+def test_data_status_note_lists_the_fictional_centres() -> None:
+    cmp = pd.DataFrame(
+        {"centre": ["A <b>", "B", "C"], "status": ["fictional", "real", "synthetic"]}
+    )
+    note = sroi_report.data_status_note(cmp, "de")
+    assert note.startswith("**Hinweis:**") and "A &lt;b&gt;" in note and "B" not in note
+    assert sroi_report.data_status_note(cmp.assign(status="real"), "de") == ""

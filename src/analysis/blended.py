@@ -43,7 +43,7 @@ import pandas as pd
 
 from . import business as biz
 from . import partners, sroi
-from .formatting import fmt_currency, fmt_number
+from .formatting import fmt_currency, fmt_number, format_frame
 from .i18n import DEFAULT_LANGUAGE, report_language
 from .schemas import STAKEHOLDER_GROUPS
 
@@ -450,6 +450,33 @@ def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+_COMPARISON = {  # column: (German, English, format)
+    "centre": ("Zentrum", "Centre", None),
+    "scenario": ("Szenario", "Scenario", None),
+    "npv": ("Kapitalwert", "NPV", "currency:0"),
+    "irr": ("Interner Zinsfuß", "IRR", "percent:1"),
+    "capture_rate": ("Abschöpfungsquote", "Capture rate", "percent:1"),
+    "break_even_capture_rate": ("Break-even-Quote", "Break-even capture rate", "percent:1"),
+    "min_rent_reduction_per_m2": (
+        "Mindest-Mietnachlass (€/m²/Monat)",
+        "Min. rent reduction (€/m²/month)",
+        "number:2",
+    ),
+    "sroi_ratio": ("SROI-Quote", "SROI ratio", "ratio"),
+    "social_value": ("Sozialer Wert", "Social value", "currency:0"),
+    "hc_full_return": ("Gesamtrendite WU", "Housing company full return", "currency:0"),
+}
+
+
+def comparison_table(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Both returns of every centre × scenario (:func:`compare_centres`) for the report."""
+    k = 0 if report_language(lang) == "de" else 1
+    shown = format_frame(
+        cmp[list(_COMPARISON)], {c: v[2] for c, v in _COMPARISON.items() if v[2]}, lang=lang
+    )
+    return shown.rename(columns={c: v[k] for c, v in _COMPARISON.items()})
 
 
 def comparison_figure(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import plots
+from . import partners, plots, sroi
 from .formatting import fmt_number, format_frame, md_text
 from .i18n import DEFAULT_LANGUAGE
 from .sensitivity import FOUND, NONE_IN_RANGE
@@ -109,3 +109,64 @@ def stakeholder_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
     )
     fig.tight_layout()
     return fig
+
+
+def data_status_note(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Markdown naming the centres of a comparison whose data are not real."""
+    names = sorted(set(cmp.loc[cmp["status"] != "real", "centre"]))
+    if not names:
+        return ""
+    lead = (
+        "**Hinweis:** fiktive bzw. illustrative Daten: "
+        if _de(lang)
+        else "**Note:** fictional or illustrative data: "
+    )
+    return lead + "; ".join(md_text(n) for n in names)
+
+
+_COMPARISON = {  # column: (German, English, format)
+    "centre": ("Zentrum", "Centre", None),
+    "scenario": ("Szenario", "Scenario", None),
+    "sroi_ratio": ("SROI-Quote", "SROI ratio", "ratio"),
+    "net_sroi_ratio": ("Netto-Quote", "Net SROI ratio", "ratio"),
+    "present_value": ("Barwert", "Present value", "currency:0"),
+    "investment": ("Einsatz", "Investment", "currency:0"),
+    "npv": ("Kapitalwert", "Net present value", "currency:0"),
+    "payback_months": ("Amortisation (Monate)", "Payback (months)", "number:1"),
+}
+
+
+def comparison_table(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Key figures of every centre × scenario (:func:`analysis.sroi.compare_centres`)."""
+    k = 0 if _de(lang) else 1
+    shown = format_frame(
+        cmp[list(_COMPARISON)], {c: v[2] for c, v in _COMPARISON.items() if v[2]}, lang=lang
+    )
+    return shown.rename(columns={c: v[k] for c, v in _COMPARISON.items()})
+
+
+def housing_company_comparison(folder=None, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Per centre (base figures): what a housing-company partner puts in, its own return
+    and the social value for everyone else (zero where there is no such partner)."""
+    de = _de(lang)
+    rows = []
+    for centre_id in sroi.centre_files(folder):
+        imap = sroi.load_centre(centre_id, folder)
+        res = sroi.evaluate(imap, lang=lang)
+        hc = partners.housing_company_return(res, imap)
+        rows.append(
+            {
+                "Zentrum" if de else "Centre": imap.model.centre.name,
+                "Einsatz Wohnungsunternehmen" if de else "Housing company's input": (
+                    hc.invested if hc else 0.0
+                ),
+                "Eigene Rendite des Wohnungsunternehmens" if de else "Its own return": (
+                    hc.own_return if hc else 0.0
+                ),
+                "Sozialer Ertrag für andere" if de else "Social value for others": (
+                    hc.social_value_others if hc else res.total_present_value
+                ),
+            }
+        )
+    out = pd.DataFrame(rows)
+    return format_frame(out, {c: "currency:0" for c in out.columns[1:]}, lang=lang)
