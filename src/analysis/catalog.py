@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import ValidationError
 
 from .errors import InputError, Problem
+from .readers import read_yaml
 from .schemas import CatalogSchema, problems_from_pydantic
 
 IGNORED = {"catalog.yaml", "README.md", "SOURCES.md", ".gitkeep"}
@@ -68,12 +68,7 @@ def sha256(path: Path) -> str:
 
 def load_catalog(path: Path) -> pd.DataFrame:
     """The catalogue as a DataFrame, one row per file (validated)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("catalogue not found", file=path) from None
-    except yaml.YAMLError as err:
-        raise InputError(f"not valid YAML: {err}", file=path) from None
+    data = read_yaml(path, what="catalogue")
     try:
         catalog = CatalogSchema.model_validate(data)
     except ValidationError as err:

@@ -25,12 +25,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import ValidationError
 
 from .errors import InputError, Problem
 from .i18n import DEFAULT_LANGUAGE, check_language
 from .protocols import fold, statement_id
+from .readers import read_yaml
 from .schemas import CODING_SHEET_FIXED_COLUMNS, CodebookSchema, problems_from_pydantic
 
 ENDINGS = ("ens", "ns", "en", "em", "es", "e", "n", "s")
@@ -132,18 +132,7 @@ class Codebook:
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook YAML file (raises :class:`InputError`)."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("codebook not found", file=path) from None
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"not UTF-8 text ({err.reason}); save the file as UTF-8",
-            file=path,
-            row=err.object[: err.start].count(b"\n") + 1,
-        ) from None
-    except yaml.YAMLError as err:
-        raise InputError(f"not valid YAML: {err}", file=path) from None
+    data = read_yaml(path, what="codebook")
     if not isinstance(data, dict):
         raise InputError("a codebook is a mapping with 'version' and 'codes'", file=path)
     try:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ManifestError, Problem
 from .paths import ProjectPaths
+from .readers import read_yaml
 
 if TYPE_CHECKING:
     from .schemas import RunEntrySchema
@@ -138,27 +139,7 @@ def load_manifest(project: ProjectPaths, path: Path | None = None) -> list[Run]:
     """
     path = path or project.run_manifest
     file = str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ManifestError("run manifest not found", file=file) from None
-    except UnicodeDecodeError as err:
-        raise ManifestError(
-            f"not UTF-8 text ({err.reason}); save the file as UTF-8",
-            file=file,
-            row=err.object[: err.start].count(b"\n") + 1,
-        ) from None
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise ManifestError(
-            f"not valid YAML: {getattr(err, 'problem', err)}",
-            file=file,
-            row=mark.line + 1 if mark else None,
-        ) from None
+    data = read_yaml(path, file=file, what="run manifest", error=ManifestError)
     if not isinstance(data, dict):
         raise ManifestError("must be a mapping with a 'runs' list", file=file, column="runs")
     from pydantic import ValidationError

@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from .errors import InputError, Problem
+from .readers import read_text
 from .schemas import (
     PANEL_KEY_COLUMNS,
     PANEL_TREATED_COLUMN,
@@ -52,16 +53,8 @@ class Panel:
 
 
 def _read(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM (Excel's "CSV UTF-8") is fine
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"not UTF-8 text ({err.reason}); save the file as CSV UTF-8",
-            file=path,
-            row=err.object[: err.start].count(b"\n") + 1,
-        ) from None
+    # a BOM (Excel's "CSV UTF-8") is fine
+    text = read_text(path, encoding="utf-8-sig", hint="save the file as CSV UTF-8")
     lines = text.splitlines()
     comments = []
     for line in lines:

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import ValidationError
 
 from . import paths
 from .errors import InputError, Problem
+from .readers import read_yaml
 from .schemas import (
     REGIONAL_KEY_PATTERN,
     REGIONAL_MISSING_CODES,
@@ -315,12 +315,7 @@ def validate_file(path: str | Path) -> Table | pd.DataFrame:
 def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
     """The indicator codebook (indicators.yaml) as a DataFrame indexed by code."""
     path = Path(path) if path is not None else FOLDER / INDICATOR_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except yaml.YAMLError as err:
-        raise InputError(f"not valid YAML: {err}", file=path) from None
+    data = read_yaml(path)
     try:
         model = RegionalIndicatorFileSchema.model_validate(data)
     except ValidationError as err:

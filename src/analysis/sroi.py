@@ -40,10 +40,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import ValidationError
 
 from .errors import InputError, Problem
+from .readers import read_yaml
 from .schemas import (
     CentreFileSchema,
     FigureSchema,
@@ -145,18 +145,7 @@ def load_impact_map(path: str | Path, scenario: str | None = None) -> ImpactMap:
         raise InputError("file not found", file=path)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError as err:
-            raise InputError(
-                f"not UTF-8 text ({err.reason}); save the file as UTF-8",
-                file=path,
-                row=err.object[: err.start].count(b"\n") + 1,
-            ) from None
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            row = mark.line + 1 if mark is not None else None
-            raise InputError(f"not valid YAML: {err}", file=path, row=row) from None
+        data = read_yaml(path)
     elif suffix == ".xlsx":
         from .sroi_xlsx import read_workbook
 

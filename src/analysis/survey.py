@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import ValidationError
 from scipy import stats
 
 from . import paths
 from .errors import InputError, Problem
+from .readers import read_text, read_yaml
 from .schemas import (
     SURVEY_RESPONSE_COLUMNS,
     SURVEY_SIDES,
@@ -52,18 +52,7 @@ MAX_PROBLEMS = 25
 def load_codebook(path: str | Path | None = None) -> SurveyCodebookSchema:
     """Read and validate the survey codebook."""
     path = Path(path) if path is not None else FOLDER / "codebook.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"not UTF-8 text ({err.reason}); save the file as UTF-8",
-            file=path,
-            row=err.object[: err.start].count(b"\n") + 1,
-        ) from None
-    except yaml.YAMLError as err:
-        raise InputError(f"not valid YAML: {err}", file=path) from None
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError(
             "a survey codebook is a mapping with status, note, levels, scales, items "
@@ -98,16 +87,8 @@ def load_responses(path: str | Path, codebook: SurveyCodebookSchema | None = Non
     """
     path = Path(path)
     book = codebook or load_codebook()
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM (Excel's "CSV UTF-8") is fine
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"not UTF-8 text ({err.reason}); save the file as CSV UTF-8",
-            file=path,
-            row=err.object[: err.start].count(b"\n") + 1,
-        ) from None
+    # a BOM (Excel's "CSV UTF-8") is fine
+    text = read_text(path, encoding="utf-8-sig", hint="save the file as CSV UTF-8")
     lines = text.splitlines()
     n_comment = 0
     while n_comment < len(lines) and lines[n_comment].startswith("#"):
