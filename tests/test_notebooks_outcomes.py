@@ -4,29 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
-
-from analysis import paths, results
-from analysis.paths import KERNEL_NAME
+from notebook_helpers import run_values
 
 pytestmark = pytest.mark.slow
 
 
 def _run(name: str, out: Path, monkeypatch, **parameters) -> dict:  # type: ignore[no-untyped-def]
-    import papermill
-
-    monkeypatch.setenv(results.ARTIFACT_DIR_ENV, str(out.parent))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    papermill.execute_notebook(
-        str(paths.NOTEBOOKS / name),
-        str(out),
-        parameters=parameters,
-        kernel_name=KERNEL_NAME,
-        cwd=str(paths.ROOT),
-        progress_bar=False,
-    )
-    return results.extract(nbformat.read(out, as_version=4))["values"]
+    return run_values(name, out, **parameters)
 
 
 def test_outcomes_notebook_default(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

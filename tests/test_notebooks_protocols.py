@@ -4,31 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
 from docx import Document
+from notebook_helpers import run_values
 from openpyxl import load_workbook
 
-from analysis import paths, results
-from analysis.paths import KERNEL_NAME
+from analysis import paths
 
 pytestmark = pytest.mark.slow
 
 
 def _run(name: str, out: Path, artifacts: Path, monkeypatch, **parameters) -> dict:  # type: ignore[no-untyped-def]
-    import papermill
-
-    monkeypatch.setenv(results.ARTIFACT_DIR_ENV, str(artifacts))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    papermill.execute_notebook(
-        str(paths.NOTEBOOKS / name),
-        str(out),
-        parameters=parameters,
-        kernel_name=KERNEL_NAME,
-        cwd=str(paths.ROOT),
-        progress_bar=False,
-    )
-    return results.extract(nbformat.read(out, as_version=4))["values"]
+    return run_values(name, out, artifacts=artifacts, **parameters)
 
 
 def test_workshop_notebook_seed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -2,39 +2,28 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nbformat
 import openpyxl
 import pytest
+from notebook_helpers import run_values
 
-from analysis import paths, results
+from analysis import paths
 
 NOTEBOOK = paths.NOTEBOOKS / "40_regional_targeting.ipynb"
 
 
 def run(tmp_path: Path, **parameters) -> tuple[dict, Path]:
-    papermill = pytest.importorskip("papermill")
-    out = tmp_path / "out.ipynb"
     artifacts = tmp_path / "artifacts"
-    old = os.environ.get(results.ARTIFACT_DIR_ENV)
-    os.environ[results.ARTIFACT_DIR_ENV] = str(artifacts)
-    try:
-        papermill.execute_notebook(
-            str(NOTEBOOK),
-            str(out),
-            parameters=parameters,
-            kernel_name=paths.KERNEL_NAME,
-            cwd=str(paths.NOTEBOOKS),
-            progress_bar=False,
-        )
-    finally:
-        if old is None:
-            os.environ.pop(results.ARTIFACT_DIR_ENV, None)
-        else:
-            os.environ[results.ARTIFACT_DIR_ENV] = old
-    return results.extract(nbformat.read(out, as_version=4))["values"], artifacts
+    values = run_values(
+        NOTEBOOK.name,
+        tmp_path / "out.ipynb",
+        artifacts=artifacts,
+        cwd=paths.NOTEBOOKS,
+        **parameters,
+    )
+    return values, artifacts
 
 
 @pytest.mark.slow

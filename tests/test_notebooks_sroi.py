@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_helpers import run_notebook
 
 from analysis import results
 
@@ -18,22 +17,7 @@ CENTRES = ["barmen", "fictional_village", "fictional_quarter"]
 
 
 def _run(nb: str, out: Path, **params: object) -> nbformat.NotebookNode:
-    cmd = [
-        sys.executable,
-        "-m",
-        "papermill",
-        str(NOTEBOOKS / nb),
-        str(out),
-        "-k",
-        "dorv-workbench",
-        "--log-level",
-        "ERROR",
-    ]
-    for k, v in params.items():
-        cmd += ["-p", k, str(v)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return nbformat.read(out, as_version=4)
+    return run_notebook(nb, out, **params)
 
 
 @pytest.mark.parametrize("name", ["20_sroi_centre.ipynb", "21_sroi_comparison.ipynb"])
