@@ -13,7 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import InputError, Problem
 
@@ -83,10 +91,6 @@ class CatalogSchema(BaseModel):
 # declared overrides. Every number is a "figure": a value with its ``source`` (public
 # fact) or ``assumption`` (reasoning), optionally with an uncertainty range.
 
-from typing import Annotated as _Annotated  # noqa: E402
-
-from pydantic import BeforeValidator as _BeforeValidator  # noqa: E402
-from pydantic import model_validator as _model_validator  # noqa: E402
 
 STAKEHOLDER_GROUPS = (
     "social_organisation",
@@ -137,7 +141,7 @@ or factor of a local centre comes near 10^12; larger values are unit or typing e
 and would overflow the products of the impact calculation)."""
 
 
-_Number = _Annotated[float, _BeforeValidator(_refuse_text_number)]
+_Number = Annotated[float, BeforeValidator(_refuse_text_number)]
 
 
 class FigureSchema(BaseModel):
@@ -156,7 +160,7 @@ class FigureSchema(BaseModel):
     low: _Number | None = None
     high: _Number | None = None
 
-    @_model_validator(mode="after")
+    @model_validator(mode="after")
     def _check(self) -> FigureSchema:
         if not (self.source or "").strip() and not (self.assumption or "").strip():
             raise ValueError(
@@ -581,7 +585,7 @@ class PremisesSchema(BaseModel):
     landlord: str | None = None
     vacancy_without_centre: FractionFigureSchema | None = None
 
-    @_model_validator(mode="after")
+    @model_validator(mode="after")
     def _check(self) -> PremisesSchema:
         if self.rent_reduction.value > self.market_rent.value:
             raise ValueError(
@@ -611,7 +615,7 @@ class StartCapitalSchema(BaseModel):
     share_price: NonNegativeFigureSchema | None = None
     dividend_rate: FractionFigureSchema | None = None
 
-    @_model_validator(mode="after")
+    @model_validator(mode="after")
     def _check(self) -> StartCapitalSchema:
         if self.kind == "shares":
             if self.shares is None or self.share_price is None:
@@ -666,7 +670,7 @@ class LoanSchema(BaseModel):
     term_years: int = Field(ge=1, le=50)
     grace_years: int = Field(default=0, ge=0)
 
-    @_model_validator(mode="after")
+    @model_validator(mode="after")
     def _check(self) -> LoanSchema:
         if self.grace_years >= self.term_years:
             raise ValueError(
