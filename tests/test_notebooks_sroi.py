@@ -20,15 +20,6 @@ def _run(nb: str, out: Path, **params: object) -> nbformat.NotebookNode:
     return run_notebook(nb, out, **params)
 
 
-@pytest.mark.parametrize("name", ["20_sroi_centre.ipynb", "21_sroi_comparison.ipynb"])
-def test_notebooks_saved_clean_with_parameters_cell(name: str) -> None:
-    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    assert nb.metadata.kernelspec.name == "dorv-workbench"
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "parameters" in code[0].metadata.get("tags", [])
-    assert all(not c.outputs and c.execution_count is None for c in code)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("centre_id", CENTRES)
 def test_centre_report_runs(centre_id: str, tmp_path: Path) -> None:

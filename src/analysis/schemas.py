@@ -285,10 +285,15 @@ class InputSchema(BaseModel):
     @field_validator("factors")
     @classmethod
     def _unique_factor_names(cls, factors: list[FactorSchema]) -> list[FactorSchema]:
-        names = [f.name for f in factors]
-        if len(set(names)) != len(names):
-            raise ValueError("factor names must be unique within an input")
-        return factors
+        return _unique_factors(factors, "an input")
+
+
+def _unique_factors(factors: list[FactorSchema], within: str) -> list[FactorSchema]:
+    """Refuse two factors of the same name in one input or cost (their product is the value)."""
+    names = [f.name for f in factors]
+    if len(set(names)) != len(names):
+        raise ValueError(f"factor names must be unique within {within}")
+    return factors
 
 
 class OutcomeSchema(BaseModel):
@@ -566,10 +571,7 @@ class CostSchema(BaseModel):
     @field_validator("factors")
     @classmethod
     def _unique_factor_names(cls, factors: list[FactorSchema]) -> list[FactorSchema]:
-        names = [f.name for f in factors]
-        if len(set(names)) != len(names):
-            raise ValueError("factor names must be unique within a cost")
-        return factors
+        return _unique_factors(factors, "a cost")
 
 
 class PremisesSchema(BaseModel):
