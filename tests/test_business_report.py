@@ -31,7 +31,7 @@ def test_report_tables_and_texts() -> None:
     assert len(a) == len(business.model_parameters(case))
     assert a["Grundlage"].str.len().min() > 0
     capture = a[a["Position"].str.contains("Abschöpfungsquote")].iloc[0]
-    assert capture["Wert"] == "8,0\xa0%" and capture["Unsicherheit"].startswith("triangular")
+    assert capture["Wert"] == "8,0\xa0%" and capture["Unsicherheit"].startswith("Dreieck")
     cf = business_report.cash_flow_table(r, "de")
     assert list(cf.columns)[:2] == ["Position", "Jahr 0"] and len(cf.columns) == 12
     assert "Zuschüsse" in set(cf["Position"]) and "Zinsen" not in set(cf["Position"])

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .business import FOUND, ZERO, BusinessCase, BusinessResult, figures
 from .i18n import report_language
+from .sensitivity import DISTRIBUTION_NAMES
 
 # --------------------------------------------------------------------------------------
 # Report tables, texts and figures (German or English, localised numbers)
@@ -138,7 +139,8 @@ def assumptions_table(case: BusinessCase, lang: str = "de") -> pd.DataFrame:
             spread = ""
             if fig.low is not None and fig.high is not None:
                 lo, hi = (_fmt_figure(v, f.kind, lg) for v in (fig.low, fig.high))
-                spread = f"{fig.distribution} {lo} – {hi}"
+                name = DISTRIBUTION_NAMES[lg].get(fig.distribution or "", fig.distribution)
+                spread = f"{name} {lo} – {hi}"
         unit = "" if f.kind != "amount" or not f.unit else f" {f.unit}"
         rows.append(
             {

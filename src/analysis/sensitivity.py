@@ -73,6 +73,13 @@ class Parameter:
             raise ValueError(f"{self.name}: need low <= base <= high")
 
 
+DISTRIBUTION_NAMES = {
+    "de": {"triangular": "Dreieck", "pert": "PERT", "uniform": "gleichverteilt"},
+    "en": {"triangular": "triangular", "pert": "PERT", "uniform": "uniform"},
+}
+"""Names of the distributions in report text."""
+
+
 def base_matrix(params: Sequence[Parameter], rows: int = 1) -> np.ndarray:
     """A (rows, parameters) matrix with every parameter at its base value."""
     return np.tile(np.array([p.base for p in params], dtype=float), (rows, 1))
