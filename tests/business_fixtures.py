@@ -76,3 +76,16 @@ def file_data(business_section: dict[str, Any] | None = None, **kw: Any) -> dict
 
 def make_case(data: dict[str, Any], scenario: str | None = None) -> business.BusinessCase:
     return business.from_impact_map(make_map(copy.deepcopy(data)), scenario)
+
+
+def capital(
+    id: str, partner: str, kind: str, amount: dict[str, Any], description: str = "E"
+) -> dict[str, Any]:
+    """One start-capital entry of a business section (description "E" unless given)."""
+    return {
+        "id": id,
+        "partner": partner,
+        "kind": kind,
+        "description": description,
+        "amount": amount,
+    }

@@ -8,7 +8,7 @@ from typing import Any
 
 import matplotlib
 import pytest
-from business_fixtures import business_data, file_data, make_case
+from business_fixtures import business_data, capital, file_data, make_case
 from sroi_fixtures import fig, input_row, outcome
 
 from analysis import blended, business, partners, sroi
@@ -35,20 +35,8 @@ def _partnership() -> dict[str, Any]:
             "vacancy_without_centre": fig(0.5),
         },
         start_capital=[
-            {
-                "id": "own",
-                "partner": "org",
-                "kind": "own_funds",
-                "description": "E",
-                "amount": fig(10000),
-            },
-            {
-                "id": "conv",
-                "partner": "hc",
-                "kind": "in_kind",
-                "description": "Umbau",
-                "amount": fig(3000),
-            },
+            capital("own", "org", "own_funds", fig(10000)),
+            capital("conv", "hc", "in_kind", fig(3000), "Umbau"),
             {
                 "id": "shares",
                 "partner": "shareholders",
@@ -58,13 +46,7 @@ def _partnership() -> dict[str, Any]:
                 "share_price": fig(250),
                 "dividend_rate": fig(0.02),
             },
-            {
-                "id": "grant",
-                "partner": "city",
-                "kind": "grant",
-                "description": "Z",
-                "amount": fig(1000),
-            },
+            capital("grant", "city", "grant", fig(1000), "Z"),
         ],
         subsidies=[{"id": "sub", "partner": "city", "description": "S", "amount": fig(500)}],
         loan={

@@ -13,7 +13,7 @@ import numpy as np
 import numpy_financial as npf
 import pytest
 import yaml
-from business_fixtures import business_data, factor, file_data, make_case
+from business_fixtures import business_data, capital, factor, file_data, make_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sroi_fixtures import fig
@@ -129,13 +129,7 @@ def test_operator_cash_with_loan_shares_and_dividends_by_hand() -> None:
     data = file_data(
         business_data(
             start_capital=[
-                {
-                    "id": "own",
-                    "partner": "org",
-                    "kind": "own_funds",
-                    "description": "E",
-                    "amount": fig(10000),
-                },
+                capital("own", "org", "own_funds", fig(10000)),
                 {
                     "id": "shares",
                     "partner": "shareholders",
@@ -183,20 +177,8 @@ def test_in_kind_conversion_and_subsidy() -> None:
     data = file_data(
         business_data(
             start_capital=[
-                {
-                    "id": "own",
-                    "partner": "org",
-                    "kind": "own_funds",
-                    "description": "E",
-                    "amount": fig(10000),
-                },
-                {
-                    "id": "conv",
-                    "partner": "hc",
-                    "kind": "in_kind",
-                    "description": "Umbau",
-                    "amount": fig(5000),
-                },
+                capital("own", "org", "own_funds", fig(10000)),
+                capital("conv", "hc", "in_kind", fig(5000), "Umbau"),
             ],
             subsidies=[
                 {
