@@ -53,9 +53,10 @@ test: setup browser ## run the whole test suite (notebooks and browser test incl
 test-fast: setup ## run the fast tests only (no notebook execution)
 	$(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
-lint: setup ## ruff lint and format check
+lint: setup ## ruff lint and format check, and the import contracts of pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup ## apply ruff formatting and fixes
 	$(BIN)/ruff format .

@@ -20,8 +20,8 @@ import warnings
 
 import numpy as np
 
-from analysis import outcomes as o
-from analysis.synthetic import make_panel
+from analysis.outcomes import did as o
+from analysis.outcomes.synthetic import make_panel
 
 BIG = 100_000
 PERIODS = tuple(range(2015, 2025))

@@ -1,6 +1,6 @@
 """Monte Carlo validation of the DiD estimators on synthetic staggered panels.
 
-Draws N_PANELS panels from analysis.synthetic.make_panel with staggered adoption and
+Draws N_PANELS panels from analysis.outcomes.synthetic.make_panel with staggered adoption and
 effects that grow with exposure and differ across cohorts (the case in which TWFE is
 biased, Goodman-Bacon 2021), and reports for each estimator the bias against the known
 true effect, the RMSE and the share of 95 % confidence intervals that cover the truth.
@@ -20,8 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from analysis import outcomes as o
-from analysis.synthetic import make_panel
+from analysis.outcomes import did as o
+from analysis.outcomes.synthetic import make_panel
 
 N_PANELS = int(sys.argv[1]) if len(sys.argv) > 1 else 600
 DESIGN = dict(

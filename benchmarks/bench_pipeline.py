@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from analysis.manifest import load_manifest  # noqa: E402
 from analysis.paths import KERNEL_NAME, project  # noqa: E402
+from analysis.pipeline.manifest import load_manifest  # noqa: E402
 
 
 def scratch_copy() -> Path:

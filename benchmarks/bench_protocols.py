@@ -2,7 +2,7 @@
 
 Copies the text protocols of data/raw/protocols (the real seed in UTF-8, the fictional
 cp1252 .txt and the Markdown file with numbered questions) round-robin into 1,000
-files in a temporary folder, then times ``analysis.protocols.load_protocols`` on that
+files in a temporary folder, then times ``analysis.protocols.parse.load_protocols`` on that
 folder (best of three runs, after one warm-up run on a small folder so imports do not
 count). Prints the time, statements read and the ratio to the goal (< 1 = met).
 
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from analysis import paths
-from analysis.protocols import load_protocols
+from analysis.protocols.parse import load_protocols
 
 N_FILES = 1000
 GOAL_SECONDS = 1.0

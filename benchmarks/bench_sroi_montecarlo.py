@@ -6,7 +6,7 @@ quantity, proxy, deadweight and attribution uncertain (triangular, PERT, uniform
 drop-off and displacement fixed, durations 1–5 years, 3 inputs, 5-year analysis period.
 
 The vectorised run (``analysis.sensitivity.monte_carlo`` over
-``analysis.sroi.model_function``: sampling + evaluation, one thread) is timed in full,
+``analysis.sroi.engine.model_function``: sampling + evaluation, one thread) is timed in full,
 best of 3.
 The baseline is a plain Python loop over the draws doing the same Monte Carlo: for
 each draw it samples every uncertain parameter with Python's ``random`` module
@@ -26,8 +26,9 @@ import time
 
 import numpy as np
 
-from analysis import sensitivity, sroi
-from analysis.sroi import ImpactMap, validate_centre_data
+from analysis import sensitivity
+from analysis.sroi import engine as sroi
+from analysis.sroi.engine import ImpactMap, validate_centre_data
 
 DRAWS = 100_000
 OUTCOMES = 30

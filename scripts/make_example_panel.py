@@ -1,6 +1,6 @@
 """Write the SYNTHETIC example outcome panel data/raw/outcomes/example_panel.csv.
 
-Not real data: drawn by :func:`analysis.synthetic.make_panel` (seeded, reproducible)
+Not real data: drawn by :func:`analysis.outcomes.synthetic.make_panel` (seeded, reproducible)
 for 150 invented areas (quarters, estates, municipalities) over 2014–2024, with DORV-style
 cooperations starting in 2018, 2020 and 2022 and 40 % of the areas without one. The
 effects are ASSUMPTIONS chosen to exercise the estimators, not findings:
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.synthetic import make_panel
+from analysis.outcomes.synthetic import make_panel
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "data" / "raw" / "outcomes"
@@ -34,7 +34,7 @@ N_UNITS = 150
 
 NOTE = (
     "# SYNTHETIC example panel (synthetisch, keine echten Daten): drawn by "
-    "analysis.synthetic.make_panel via scripts/make_example_panel.py, seed 2026; "
+    "analysis.outcomes.synthetic.make_panel via scripts/make_example_panel.py, seed 2026; "
     "areas, values and effects are invented. True effects: example_panel_truth.csv"
 )
 KINDS = ("quarter", "estate", "municipality")

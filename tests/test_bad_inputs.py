@@ -33,8 +33,9 @@ import pytest
 import yaml
 
 from analysis import catalog
-from analysis.cli import main
 from analysis.errors import InputError
+from analysis.pipeline.cli import main
+from analysis.pipeline.kinds import VALIDATORS
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parent / "data" / "bad"
@@ -196,8 +197,8 @@ def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -
 def test_project_copy_is_good_again(prepared: Prepared) -> None:
     """After any cases, the restored copy is up to date: no input or parameter differs
     from the good run (an edit of src/analysis by someone else meanwhile may count)."""
-    from analysis import runner
     from analysis.paths import project
+    from analysis.pipeline import runner as runner
 
     plan = runner.status(project(prepared.root), prepared.runs)
     reasons = {
@@ -245,7 +246,7 @@ def test_the_installed_command_refuses_bad_data_before_executing(tmp_path: Path)
 def test_shipped_raw_data_passes_every_validator() -> None:
     raw = ROOT / "data" / "raw"
     files = [p for p in raw.rglob("*") if p.is_file()]
-    assert catalog.validate_files(raw, files) == []
+    assert catalog.validate_files(raw, files, VALIDATORS) == []
 
 
 def test_uncatalogued_files_get_their_kind_from_their_place() -> None:
@@ -266,14 +267,15 @@ def test_a_crashing_validator_is_a_problem_of_its_file(
     def crash(path: Path) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(catalog, "_validator", lambda kind: crash)
-    (problem,) = catalog.validate_files(tmp_path, [tmp_path / "sroi" / "x.yaml"])
+    validators = {"sroi_centre": crash}
+    (problem,) = catalog.validate_files(tmp_path, [tmp_path / "sroi" / "x.yaml"], validators)
     assert problem.file.endswith("x.yaml") and "ZeroDivisionError: boom" in problem.rule
 
 
 def test_files_with_a_byte_order_mark_are_read_like_utf8(tmp_path: Path) -> None:
     """Excel's "CSV UTF-8" writes a BOM: panel, units and survey files accept it."""
-    from analysis import panel, survey
+    from analysis.outcomes import panel as panel
+    from analysis.outcomes import survey as survey
 
     bom = b"\xef\xbb\xbf"
     units = "# synthetic\nunit,name,kind\ng1,Gebiet 1,quarter\ng2,Gebiet 2,estate\n"
@@ -294,7 +296,7 @@ def test_files_with_a_byte_order_mark_are_read_like_utf8(tmp_path: Path) -> None
 
 
 def test_parameters_may_not_leave_the_project() -> None:
-    from analysis.params import ParameterSpec, validate
+    from analysis.pipeline.params import ParameterSpec, validate
 
     specs = [
         ParameterSpec("codebook", "str", '"codebook.yaml"'),
@@ -319,7 +321,7 @@ def test_impact_map_workbook_layout_checks_accept_a_clean_export(tmp_path: Path)
     """A plain export reads back; a notes sheet is fine; a copied sheet is not."""
     from openpyxl import load_workbook
 
-    from analysis import sroi
+    from analysis.sroi import engine as sroi
 
     path = sroi.export_impact_map_xlsx(
         sroi.load_impact_map(ROOT / "data" / "raw" / "sroi" / "fictional_village.yaml"),

@@ -86,6 +86,6 @@ def test_tables_are_localised(tmp_path: Path) -> None:
 def test_shipped_catalogue_is_complete_and_unchanged() -> None:
     from analysis import paths
 
-    result = catalog.check(paths.RAW, validate=False)
+    result = catalog.check(paths.RAW)
     assert result.ok, [str(p) for p in result.problems]
     assert result.files["hash_ok"].eq(True).all(), "every shipped raw file has a pinned sha256"

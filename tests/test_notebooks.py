@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.manifest import load_manifest
-from analysis.params import check_notebook, inspect_parameters
 from analysis.paths import KERNEL_NAME, project
+from analysis.pipeline.manifest import load_manifest
+from analysis.pipeline.params import check_notebook, inspect_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

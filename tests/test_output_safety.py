@@ -10,7 +10,7 @@
   scenario) are plain ids; ``../x`` or ``a/b`` stop with an InputError naming the field.
 
 Local kernels talk over IPC sockets, not TCP: see
-``tests/test_executors.py::test_local_kernels_use_ipc_transport``.
+``tests/pipeline/test_executors.py::test_local_kernels_use_ipc_transport``.
 """
 
 from __future__ import annotations
@@ -31,11 +31,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from analysis import coding, documentation, export, protocols, results, runner, sroi
+from analysis import results
 from analysis.errors import InputError, ManifestError, ParameterError
 from analysis.formatting import md_text, report_table
-from analysis.manifest import load_manifest
 from analysis.paths import check_file_id
+from analysis.pipeline import export as export
+from analysis.pipeline import runner as runner
+from analysis.pipeline.manifest import load_manifest
+from analysis.protocols import coding as coding
+from analysis.protocols import documentation as documentation
+from analysis.protocols import parse as protocols
 from analysis.spreadsheets import (
     FORMULA_TRIGGERS,
     cell_value,
@@ -44,6 +49,7 @@ from analysis.spreadsheets import (
     write_csv,
     write_xlsx,
 )
+from analysis.sroi import engine as sroi
 from tests.conftest import make_notebook, write_project
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,8 +25,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from analysis.manifest import load_manifest
 from analysis.paths import ProjectPaths, project
+from analysis.pipeline.manifest import load_manifest
 
 pytestmark = pytest.mark.slow
 

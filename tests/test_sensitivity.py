@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from analysis import sensitivity as sens
-from analysis import sroi
+from analysis.sroi import engine as sroi
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw" / "sroi"
 

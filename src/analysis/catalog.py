@@ -15,35 +15,46 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import InputError, Problem
-from .readers import read_yaml
-from .schemas import CatalogSchema, problems_from_pydantic
+from analysis.errors import InputError, Problem
+from analysis.readers import read_yaml
+from analysis.validation import problems_from_pydantic
+
+
+class CatalogEntrySchema(BaseModel):
+    """One raw input file: what it is, where it comes from, whether it is real."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(min_length=1)
+    status: Literal["real", "fictional", "synthetic", "authored"]
+    title: str | None = None
+    description: str | None = None
+    source: str = Field(min_length=1)
+    licence: str = Field(min_length=1)
+    notes: str | None = None
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class CatalogSchema(BaseModel):
+    """The catalogue: relative path under data/raw → entry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    files: dict[str, CatalogEntrySchema]
+
 
 IGNORED = {"catalog.yaml", "README.md", "SOURCES.md", ".gitkeep"}
 
-VALIDATORS: dict[str, str] = {
-    "protocol": "analysis.protocols:parse_protocol",
-    "codebook": "analysis.coding:load_codebook",
-    "impact_map": "analysis.sroi:validate_file",
-    "sroi_centre": "analysis.sroi:validate_file",
-    "panel": "analysis.panel:load_panel",
-    "outcome_panel": "analysis.panel:load_panel",
-    "outcome_panel_units": "analysis.panel:load_units",
-    "survey": "analysis.survey:validate_file",
-    "survey_answers": "analysis.survey:validate_file",
-    "survey_codebook": "analysis.survey:load_codebook",
-    "regional": "analysis.regional:validate_file",
-}
-"""Kind → ``module:function`` that loads and validates a file of that kind."""
+Validator = Callable[[Path], Any]
+"""Loads a raw file and raises :class:`~analysis.errors.InputError` when it is bad."""
 
 KIND_PATTERNS: tuple[tuple[str, str], ...] = (
     ("protocols/*.txt", "protocol"),
@@ -78,17 +89,6 @@ def load_catalog(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).sort_values("path", ignore_index=True)
 
 
-def _validator(kind: str) -> Callable[[Path], Any] | None:
-    target = VALIDATORS.get(kind)
-    if target is None:
-        return None
-    module, _, func = target.partition(":")
-    try:
-        return getattr(importlib.import_module(module), func)
-    except (ImportError, AttributeError):
-        return None
-
-
 @dataclass
 class CatalogCheck:
     """Files on disk against the catalogue, with every problem found."""
@@ -101,8 +101,18 @@ class CatalogCheck:
         return not self.problems
 
 
-def check(raw: Path, catalog_path: Path | None = None, *, validate: bool = True) -> CatalogCheck:
-    """Compare ``raw`` with its catalogue and validate each file by its kind."""
+def check(
+    raw: Path,
+    catalog_path: Path | None = None,
+    *,
+    validators: Mapping[str, Validator] | None = None,
+) -> CatalogCheck:
+    """Compare ``raw`` with its catalogue and validate each file by its kind.
+
+    ``validators`` maps a kind to the domain loader that checks a file of that kind
+    (the pipeline's registry, :data:`analysis.pipeline.kinds.VALIDATORS`); without it
+    only presence and checksums are compared. The catalogue knows no domain itself.
+    """
     catalog_path = catalog_path or raw / "catalog.yaml"
     cat = load_catalog(catalog_path).set_index("path")
     on_disk = sorted(
@@ -136,8 +146,8 @@ def check(raw: Path, catalog_path: Path | None = None, *, validate: bool = True)
                     problems.append(
                         Problem(rule="content differs from its catalogued sha256", file=rel)
                     )
-            if validate:
-                fn = _validator(entry["kind"])
+            if validators is not None:
+                fn = validators.get(entry["kind"])
                 if fn is not None:
                     try:
                         fn(path)
@@ -162,7 +172,10 @@ def infer_kind(rel: str) -> str | None:
 
 
 def validate_files(
-    raw: Path, files: Iterable[Path], catalog_path: Path | None = None
+    raw: Path,
+    files: Iterable[Path],
+    validators: Mapping[str, Validator],
+    catalog_path: Path | None = None,
 ) -> list[Problem]:
     """Validate ``files`` (below ``raw``) by their kind; every problem found, each once.
 
@@ -186,7 +199,7 @@ def validate_files(
             continue
         rel = path.relative_to(raw).as_posix()
         kind = kinds.get(rel) or infer_kind(rel)
-        fn = _validator(kind) if kind else None
+        fn = validators.get(kind) if kind else None
         if fn is None:
             continue
         try:
@@ -286,7 +299,7 @@ def summarise(files: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
 
 def file_table(files: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
     """The per-file check as a report table with localised labels and numbers."""
-    from .formatting import fmt_int
+    from analysis.formatting import fmt_int
 
     out = files[["path", "kind", "status", "size_bytes", "hash_ok", "schema"]].copy()
     out["status"] = [(_STATUS[s][lang] if isinstance(s, str) else "–") for s in out["status"]]

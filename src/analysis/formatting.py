@@ -18,7 +18,7 @@ from typing import Any
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from .i18n import DEFAULT_LANGUAGE, check_language
+from analysis.i18n import DEFAULT_LANGUAGE, check_language
 
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 MISSING = "–"

@@ -100,7 +100,7 @@ digits, ``_`` and ``-``; no ``/``, ``\\``, ``.`` or space, so never a path."""
 
 def check_file_id(value: object, field: str, *, file: str | os.PathLike[str] | None = None) -> str:
     """``value`` if it is a safe id for file names, else an :class:`InputError`."""
-    from .errors import InputError
+    from analysis.errors import InputError
 
     if not isinstance(value, str) or not re.fullmatch(FILE_ID_PATTERN, value):
         raise InputError(

@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
-from .formatting import fmt_currency, fmt_number, fmt_percent
-from .i18n import DEFAULT_LANGUAGE
+from analysis.formatting import fmt_currency, fmt_number, fmt_percent
+from analysis.i18n import DEFAULT_LANGUAGE
 
 PALETTE = "colorblind"
 FIGSIZE = (7.5, 4.2)

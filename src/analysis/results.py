@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from analysis import paths
 
 MIME_TYPE = "application/vnd.dorv-workbench.result+json"
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")

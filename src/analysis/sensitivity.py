@@ -459,7 +459,7 @@ def monte_carlo(
     ``numpy.random.SeedSequence(seed)``, so the same seed and number of draws give the
     same values, whatever the number of ``workers`` (threads evaluating blocks side by
     side; ``None`` = one per CPU; the model must then be thread-safe, as pure NumPy
-    functions and :func:`analysis.sroi.model_function` are). With no uncertain
+    functions and :func:`analysis.sroi.engine.model_function` are). With no uncertain
     parameter every draw equals the deterministic output. A tqdm progress bar appears
     when there are several blocks (``progress=None``) or when forced (``progress=True``).
     """
@@ -534,7 +534,7 @@ def tornado_figure(table: pd.DataFrame, xlabel: str, lang: str = "de", top: int 
     """Tornado diagram of :func:`tornado` output (largest swing on top)."""
     import matplotlib.pyplot as plt
 
-    from .plots import localise_axis
+    from analysis.plots import localise_axis
 
     txt = _FIG_TEXT["en" if lang == "en" else "de"]
     t = table.head(top).iloc[::-1]
@@ -556,7 +556,7 @@ def histogram_figure(mc: MonteCarloResult, xlabel: str, lang: str = "de", bins: 
     """Histogram of Monte Carlo outputs with the threshold and the 5/50/95 % quantiles."""
     import matplotlib.pyplot as plt
 
-    from .plots import localise_axis
+    from analysis.plots import localise_axis
 
     txt = _FIG_TEXT["en" if lang == "en" else "de"]
     fig, ax = plt.subplots()

@@ -7,7 +7,7 @@ be rebuilt and read::
     .venv/bin/python tests/data/bad/build.py
 
 Every impact-map workbook starts as the export of ``fictional_village.yaml``
-(centre id ``werkstatt``) by :func:`analysis.sroi_xlsx.write_workbook`; one change
+(centre id ``werkstatt``) by :func:`analysis.sroi.xlsx.write_workbook`; one change
 per case makes it bad.
 """
 
@@ -90,7 +90,7 @@ WORKBOOKS: dict[str, Callable[[Any], None]] = {
 
 
 def build_workbooks(out: Path = HERE) -> list[Path]:
-    from analysis.sroi_xlsx import write_workbook
+    from analysis.sroi.xlsx import write_workbook
 
     data = yaml.safe_load((RAW / "sroi" / "fictional_village.yaml").read_text(encoding="utf-8"))
     data.pop("business", None)

@@ -1,0 +1,259 @@
+"""Outcome panels: load and check a long unit × period CSV (data/raw/outcomes/).
+
+Layout (see the panel section of :mod:`analysis.schemas`): ``unit, period,
+first_treated[, treated], <numeric outcomes and covariates>``; ``first_treated`` empty
+means never treated. Lines starting with ``#`` before the header are comments.
+The estimators need a balanced panel with an absorbing treatment, so the loader
+refuses, naming file, line (header = line 1 after the comments counted too), column and
+rule: missing key columns, unknown units (not in the units file), non-integer periods,
+duplicate unit-period rows, gaps (a unit without a row for a period of the panel),
+first-treated periods that change within a unit, a ``treated`` indicator that switches
+off or disagrees with ``first_treated``, and non-numeric or missing values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from analysis.errors import InputError, Problem
+from analysis.outcomes.schema import (
+    PANEL_KEY_COLUMNS,
+    PANEL_TREATED_COLUMN,
+    PANEL_UNITS_COLUMNS,
+    PanelUnitSchema,
+)
+from analysis.readers import read_text
+from analysis.validation import problems_from_pydantic
+
+MAX_PROBLEMS = 25
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A checked panel: ``data`` sorted by unit and period, ``first_treated`` 0 = never.
+
+    ``measures``: the numeric columns besides the keys; ``note``: the file's comment
+    lines (e.g. "SYNTHETIC ..."); ``synthetic``: whether the note says so.
+    """
+
+    data: pd.DataFrame
+    measures: tuple[str, ...]
+    note: str
+    path: Path | None = None
+
+    @property
+    def synthetic(self) -> bool:
+        return "synthetic" in self.note.lower() or "synthetisch" in self.note.lower()
+
+
+def _read(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    # a BOM (Excel's "CSV UTF-8") is fine
+    text = read_text(path, encoding="utf-8-sig", hint="save the file as CSV UTF-8")
+    lines = text.splitlines()
+    comments = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        comments.append(line.lstrip("#").strip())
+    if len(comments) == len(lines) or not "".join(lines[len(comments) :]).strip():
+        raise InputError("file is empty: expected a header row", file=path, row=len(comments) + 1)
+    from io import StringIO
+
+    try:
+        raw = pd.read_csv(StringIO(text), skiprows=len(comments), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise InputError(f"not a comma-separated CSV file: {err}", file=path) from None
+    return raw, comments
+
+
+def load_units(path: str | Path) -> pd.DataFrame:
+    """Read a units file (``unit,name,kind``), one row per known unit."""
+    path = Path(path)
+    raw, comments = _read(path)
+    first_line = len(comments) + 2  # line number of the first data row (comments count)
+    missing = [c for c in PANEL_UNITS_COLUMNS if c not in raw.columns]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}",
+            file=path,
+            row=first_line - 1,
+            column=missing[0],
+        )
+    problems = []
+    for i, rec in enumerate(raw.to_dict("records")):
+        try:
+            PanelUnitSchema.model_validate(rec)
+        except ValidationError as err:
+            for p in problems_from_pydantic(err, path):
+                problems.append(Problem(p.rule, str(path), i + first_line, p.column, p.value))
+    dup = raw["unit"].duplicated(keep="first")
+    for i in np.flatnonzero(dup.to_numpy()):
+        problems.append(
+            Problem("unit listed twice", str(path), int(i) + first_line, "unit", raw["unit"][i])
+        )
+    if problems:
+        raise InputError(problems=problems[:MAX_PROBLEMS])
+    return raw
+
+
+def default_units_path(panel_path: str | Path) -> Path:
+    """The units file next to a panel: ``<stem>_units.csv``."""
+    p = Path(panel_path)
+    return p.with_name(f"{p.stem}_units.csv")
+
+
+def load_panel(
+    path: str | Path,
+    units: Iterable[str] | str | Path | None = None,
+) -> Panel:
+    """Load and check the panel at ``path``.
+
+    ``units``: the known units, as an iterable of ids or a units file; default the
+    file :func:`default_units_path` when it exists (otherwise every unit is accepted).
+    """
+    path = Path(path)
+    raw, comments = _read(path)
+    first_line = len(comments) + 2  # line number of the first data row
+    problems: list[Problem] = []
+
+    def add(rule: str, row: int | None = None, column: str | None = None, value=None) -> None:
+        problems.append(Problem(rule, str(path), row, column, value))
+
+    missing = [c for c in PANEL_KEY_COLUMNS if c not in raw.columns]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; a panel needs {', '.join(PANEL_KEY_COLUMNS)}",
+            file=path,
+            row=first_line - 1,
+            column=missing[0],
+        )
+    if raw.empty:
+        raise InputError("panel has no data rows", file=path, row=first_line)
+    lines = np.arange(len(raw)) + first_line
+    unit = raw["unit"].str.strip()
+
+    if units is None and default_units_path(path).exists():
+        units = default_units_path(path)
+    if isinstance(units, str | Path):
+        units = load_units(units)["unit"]
+    if units is not None:
+        known = set(units)
+        for i in np.flatnonzero(~unit.isin(known).to_numpy()):
+            add("unknown unit (not in the units file)", int(lines[i]), "unit", unit.iloc[i])
+    for i in np.flatnonzero((unit == "").to_numpy()):
+        add("unit is empty", int(lines[i]), "unit")
+
+    def integer(column: str, allow_empty: bool) -> pd.Series:
+        text = raw[column].str.strip()
+        num = pd.to_numeric(text, errors="coerce")
+        empty = text == ""
+        bad = (num.isna() & ~empty) | (num.notna() & (num != np.round(num)))
+        bad = bad | (num.notna() & ~num.between(-9999, 9999))  # inf, 1e30: not a year
+        if not allow_empty:
+            bad = bad | empty
+        for i in np.flatnonzero(bad.to_numpy()):
+            rule = "value is missing" if empty.iloc[i] else "expected a whole number (year)"
+            add(rule, int(lines[i]), column, raw[column].iloc[i])
+        return num.fillna(0).where(~bad, 0).astype(np.int64)
+
+    period = integer("period", allow_empty=False)
+    first = integer("first_treated", allow_empty=True)
+    measures = tuple(c for c in raw.columns if c not in (*PANEL_KEY_COLUMNS, PANEL_TREATED_COLUMN))
+    values = {}
+    for c in measures:
+        text = raw[c].str.strip()
+        num = pd.to_numeric(text, errors="coerce")
+        for i in np.flatnonzero(~np.isfinite(num.to_numpy(dtype=float))):
+            if text.iloc[i] == "":
+                rule = "value is missing (the estimators need a balanced panel)"
+            elif pd.notna(num.iloc[i]) or text.iloc[i].lower() in ("nan", "-nan", "+nan"):
+                rule = "expected a finite number (not NaN, inf or beyond ±1.8e308)"
+            else:
+                rule = "expected a number (decimal point, no units)"
+            add(rule, int(lines[i]), c, raw[c].iloc[i])
+        values[c] = num.astype(float)
+    if problems:
+        raise InputError(problems=problems[:MAX_PROBLEMS])
+
+    df = pd.DataFrame({"unit": unit, "period": period, "first_treated": first, **values})
+    df["_line"] = lines
+    dup = df.duplicated(["unit", "period"], keep=False)
+    if dup.any():
+        for (u, t), grp in df[dup].groupby(["unit", "period"], sort=True):
+            add(
+                f"duplicate row for unit {u!r}, period {t} (also line(s) "
+                f"{', '.join(str(x) for x in grp['_line'].iloc[:-1])})",
+                int(grp["_line"].iloc[-1]),
+                "period",
+                int(t),
+            )
+    first_by_unit = df.groupby("unit")["first_treated"]
+    varying = first_by_unit.transform("nunique") > 1
+    if varying.any():
+        for u, grp in df[varying].groupby("unit", sort=True):
+            changed = grp["first_treated"].ne(grp["first_treated"].iloc[0])
+            at = grp[changed].iloc[0]
+            add(
+                f"first_treated changes within unit {u!r}; it must be the same in every row",
+                int(at["_line"]),
+                "first_treated",
+                int(at["first_treated"]),
+            )
+    if problems:
+        raise InputError(problems=problems[:MAX_PROBLEMS])
+
+    all_periods = np.sort(df["period"].unique())
+    counts = df.groupby("unit")["period"].nunique()
+    for u in counts.index[counts < len(all_periods)]:
+        have = set(df.loc[df["unit"] == u, "period"])
+        gap = [int(t) for t in all_periods if t not in have]
+        line = int(df.loc[df["unit"] == u, "_line"].iloc[0])
+        add(
+            f"gap: unit {u!r} has no row for period(s) {', '.join(map(str, gap[:10]))}; "
+            "the panel must be balanced",
+            line,
+            "period",
+        )
+    treated_first = df["first_treated"] > 0
+    if PANEL_TREATED_COLUMN in raw.columns:
+        d = raw[PANEL_TREATED_COLUMN].str.strip()
+        bad = ~d.isin(["0", "1"])
+        for i in np.flatnonzero(bad.to_numpy()):
+            add("treated must be 0 or 1", int(lines[i]), PANEL_TREATED_COLUMN, d.iloc[i])
+        if not bad.any():
+            df[PANEL_TREATED_COLUMN] = d.astype(int).to_numpy()
+            ordered = df.sort_values(["unit", "period"])
+            prev = ordered.groupby("unit")[PANEL_TREATED_COLUMN].shift(1)
+            off = (prev == 1) & (ordered[PANEL_TREATED_COLUMN] == 0)
+            for _, row in ordered[off].iterrows():
+                add(
+                    f"treatment switches off for unit {row['unit']!r} in period "
+                    f"{row['period']}; once treated a unit stays treated (absorbing)",
+                    int(row["_line"]),
+                    PANEL_TREATED_COLUMN,
+                    0,
+                )
+            expected = (treated_first & (df["period"] >= df["first_treated"])).astype(int)
+            clash = (expected != df[PANEL_TREATED_COLUMN]) & ~df.index.isin(ordered[off].index)
+            for i in np.flatnonzero(clash.to_numpy())[:MAX_PROBLEMS]:
+                add(
+                    "treated disagrees with first_treated (treated = 1 exactly from "
+                    "first_treated on)",
+                    int(df["_line"].iloc[i]),
+                    PANEL_TREATED_COLUMN,
+                    int(df[PANEL_TREATED_COLUMN].iloc[i]),
+                )
+    if problems:
+        raise InputError(problems=problems[:MAX_PROBLEMS])
+    if PANEL_TREATED_COLUMN not in df.columns:
+        df[PANEL_TREATED_COLUMN] = (treated_first & (df["period"] >= df["first_treated"])).astype(
+            int
+        )
+    df = df.drop(columns="_line").sort_values(["unit", "period"], ignore_index=True)
+    return Panel(data=df, measures=measures, note="\n".join(comments), path=path)

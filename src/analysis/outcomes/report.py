@@ -1,0 +1,299 @@
+"""Tables and plain-language readings of the outcome and survey analyses (German/English).
+
+Keeps wording and number formats out of notebooks 30 and 31: every ``*_table`` returns
+a DataFrame of display strings with localised column headers (show it with
+:func:`analysis.formatting.report_table`); :func:`compare_table` sets TWFE against the
+staggered-robust estimator, :func:`reading` writes a few sentences an evaluator can
+paste into a report, :func:`survey_reading` does the same for the survey.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.formatting import fmt_int, fmt_number, fmt_p
+from analysis.outcomes.did import Aggregate, AttGt, Estimate, EventStudy, dynamic_pretrend
+from analysis.outcomes.survey import SIDE_LABELS, OrdinalFit
+
+OUTCOME_LABELS = {
+    "vacancy_rate": {"de": "Leerstandsquote (%)", "en": "vacancy rate (%)"},
+    "tenant_turnover": {"de": "Mieterfluktuation (%)", "en": "tenant turnover (%)"},
+    "rent_arrears": {"de": "Mietrückstände", "en": "rent arrears"},
+    "population": {"de": "Einwohnerzahl", "en": "population"},
+    "out_migration": {"de": "Fortzüge", "en": "out-migration"},
+    "supply_access": {"de": "Erreichbarkeit der Nahversorgung", "en": "access to local supply"},
+    "tenant_satisfaction": {"de": "Mieterzufriedenheit", "en": "tenant satisfaction"},
+}
+
+
+def outcome_label(outcome: str, lang: str = "de") -> str:
+    return OUTCOME_LABELS.get(outcome, {}).get(lang, outcome)
+
+
+def data_note(synthetic: bool, note: str, lang: str = "de") -> str:
+    """A bold Markdown line saying the data are synthetic (empty for real data)."""
+    if not synthetic:
+        return ""
+    lead = "Synthetische Beispieldaten: " if lang == "de" else "Synthetic example data: "
+    return f"**{lead}{note}**"
+
+
+def cohort_table(data: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Areas per first year of cooperation (``first_treated``; 0 = never)."""
+    de = lang == "de"
+    counts = data.drop_duplicates("unit")["first_treated"].value_counts().sort_index()
+    return pd.DataFrame(
+        {
+            "Beginn" if de else "Start": [
+                ("nie" if de else "never") if g == 0 else str(int(g)) for g in counts.index
+            ],
+            "Gebiete" if de else "Areas": [fmt_int(v, lang) for v in counts],
+        }
+    )
+
+
+def pretrend_table(
+    res: AttGt, dynamic: Aggregate, es: EventStudy, lang: str = "de"
+) -> pd.DataFrame:
+    """The three joint pre-trend Wald tests: chi², degrees of freedom, p."""
+    de = lang == "de"
+    dyn_stat, dyn_df, dyn_p = dynamic_pretrend(dynamic)
+    tests = (
+        "Callaway & Sant'Anna: ATT(g,t) vor Beginn"
+        if de
+        else "Callaway & Sant'Anna: pre-treatment ATT(g,t)",
+        "Callaway & Sant'Anna: Ereigniszeit < 0" if de else "Callaway & Sant'Anna: event time < 0",
+        "TWFE-Ereignisstudie: Vorlauf" if de else "TWFE event study: leads",
+    )
+    stats = ((res.pretrend_stat, res.pretrend_df, res.pretrend_p), (dyn_stat, dyn_df, dyn_p))
+    stats += ((es.pretrend_stat, es.pretrend_df, es.pretrend_p),)
+    return pd.DataFrame(
+        {
+            "Test": tests,
+            "Chi²": [fmt_number(v, 2, lang) for v, _, _ in stats],
+            "Freiheitsgrade" if de else "df": [fmt_int(d, lang) for _, d, _ in stats],
+            "p": [fmt_p(p, 3, lang) for _, _, p in stats],
+        }
+    )
+
+
+def compare_table(twfe: Estimate, *aggregates: Aggregate, lang: str = "de") -> pd.DataFrame:
+    """TWFE against Callaway & Sant'Anna aggregates (simple, dynamic, group, calendar, in
+    the order given): estimate, SE, 95 % interval."""
+    de = lang == "de"
+    rows = [
+        (
+            "TWFE (statisch)" if de else "TWFE (static)",
+            twfe.estimate,
+            twfe.se,
+            twfe.ci_low,
+            twfe.ci_high,
+        ),
+    ]
+    names = {
+        "simple": ("CS: Durchschnitt aller Gebiet-Jahre", "CS: average over treated area-years"),
+        "dynamic": (
+            "CS: Durchschnitt über die Jahre seit Beginn",
+            "CS: average over years since start",
+        ),
+        "group": ("CS: Durchschnitt über die Startkohorten", "CS: average over start cohorts"),
+        "calendar": ("CS: Durchschnitt über die Kalenderjahre", "CS: average over calendar years"),
+    }
+    for agg in aggregates:
+        lo, hi = agg.ci
+        rows.append((names[agg.kind][0 if de else 1], agg.overall, agg.overall_se, lo, hi))
+    cols = (
+        ["Schätzer", "Effekt", "Standardfehler", "95 %-KI unten", "95 %-KI oben"]
+        if de
+        else ["Estimator", "Effect", "Standard error", "95% CI low", "95% CI high"]
+    )
+    out = pd.DataFrame(rows, columns=cols)
+    for c in cols[1:]:
+        out[c] = out[c].map(lambda v: fmt_number(v, 3, lang))
+    return out
+
+
+def reading(
+    outcome: str,
+    res: AttGt,
+    simple: Aggregate,
+    twfe: Estimate,
+    es: EventStudy,
+    pretrend_p: float,
+    synthetic: bool,
+    lang: str = "de",
+) -> str:
+    """A few plain sentences on the result (German by default)."""
+    label = outcome_label(outcome, lang)
+    lo, hi = simple.ci
+    signif = not (lo <= 0 <= hi)
+    n = lambda v, d=2: fmt_number(v, d, lang)  # noqa: E731
+    gap = twfe.estimate - simple.overall
+    if lang == "de":
+        parts = []
+        if synthetic:
+            parts.append("**Achtung: synthetische Beispieldaten, keine echten Gebiete.**")
+        parts.append(
+            f"Im Durchschnitt der Gebiete mit Kooperation und der Jahre seit ihrem Beginn "
+            f"veränderte sich die {label} um {n(simple.overall)} gegenüber der Entwicklung ohne "
+            f"Kooperation (95 %-Konfidenzintervall {n(lo)} bis {n(hi)}). "
+            + (
+                "Das Intervall schließt null aus: Der Effekt ist statistisch gesichert."
+                if signif
+                else "Das Intervall schließt null ein: Ein Effekt ist nicht gesichert."
+            )
+        )
+        parts.append(
+            f"Die einfache Zwei-Wege-Fixed-Effects-Regression ergibt {n(twfe.estimate)}, also "
+            f"{n(abs(gap))} {'höher' if gap > 0 else 'niedriger'}. Weil die Kooperationen in "
+            "verschiedenen Jahren begannen und ihre Wirkung mit der Zeit wächst oder sich "
+            "zwischen den Startjahren unterscheidet, kann diese Regression verzerrt sein; der "
+            "robuste Schätzer nach Callaway & Sant'Anna vergleicht nur mit Gebieten, die "
+            "(noch) keine Kooperation haben."
+        )
+        parts.append(
+            "Vor Beginn der Kooperationen verliefen die Gebiete "
+            + (
+                f"parallel (Test auf parallele Vortrends: p = {n(pretrend_p, 3)}); das stützt die "
+                "Annahme paralleler Trends."
+                if pretrend_p >= 0.05
+                else f"nicht parallel (Test auf parallele Vortrends: p = {n(pretrend_p, 3)}); "
+                "der Effekt ist deshalb mit Vorsicht zu lesen."
+            )
+        )
+        if res.dropped_units:
+            parts.append(
+                f"{res.dropped_units} Gebiete mit Kooperation schon im ersten Jahr sind "
+                "nicht auswertbar."
+            )
+        return " ".join(parts)
+    parts = []
+    if synthetic:
+        parts.append("**Note: synthetic example data, not real areas.**")
+    parts.append(
+        f"Averaged over the areas with a cooperation and the years since it began, the "
+        f"{label} changed by {n(simple.overall)} relative to its path without the cooperation "
+        f"(95% confidence interval {n(lo)} to {n(hi)}). "
+        + (
+            "The interval excludes zero."
+            if signif
+            else "The interval includes zero: no effect is established."
+        )
+    )
+    parts.append(
+        f"The static two-way fixed-effects regression gives {n(twfe.estimate)}. With staggered "
+        "starts and effects that change over time or across cohorts it can be biased; the "
+        "Callaway & Sant'Anna estimator only compares with areas not (yet) treated."
+    )
+    parts.append(
+        "Before the cooperations began, the areas moved "
+        + (
+            f"in parallel (pre-trend test p = {n(pretrend_p, 3)})."
+            if pretrend_p >= 0.05
+            else f"differently (pre-trend test p = {n(pretrend_p, 3)}); read the effect with care."
+        )
+    )
+    return " ".join(parts)
+
+
+def survey_reading(
+    gap: pd.DataFrame, labels: dict[str, str], synthetic: bool, lang: str = "de"
+) -> str:
+    """Sentences on where the two sides' views differ (Holm-adjusted p < 0.05)."""
+    sig = gap[gap["p_holm"] < 0.05].sort_values("r_rank_biserial")
+    n = lambda v, d=2: fmt_number(v, d, lang)  # noqa: E731
+    out = []
+    if lang == "de":
+        if synthetic:
+            out.append("**Achtung: synthetische Beispielantworten, keine echte Befragung.**")
+        if sig.empty:
+            out.append("Die beiden Seiten bewerten keine Dimension deutlich unterschiedlich.")
+        for _, r in sig.iterrows():
+            who = "niedriger" if r["difference"] < 0 else "höher"
+            out.append(
+                f"„{labels[r['scale']]}“ bewerten soziale Organisationen {who} als "
+                f"Wohnungsunternehmen (Mittelwerte {n(r['mean_social'])} und "
+                f"{n(r['mean_housing'])}; rang-biseriale Korrelation "
+                f"{n(r['r_rank_biserial'])}, p (Holm) = {n(r['p_holm'], 3)})."
+            )
+        return " ".join(out)
+    if synthetic:
+        out.append("**Note: synthetic example answers, not a real survey.**")
+    if sig.empty:
+        out.append("The two sides do not rate any dimension clearly differently.")
+    for _, r in sig.iterrows():
+        who = "lower" if r["difference"] < 0 else "higher"
+        out.append(
+            f"Social organisations rate '{labels[r['scale']]}' {who} than housing companies "
+            f"(means {n(r['mean_social'])} and {n(r['mean_housing'])}; rank-biserial r "
+            f"{n(r['r_rank_biserial'])}, Holm p = {n(r['p_holm'], 3)})."
+        )
+    return " ".join(out)
+
+
+# --------------------------------------------------------------------------------------
+# Survey tables (notebook 31)
+# --------------------------------------------------------------------------------------
+
+
+def side_counts(scores: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Respondents per side."""
+    n = scores.groupby("side").size()
+    return pd.DataFrame(
+        {
+            "Seite" if lang == "de" else "Side": [SIDE_LABELS[s][lang] for s in n.index],
+            "n": [fmt_int(v, lang) for v in n],
+        }
+    )
+
+
+def reliability_table(rel: pd.DataFrame, labels: dict[str, str], lang: str = "de") -> pd.DataFrame:
+    """Cronbach's α per scale, with its number of items and respondents."""
+    de = lang == "de"
+    return pd.DataFrame(
+        {
+            "Dimension": rel["scale"].map(labels),
+            "Aussagen" if de else "Items": [fmt_int(v, lang) for v in rel["items"]],
+            "n": [fmt_int(v, lang) for v in rel["n_complete"]],
+            "Cronbachs α" if de else "Cronbach's α": [fmt_number(v, 2, lang) for v in rel["alpha"]],
+        }
+    )
+
+
+def gap_table(gap: pd.DataFrame, labels: dict[str, str], lang: str = "de") -> pd.DataFrame:
+    """The two sides' means per scale, their difference, rank-biserial r and p values."""
+    de = lang == "de"
+    num = lambda col, d=2: [fmt_number(v, d, lang) for v in gap[col]]  # noqa: E731
+    return pd.DataFrame(
+        {
+            "Dimension": gap["scale"].map(labels),
+            "Mittel soz. Organisationen" if de else "Mean social organisations": num("mean_social"),
+            "Mittel Wohnungsunternehmen" if de else "Mean housing companies": num("mean_housing"),
+            "Differenz" if de else "Difference": num("difference"),
+            "rang-biseriales r" if de else "rank-biserial r": num("r_rank_biserial"),
+            "p": [fmt_p(v, 3, lang) for v in gap["p"]],
+            "p (Holm)": [fmt_p(v, 3, lang) for v in gap["p_holm"]],
+        }
+    )
+
+
+def regression_table(fit: OrdinalFit, labels: dict[str, str], lang: str = "de") -> pd.DataFrame:
+    """Odds ratios of the scales in the proportional-odds model, with 95 % interval and p."""
+    de = lang == "de"
+    t = fit.table[fit.table["term"].isin(labels)]
+    num = lambda col, d=2: [fmt_number(v, d, lang) for v in t[col]]  # noqa: E731
+    return pd.DataFrame(
+        {
+            "Dimension": t["term"].map(labels).to_list(),
+            "Odds Ratio": num("odds_ratio"),
+            "95 %-KI unten" if de else "95% CI low": num("or_low"),
+            "95 %-KI oben" if de else "95% CI high": num("or_high"),
+            "p": [fmt_p(v, 3, lang) for v in t["p"]],
+        }
+    )
+
+
+def regression_note(fit: OrdinalFit, lang: str = "de") -> str:
+    """Sample size and McFadden's pseudo-R² of the ordinal regression, as one line."""
+    r2 = fmt_number(fit.pseudo_r2, 2, lang)
+    return f"n = {fmt_int(fit.n, lang)}, McFadden-Pseudo-R² = {r2}"

@@ -1,0 +1,582 @@
+"""Regenerate the reports: plan, validate, execute, promote, record.
+
+``run`` is the pipeline in one function. Under a lock (a second ``analysis run``
+in the same checkout is refused), it expands the run manifest, fingerprints every
+run and keeps only the stale ones (or all with ``force``), validates every run's
+parameters and the raw data files the stale runs declare (each by the loader of its
+kind) before anything executes, executes the stale runs in worker processes,
+and for each finished run moves its staged files atomically into ``reports/``
+and records its provenance in ``reports/manifest.json``. A failing run keeps its
+executed notebook under ``reports/failed/`` and leaves its previous good report in
+place; the other runs go on. Finally ``reports/index.html`` is rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import InputError, LockedError
+from analysis.i18n import DEFAULT_LANGUAGE, t
+from analysis.paths import KERNEL_NAME, ProjectPaths
+from analysis.pipeline import atomic as atomic
+from analysis.pipeline.cache import Fingerprint, fingerprint, package_digest, stale_reasons
+from analysis.pipeline.execute import RunOutcome, RunTask
+from analysis.pipeline.manifest import Run, load_manifest, select
+from analysis.pipeline.params import ParameterSpec, inspect_parameters
+from analysis.pipeline.provenance import git_info, now, package_versions, workbench_version
+
+STATE_VERSION = 1
+
+
+@dataclass
+class Plan:
+    """Every selected run with its fingerprint and the reasons it is stale."""
+
+    runs: list[Run]
+    fingerprints: dict[str, Fingerprint]
+    reasons: dict[str, list[str]]
+
+    @property
+    def stale(self) -> list[Run]:
+        return [r for r in self.runs if self.reasons[r.name]]
+
+
+@dataclass
+class Summary:
+    """What a call of :func:`run` did."""
+
+    executed: list[RunOutcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[RunOutcome]:
+        return [o for o in self.executed if o.status != "ok"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# -- state ---------------------------------------------------------------------------------
+
+
+def load_state(project: ProjectPaths) -> dict[str, Any]:
+    """The provenance file ``reports/manifest.json`` (empty state if absent)."""
+    try:
+        state = json.loads(project.provenance.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"version": STATE_VERSION, "runs": {}}
+    state.setdefault("runs", {})
+    return state
+
+
+def save_state(project: ProjectPaths, state: dict[str, Any]) -> None:
+    atomic.write_text(
+        project.provenance, json.dumps(state, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    )
+
+
+def report_files(project: ProjectPaths, name: str) -> dict[str, Path]:
+    r = project.reports
+    return {
+        "ipynb": r / f"{name}.ipynb",
+        "html": r / f"{name}.html",
+        "results": r / f"{name}.results.json",
+    }
+
+
+def outputs_present(project: ProjectPaths, name: str) -> bool:
+    return all(p.is_file() for p in report_files(project, name).values())
+
+
+# -- planning ------------------------------------------------------------------------------
+
+
+def _manifest_file(project: ProjectPaths) -> str:
+    return project.run_manifest.name
+
+
+def plan(
+    project: ProjectPaths,
+    runs: Sequence[Run],
+    *,
+    force: bool = False,
+    state: dict[str, Any] | None = None,
+    package: str | None = None,
+) -> Plan:
+    """Fingerprint ``runs`` and find why each is stale."""
+    state = state if state is not None else load_state(project)
+    package = package or package_digest()
+    memo: dict[str, str] = {}
+    fps: dict[str, Fingerprint] = {}
+    reasons: dict[str, list[str]] = {}
+    for run in runs:
+        fp = fingerprint(run, project, _manifest_file(project), package=package, digests=memo)
+        fps[run.name] = fp
+        why = stale_reasons(fp, state["runs"].get(run.name), outputs_present(project, run.name))
+        if force and not why:
+            why = ["--force"]
+        reasons[run.name] = why
+    return Plan(list(runs), fps, reasons)
+
+
+def parameter_specs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, list[ParameterSpec]]:
+    """The declared parameters of every notebook the runs use (cached by content)."""
+    specs: dict[str, list[ParameterSpec]] = {}
+    for run in runs:
+        if run.notebook not in specs:
+            specs[run.notebook] = inspect_parameters(project.root / run.notebook, project.cache)
+    return specs
+
+
+def validate_runs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, list[ParameterSpec]]:
+    """Check every run's parameters against its notebook; raise ParameterError listing all."""
+    from analysis.pipeline.params import raise_if_invalid, validate
+
+    specs = parameter_specs(project, runs)
+    problems = []
+    for run in runs:
+        problems += validate(
+            run.name,
+            run.parameters,
+            specs[run.notebook],
+            manifest_file=_manifest_file(project),
+            entry=run.entry,
+            notebook=run.notebook,
+        )
+    # Each notebook-level problem once, not once per run.
+    unique = list(dict.fromkeys(problems))
+    raise_if_invalid(unique)
+    return specs
+
+
+def _validation_key(project: ProjectPaths, notebooks: Sequence[str], package: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256(package.encode())
+    h.update(project.run_manifest.read_bytes())
+    for nb in sorted(set(notebooks)):
+        path = project.root / nb
+        h.update(nb.encode())
+        h.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return h.hexdigest()
+
+
+def validated_runs(project: ProjectPaths, package: str | None = None) -> list[Run]:
+    """The manifest's runs, expanded and with every run's parameters validated.
+
+    The expansion is cached under ``.cache/`` keyed by the bytes of pipeline.yaml,
+    of every notebook it names and of the helper package: when none changed, the
+    cached runs are returned without parsing YAML or importing pydantic, which keeps
+    a regeneration with nothing to do well under half a second.
+    """
+    package = package or package_digest()
+    cache_file = project.cache / "validated-manifest.json"
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cached["key"] == _validation_key(project, cached["notebooks"], package):
+            return [Run(**{**r, "inputs": tuple(r["inputs"])}) for r in cached["runs"]]
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        pass
+    runs = load_manifest(project)
+    validate_runs(project, runs)
+    notebooks = sorted({r.notebook for r in runs})
+    payload = {
+        "key": _validation_key(project, notebooks, package),
+        "notebooks": notebooks,
+        "runs": [r.__dict__ | {"inputs": list(r.inputs)} for r in runs],
+    }
+    atomic.write_text(cache_file, json.dumps(payload, ensure_ascii=False))
+    return runs
+
+
+def validate_inputs(project: ProjectPaths, runs: Sequence[Run], p: Plan) -> None:
+    """Validate the raw files that ``runs`` declare, by kind, before anything executes.
+
+    Each file under data/raw is checked by the loader of its catalogued (or inferred)
+    kind (:func:`analysis.catalog.validate_files` with the loaders of
+    :mod:`analysis.pipeline.kinds`); any problem stops the regeneration
+    with an :class:`InputError` (exit code 2) listing file, row, column/field and rule.
+    """
+    files = {project.root / rel for r in runs for rel in p.fingerprints[r.name].inputs}
+    files = {f for f in files if f.is_relative_to(project.raw)}
+    if not files:
+        return
+    from analysis.catalog import validate_files
+    from analysis.pipeline.kinds import VALIDATORS
+
+    problems = validate_files(project.raw, files, VALIDATORS)
+    if problems:
+        raise InputError(problems=problems)
+
+
+# -- executing -----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def locked(project: ProjectPaths) -> Iterator[None]:
+    """Hold the checkout's run lock; refuse at once if another run holds it."""
+    from filelock import FileLock, Timeout
+
+    project.reports.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(project.lock), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockedError(
+            f"another 'analysis run' is working in this checkout (lock {project.lock}); "
+            "wait for it to finish"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def effective_parameters(run: Run, specs: Sequence[ParameterSpec]) -> dict[str, Any]:
+    """The notebook's defaults overridden by the run's parameters, in cell order."""
+    values: dict[str, Any] = {}
+    for s in specs:
+        default = s.default_value
+        values[s.name] = s.default if default is ... else default
+    values.update(run.parameters)
+    return values
+
+
+def make_task(
+    project: ProjectPaths,
+    run: Run,
+    specs: Sequence[ParameterSpec],
+    *,
+    staging_root: Path,
+    kernel_name: str = KERNEL_NAME,
+    html: bool = True,
+) -> RunTask:
+    git = git_info(project.root)
+    params = effective_parameters(run, specs)
+    header = {
+        "title": run.name,
+        "parameters": params,
+        "created": now(),
+        "version": workbench_version(),
+        "commit": git["commit"],
+        "dirty": git["dirty"],
+        "language": params.get("language", DEFAULT_LANGUAGE)
+        if params.get("language") in ("de", "en")
+        else DEFAULT_LANGUAGE,
+    }
+    return RunTask(
+        name=run.name,
+        notebook=str(project.root / run.notebook),
+        parameters=dict(run.parameters),
+        root=str(project.root),
+        staging=str(staging_root / f"{run.name}.{uuid.uuid4().hex[:8]}"),
+        kernel_name=kernel_name,
+        header=header,
+        timeout=run.timeout,
+        html=html,
+    )
+
+
+def _promote(project: ProjectPaths, outcome: RunOutcome) -> None:
+    """Move a finished run's staged files into reports/ (each move atomic)."""
+    staging = Path(outcome.staging)
+    reports = project.reports
+    if outcome.status == "ok":
+        for kind in ("results", "html", "ipynb"):
+            if kind in outcome.files:
+                atomic.replace_file(staging / outcome.files[kind], reports / outcome.files[kind])
+        if "dir" in outcome.files:
+            atomic.replace_dir(staging / outcome.files["dir"], reports / outcome.files["dir"])
+        with contextlib.suppress(FileNotFoundError):
+            (project.failed / f"{outcome.name}.ipynb").unlink()
+    elif "ipynb" in outcome.files:
+        project.failed.mkdir(parents=True, exist_ok=True)
+        atomic.replace_file(
+            staging / outcome.files["ipynb"], project.failed / f"{outcome.name}.ipynb"
+        )
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _record(
+    project: ProjectPaths, run: Run, fp: Fingerprint, outcome: RunOutcome, old: dict | None
+) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "name": run.name,
+        "notebook": run.notebook,
+        "description": run.description,
+        "parameters": run.parameters,
+        "status": outcome.status,
+        "fingerprint": fp.as_dict(),
+        "git": git_info(project.root),
+        "versions": package_versions(),
+        "kernel": KERNEL_NAME,
+        "started": outcome.started,
+        "finished": outcome.finished,
+        "duration_s": outcome.duration_s,
+        "peak_memory_mb": outcome.peak_memory_mb,
+        "error": outcome.error,
+    }
+    if outcome.status == "ok":
+        files = report_files(project, run.name)
+        rec["outputs"] = {k: p.name for k, p in files.items()}
+        from analysis.pipeline.cache import file_digest
+
+        rec["results_sha256"] = file_digest(files["results"])
+    elif old is not None:
+        rec["previous_success"] = old if old.get("status") == "ok" else old.get("previous_success")
+    return rec
+
+
+def index_entries(
+    project: ProjectPaths, runs: Sequence[Run], state: dict[str, Any], lang: str
+) -> list[dict[str, Any]]:
+    from analysis.formatting import fmt_datetime
+
+    entries = []
+    for run in runs:
+        rec = state["runs"].get(run.name)
+        files = report_files(project, run.name)
+        status = rec["status"] if rec else "never"
+        error = None
+        if rec and rec.get("error"):
+            e = rec["error"]
+            cell = f"cell {e['cell']}: " if e.get("cell") is not None else ""
+            error = f"{cell}{e.get('ename')}: {e.get('evalue')}"[:300]
+        failed_nb = project.failed / f"{run.name}.ipynb"
+        entries.append(
+            {
+                "name": run.name,
+                "description": run.description,
+                "notebook": run.notebook,
+                "status_class": status,
+                "status_label": t(f"status_{status}", lang),
+                "error": error,
+                "finished": fmt_datetime(rec["finished"], lang) if rec else None,
+                "duration": rec.get("duration_s") if rec else None,
+                "html": files["html"].name if files["html"].is_file() else None,
+                "ipynb": files["ipynb"].name if files["ipynb"].is_file() else None,
+                "json": files["results"].name if files["results"].is_file() else None,
+                "failed_ipynb": f"failed/{failed_nb.name}" if failed_nb.is_file() else None,
+            }
+        )
+    return entries
+
+
+def write_index(
+    project: ProjectPaths, runs: Sequence[Run], state: dict[str, Any], lang: str
+) -> Path:
+    from analysis.pipeline.export import render_index
+
+    page = render_index(index_entries(project, runs, state, lang), created=now(), lang=lang)
+    return atomic.write_text(project.index, page)
+
+
+def run(
+    project: ProjectPaths,
+    *,
+    jobs: int | None = None,
+    only: Sequence[str] | None = None,
+    force: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    progress: bool = True,
+    kernel_name: str = KERNEL_NAME,
+    on_outcome: Callable[[RunOutcome], None] | None = None,
+) -> Summary:
+    """Regenerate the stale reports of ``project`` (all of them with ``force``)."""
+    from analysis.pipeline.executors import make_executor
+
+    with locked(project):
+        package = package_digest()
+        all_runs = validated_runs(project, package)
+        chosen = select(all_runs, only)
+        state = load_state(project)
+        p = plan(project, chosen, force=force, state=state, package=package)
+        summary = Summary(skipped=[r.name for r in p.runs if not p.reasons[r.name]])
+        stale = p.stale
+        if not stale and project.index.is_file():
+            return summary
+        validate_inputs(project, stale, p)
+        if stale:
+            atomic.sweep(project.reports)
+            shutil.rmtree(project.staging, ignore_errors=True)
+        project.staging.mkdir(parents=True, exist_ok=True)
+        specs = parameter_specs(project, stale)
+        tasks = [
+            make_task(
+                project, r, specs[r.notebook], staging_root=project.staging, kernel_name=kernel_name
+            )
+            for r in stale
+        ]
+        by_name = {r.name: r for r in stale}
+        jobs = jobs or os.cpu_count() or 1
+        from tqdm.auto import tqdm
+
+        interactive = progress and bool(tasks) and sys.stderr.isatty()
+        bar = tqdm(total=len(tasks), desc="analysis run", unit="run", disable=not interactive)
+        try:
+            for outcome in make_executor(executor, jobs, scheduler).run(tasks):
+                r = by_name[outcome.name]
+                _promote(project, outcome)
+                old = state["runs"].get(r.name)
+                state["runs"][r.name] = _record(project, r, p.fingerprints[r.name], outcome, old)
+                known = {x.name for x in all_runs}
+                state["runs"] = {k: v for k, v in state["runs"].items() if k in known}
+                save_state(project, state)
+                summary.executed.append(outcome)
+                mark = "✓" if outcome.status == "ok" else "✗"
+                bar.set_postfix_str(outcome.name)
+                done = len(summary.executed)
+                bar.write(
+                    f"[{done}/{len(tasks)}] {mark} {outcome.name} ({outcome.duration_s:.1f} s)"
+                )
+                bar.update(1)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+        except BaseException:
+            # Interrupted, or a write failed (disk full, no permission): promoted reports
+            # are whole, and nothing half-staged stays behind.
+            shutil.rmtree(project.staging, ignore_errors=True)
+            raise
+        finally:
+            bar.close()
+        try:
+            write_index(project, all_runs, state, lang)
+        finally:
+            with contextlib.suppress(OSError):
+                project.staging.rmdir()
+        return summary
+
+
+# -- status, verify, clean -----------------------------------------------------------------
+
+
+def status(project: ProjectPaths, only: Sequence[str] | None = None) -> Plan:
+    """Which runs are stale and why (nothing executes)."""
+    package = package_digest()
+    runs = select(validated_runs(project, package), only)
+    return plan(project, runs, package=package)
+
+
+@dataclass
+class Verification:
+    """Result of re-executing runs and comparing their recorded key figures."""
+
+    identical: list[str] = field(default_factory=list)
+    different: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    not_recorded: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.different and not self.failed and not self.not_recorded
+
+
+def _diff(old: bytes, new: bytes) -> str:
+    try:
+        a, b = json.loads(old)["results"], json.loads(new)["results"]
+    except (ValueError, KeyError):
+        return "results file is not comparable JSON"
+    keys = sorted(k for k in set(a) | set(b) if a.get(k, ...) != b.get(k, ...))
+    if not keys:
+        return "same values, different bytes"
+    shown = [f"{k}: {a.get(k, '—')!r} → {b.get(k, '—')!r}" for k in keys[:5]]
+    return "; ".join(shown) + (f" (+{len(keys) - 5} more)" if len(keys) > 5 else "")
+
+
+def verify(
+    project: ProjectPaths,
+    *,
+    jobs: int | None = None,
+    only: Sequence[str] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: bool = True,
+    kernel_name: str = KERNEL_NAME,
+) -> Verification:
+    """Re-execute every run with recorded results and check the figures are identical.
+
+    Nothing in reports/ changes: re-executions are staged and thrown away.
+    """
+    from analysis.pipeline.executors import make_executor
+
+    result = Verification()
+    with locked(project):
+        all_runs = load_manifest(project)
+        runs = select(all_runs, only)
+        specs = validate_runs(project, all_runs)
+        tasks = []
+        root = project.staging / f"verify-{uuid.uuid4().hex[:8]}"
+        for r in runs:
+            if not report_files(project, r.name)["results"].is_file():
+                result.not_recorded.append(r.name)
+                continue
+            tasks.append(
+                make_task(
+                    project,
+                    r,
+                    specs[r.notebook],
+                    staging_root=root,
+                    kernel_name=kernel_name,
+                    html=False,
+                )
+            )
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(tasks), desc="analysis verify", unit="run", disable=not progress)
+        try:
+            for outcome in make_executor(executor, jobs or os.cpu_count() or 1, scheduler).run(
+                tasks
+            ):
+                bar.update(1)
+                if outcome.status != "ok":
+                    e = outcome.error or {}
+                    result.failed[outcome.name] = f"{e.get('ename')}: {e.get('evalue')}"
+                    continue
+                new = (Path(outcome.staging) / outcome.files["results"]).read_bytes()
+                old = report_files(project, outcome.name)["results"].read_bytes()
+                if new == old:
+                    result.identical.append(outcome.name)
+                else:
+                    result.different[outcome.name] = _diff(old, new)
+        finally:
+            bar.close()
+            shutil.rmtree(root, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                project.staging.rmdir()
+    return result
+
+
+def clean(project: ProjectPaths, *, processed: bool = False) -> list[Path]:
+    """Remove generated reports (keeping reports/README.md) and caches."""
+    removed = []
+    with locked(project):
+        for p in project.reports.iterdir():
+            if p.name in {"README.md", ".lock"}:
+                continue
+            if p.is_dir():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+            removed.append(p)
+        if project.cache.exists():
+            shutil.rmtree(project.cache)
+            removed.append(project.cache)
+        if processed and project.processed.exists():
+            for p in project.processed.iterdir():
+                if p.name in {"README.md", ".gitkeep"}:
+                    continue
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
+                removed.append(p)
+    return removed

@@ -1,0 +1,3 @@
+"""Workshop protocols: parsing Kurzprotokolle, codebook coding, agreement and the Gesamt-
+Dokumentation.
+"""

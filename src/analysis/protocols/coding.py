@@ -1,0 +1,561 @@
+"""Thematic coding of protocol statements: codebook, suggestions, coder sheets, agreement.
+
+The codebook (``data/raw/codebook.yaml``, schema in :mod:`analysis.schemas`) lists the
+themes. Its keyword and regex rules *suggest* codes per statement; human coders decide
+in an XLSX coding sheet (one column per coder, drop-down list of codes), which is
+imported back and validated. Agreement between coders is reported as Cohen's κ
+(Cohen 1960, via statsmodels) for each pair of coders and Krippendorff's α (nominal,
+Krippendorff 2011, via the ``krippendorff`` package) over all coders, both with
+missing codings left out as their definitions prescribe. Frequencies per question and
+workshop, a co-occurrence matrix and a code × workshop heatmap summarise the coding.
+
+Codings are a long DataFrame with one row per statement and code:
+``statement_id, protocol_id, question, code``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from analysis.errors import InputError, Problem
+from analysis.i18n import DEFAULT_LANGUAGE, check_language
+from analysis.protocols.parse import fold, statement_id
+from analysis.protocols.schema import CODING_SHEET_FIXED_COLUMNS, CodebookSchema
+from analysis.readers import read_yaml
+from analysis.validation import problems_from_pydantic
+
+ENDINGS = ("ens", "ns", "en", "em", "es", "e", "n", "s")
+"""Inflection endings a plain keyword may carry (longest first). ``-er`` is left out on
+purpose: it often forms a new noun (Miete → Mieter), not an inflected form."""
+
+
+def keyword_pattern(keyword: str) -> str:
+    """The regex for a codebook keyword on folded text (see the codebook's header).
+
+    ``Wort`` → whole word with an optional inflection ending from :data:`ENDINGS`
+    (the keyword's own ending is dropped first if at least four letters remain);
+    ``wort*`` → any word starting with ``wort``; ``*wort`` → ``wort`` anywhere inside
+    a word (compounds). Several words form a phrase separated by any white space,
+    each word inflected (the ``*`` applies to the phrase's last word).
+    """
+    infix = keyword.startswith("*")
+    prefix = keyword.endswith("*")
+    words = fold(keyword.strip("*").strip()).split()
+    parts = [re.escape(w) for w in words]
+    if not prefix and not infix:
+        parts = [_inflected(w) for w in words]
+    elif len(words) > 1:
+        parts = [_inflected(w) for w in words[:-1]] + [re.escape(words[-1])]
+    body = r"\s+".join(parts)
+    start = r"\w*" if infix else r"\b"
+    end = r"\w*" if (infix or prefix) else r"\b"
+    return f"{start}{body}{end}"
+
+
+def _inflected(word: str) -> str:
+    """Regex for ``word`` with its own ending dropped and any ending of ENDINGS allowed."""
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            word = word[: -len(ending)]
+            break
+    return re.escape(word) + "(?:" + "|".join(ENDINGS) + ")?"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code of the codebook with its compiled suggestion rules."""
+
+    code: str
+    label_de: str
+    label_en: str
+    description: str
+    keywords: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+    def label(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.label_de if check_language(lang) == "de" else self.label_en
+
+    @property
+    def rules(self) -> tuple[re.Pattern[str], ...]:
+        return _compile(self.keywords, self.patterns)
+
+    def matches(self, text: str) -> list[str]:
+        """The rules (keyword or pattern as written) that fire on ``text``."""
+        folded = fold(text)
+        written = [*self.keywords, *self.patterns]
+        return [w for w, rx in zip(written, self.rules, strict=True) if rx.search(folded)]
+
+
+_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[re.Pattern[str], ...]] = {}
+
+
+def _compile(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    key = (keywords, patterns)
+    if key not in _cache:
+        _cache[key] = tuple(re.compile(keyword_pattern(k)) for k in keywords) + tuple(
+            re.compile(p) for p in patterns
+        )
+    return _cache[key]
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The codes in their codebook order."""
+
+    codes: tuple[Code, ...]
+    path: Path | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [c.code for c in self.codes]
+
+    def get(self, code: str) -> Code:
+        for c in self.codes:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    def labels(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+        """``{code: label}`` in ``lang``."""
+        return {c.code: c.label(lang) for c in self.codes}
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook YAML file (raises :class:`InputError`)."""
+    path = Path(path)
+    data = read_yaml(path, what="codebook")
+    if not isinstance(data, dict):
+        raise InputError("a codebook is a mapping with 'version' and 'codes'", file=path)
+    try:
+        model = CodebookSchema.model_validate(data)
+    except ValidationError as err:
+        raise InputError(problems=problems_from_pydantic(err, path, row_key="codes")) from None
+    codes = tuple(
+        Code(
+            c.code,
+            c.label_de,
+            c.label_en,
+            c.description,
+            tuple(c.keywords),
+            tuple(c.patterns),
+        )
+        for c in model.codes
+    )
+    return Codebook(codes, path)
+
+
+# --------------------------------------------------------------------------------------
+# Suggestions
+# --------------------------------------------------------------------------------------
+
+
+def suggest(text: str, codebook: Codebook) -> list[str]:
+    """Codes whose rules fire on ``text``, in codebook order."""
+    folded = fold(text)
+    return [c.code for c in codebook.codes if any(rx.search(folded) for rx in c.rules)]
+
+
+def suggest_codes(statements: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """``statements`` (from :func:`analysis.protocols.parse.load_protocols`) with two columns
+    added: ``statement_id`` and ``suggested`` (list of codes)."""
+    out = statements.copy()
+    out["statement_id"] = [
+        statement_id(p, q, int(n))
+        for p, q, n in zip(out["protocol_id"], out["question"], out["position"], strict=True)
+    ]
+    out["suggested"] = [suggest(t, codebook) for t in out["text"]]
+    return out
+
+
+CODING_COLUMNS = ("statement_id", "protocol_id", "question", "code")
+
+
+def codings_from_suggestions(suggested: pd.DataFrame) -> pd.DataFrame:
+    """Long codings (one row per statement and suggested code)."""
+    rows = [
+        (sid, pid, q, code)
+        for sid, pid, q, codes in zip(
+            suggested["statement_id"],
+            suggested["protocol_id"],
+            suggested["question"],
+            suggested["suggested"],
+            strict=True,
+        )
+        for code in codes
+    ]
+    return pd.DataFrame(rows, columns=list(CODING_COLUMNS))
+
+
+# --------------------------------------------------------------------------------------
+# Coding sheet (XLSX) for human coders
+# --------------------------------------------------------------------------------------
+
+SHEET = "Kodierung"
+CODE_SHEET = "Codebuch"
+
+
+def coding_sheet(suggested: pd.DataFrame, coders: Sequence[str]) -> pd.DataFrame:
+    """The sheet as a DataFrame: fixed columns, then one empty column per coder."""
+    _check_coders(coders)
+    sheet = pd.DataFrame(
+        {
+            "statement_id": suggested["statement_id"],
+            "protocol_id": suggested["protocol_id"],
+            "question": suggested["question"],
+            "position": suggested["position"].astype("int64"),
+            "text": suggested["text"],
+            "suggested": [", ".join(c) for c in suggested["suggested"]],
+        }
+    )
+    for coder in coders:
+        sheet[coder] = pd.Series([None] * len(sheet), dtype="object", index=sheet.index)
+    return sheet.reset_index(drop=True)
+
+
+def _check_coders(coders: Sequence[str]) -> None:
+    if len(coders) < 1 or len(set(coders)) != len(coders):
+        raise ValueError("give one or more distinct coder names")
+    clash = set(coders) & set(CODING_SHEET_FIXED_COLUMNS)
+    if clash:
+        raise ValueError(f"coder names may not be fixed column names: {sorted(clash)}")
+
+
+def export_coding_sheet(
+    suggested: pd.DataFrame,
+    codebook: Codebook,
+    path: str | Path,
+    coders: Sequence[str] = ("coder_1", "coder_2"),
+    lang: str = DEFAULT_LANGUAGE,
+) -> Path:
+    """Write the coding sheet to ``path`` (XLSX) and return it.
+
+    Sheet "Kodierung": one row per statement, a column per coder with a drop-down
+    list of the codes (openpyxl data validation; other entries are refused by Excel).
+    Sheet "Codebuch": code, label, description, so coders read what each code means.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from analysis.spreadsheets import cell_value
+
+    sheet = coding_sheet(suggested, coders)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    # Every cell neutralised (statements are free text: "=…", "-10 %" stay text).
+    ws.append([cell_value(c) for c in sheet.columns])
+    for row in sheet.itertuples(index=False):
+        ws.append([None if (v is None or v is pd.NA) else cell_value(v) for v in row])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "F2"
+    widths = {"statement_id": 38, "protocol_id": 30, "question": 9, "position": 9, "text": 80}
+    for i, name in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 22)
+    for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+    cb = wb.create_sheet(CODE_SHEET)
+    cb.append(["code", "label", "description"])
+    for c in codebook.codes:
+        cb.append([cell_value(v) for v in (c.code, c.label(lang), c.description)])
+    for cell in cb[1]:
+        cell.font = Font(bold=True)
+    cb.column_dimensions["A"].width = 24
+    cb.column_dimensions["B"].width = 50
+    cb.column_dimensions["C"].width = 90
+
+    n_codes = len(codebook.codes)
+    dv = DataValidation(
+        type="list",
+        formula1=f"={CODE_SHEET}!$A$2:$A${n_codes + 1}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Unbekannter Code" if lang == "de" else "Unknown code",
+        error=(
+            "Bitte einen Code aus der Liste (Blatt Codebuch) wählen."
+            if lang == "de"
+            else "Choose a code from the list (sheet Codebuch)."
+        ),
+    )
+    ws.add_data_validation(dv)
+    first = len(CODING_SHEET_FIXED_COLUMNS) + 1
+    last_row = max(len(sheet) + 1, 2)
+    for j in range(first, first + len(coders)):
+        letter = get_column_letter(j)
+        dv.add(f"{letter}2:{letter}{last_row}")
+    path = Path(path)
+    wb.save(path)
+    return path
+
+
+def import_coding_sheet(
+    path: str | Path, codebook: Codebook, statements: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Read a filled coding sheet back: index ``statement_id``, one column per coder.
+
+    Empty cells are missing codings (``<NA>``). Checks the fixed columns, at least one
+    coder column, unique statement ids, every code in the codebook and, when
+    ``statements`` (with ``statement_id``) is given, that the sheet has exactly those
+    statements. Every problem names file, row (as Excel shows it) and column.
+    """
+    from openpyxl import load_workbook
+
+    from analysis.spreadsheets import restore
+
+    path = Path(path)
+    f = str(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputError("coding sheet not found", file=path) from None
+    except Exception as err:  # openpyxl raises several types for non-XLSX input
+        raise InputError(f"not a readable XLSX file ({type(err).__name__})", file=path) from None
+    if SHEET not in wb.sheetnames:
+        raise InputError(f"sheet '{SHEET}' is missing", file=path, column=SHEET)
+    # Undo the export's formula neutralisation, so a round trip is lossless.
+    rows = [tuple(map(restore, r)) for r in wb[SHEET].iter_rows(values_only=True)]
+    wb.close()
+    if not rows:
+        raise InputError("the coding sheet is empty", file=path, row=1)
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    fixed = list(CODING_SHEET_FIXED_COLUMNS)
+    problems: list[Problem] = []
+    if header[: len(fixed)] != fixed:
+        raise InputError(
+            f"the first columns must be {', '.join(fixed)}", file=path, row=1, value=header
+        )
+    coders = [h for h in header[len(fixed) :] if h]
+    if not coders:
+        raise InputError("no coder column after 'suggested'", file=path, row=1)
+    if len(set(coders)) != len(coders):
+        raise InputError("coder column named twice", file=path, row=1, value=coders)
+    known = set(codebook.names)
+    records: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for r, values in enumerate(rows[1:], start=2):
+        values = list(values) + [None] * (len(header) - len(values))
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        sid = values[0]
+        if sid is None or str(sid).strip() == "":
+            problems.append(Problem("statement_id is empty", f, r, "statement_id"))
+            continue
+        sid = str(sid).strip()
+        if sid in seen:
+            problems.append(
+                Problem(f"statement_id repeats row {seen[sid]}", f, r, "statement_id", sid)
+            )
+            continue
+        seen[sid] = r
+        record: dict[str, Any] = {"statement_id": sid}
+        for j, coder in enumerate(header[len(fixed) :], start=len(fixed)):
+            if not coder:
+                continue
+            v = values[j]
+            code = None if v is None or str(v).strip() == "" else str(v).strip()
+            if code is not None and code not in known:
+                problems.append(
+                    Problem(
+                        "unknown code; use one of the drop-down list (sheet Codebuch)",
+                        f,
+                        r,
+                        coder,
+                        code,
+                    )
+                )
+            record[coder] = code
+        records.append(record)
+    if statements is not None:
+        expected = set(statements["statement_id"])
+        for sid in sorted(set(seen) - expected):
+            problems.append(
+                Problem("statement not in the protocols", f, seen[sid], "statement_id", sid)
+            )
+        missing = sorted(expected - set(seen))
+        if missing:
+            problems.append(
+                Problem(
+                    f"{len(missing)} statement(s) of the protocols are missing from the sheet",
+                    f,
+                    None,
+                    "statement_id",
+                    missing[:5],
+                )
+            )
+    if problems:
+        raise InputError(problems=problems)
+    frame = pd.DataFrame.from_records(records, columns=["statement_id", *coders])
+    frame = frame.set_index("statement_id")
+    return frame.astype("string")
+
+
+def codings_from_sheet(
+    sheet: pd.DataFrame, statements: pd.DataFrame, coder: str | None = None
+) -> pd.DataFrame:
+    """Long codings from an imported sheet: one coder's codes, or (``coder=None``) the
+    consensus, i.e. the code every coder who coded the statement gave (ties dropped)."""
+    if coder is not None:
+        chosen = sheet[coder]
+    else:
+        chosen = sheet.apply(
+            lambda row: row.dropna().iloc[0] if row.dropna().nunique() == 1 else pd.NA, axis=1
+        )
+    chosen = chosen.dropna()
+    meta = statements.set_index("statement_id")[["protocol_id", "question"]]
+    out = meta.loc[chosen.index].assign(code=chosen.astype(str).to_numpy())
+    return out.reset_index()[list(CODING_COLUMNS)]
+
+
+# --------------------------------------------------------------------------------------
+# Agreement between coders
+# --------------------------------------------------------------------------------------
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def cohens_kappa(a: Iterable[Any], b: Iterable[Any]) -> float:
+    """Cohen's κ of two coders over the units both coded (missing values left out).
+
+    κ = (p_o − p_e) / (1 − p_e) with p_e from the two coders' marginal distributions
+    (Cohen 1960, Educational and Psychological Measurement 20: 37–46), computed by
+    ``statsmodels.stats.inter_rater.cohens_kappa`` on the square table over the union
+    of the codes used. Needs at least one unit coded by both.
+    """
+    from statsmodels.stats.inter_rater import cohens_kappa as sm_kappa
+
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if not _missing(x) and not _missing(y)]
+    if not pairs:
+        raise ValueError("no unit was coded by both coders")
+    cats = sorted({v for pair in pairs for v in pair}, key=str)
+    index = {c: i for i, c in enumerate(cats)}
+    table = np.zeros((len(cats), len(cats)))
+    for x, y in pairs:
+        table[index[x], index[y]] += 1
+    if len(cats) == 1:
+        return 1.0  # both coders gave the one same code everywhere: p_o = p_e = 1
+    return float(sm_kappa(table, return_results=False))
+
+
+def krippendorff_alpha(sheet: pd.DataFrame) -> float:
+    """Krippendorff's α, nominal, over all coder columns of ``sheet`` (units × coders).
+
+    Missing codings are allowed; units coded by fewer than two coders do not count
+    (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability", Annenberg School
+    for Communication, Departmental Papers 43). Computed by ``krippendorff.alpha``.
+    Returns NaN when α is undefined (fewer than two codes in all pairable values).
+    """
+    import krippendorff
+
+    values = sheet.to_numpy(dtype=object)
+    present = [v for v in values.ravel() if not _missing(v)]
+    cats = sorted(set(present), key=str)
+    index = {c: i for i, c in enumerate(cats)}
+    data = np.full(values.shape, np.nan)
+    for (i, j), v in np.ndenumerate(values):
+        if not _missing(v):
+            data[i, j] = index[v]
+    if len(cats) < 2:
+        return float("nan")
+    return float(krippendorff.alpha(reliability_data=data.T, level_of_measurement="nominal"))
+
+
+def agreement(sheet: pd.DataFrame) -> pd.DataFrame:
+    """Pairwise agreement of the coders in ``sheet`` (units × coders).
+
+    One row per pair: units coded by both, share of identical codes and Cohen's κ.
+    """
+    rows = []
+    for a, b in itertools.combinations(sheet.columns, 2):
+        both = sheet[[a, b]].dropna()
+        kappa = cohens_kappa(both[a], both[b]) if len(both) else float("nan")
+        share = float((both[a] == both[b]).mean()) if len(both) else float("nan")
+        rows.append(
+            {"coder_a": a, "coder_b": b, "units": len(both), "agreement": share, "kappa": kappa}
+        )
+    return pd.DataFrame(rows, columns=["coder_a", "coder_b", "units", "agreement", "kappa"])
+
+
+# --------------------------------------------------------------------------------------
+# Frequencies, co-occurrence, heatmap
+# --------------------------------------------------------------------------------------
+
+
+def code_frequencies(
+    codings: pd.DataFrame, codebook: Codebook, by: str = "protocol_id"
+) -> pd.DataFrame:
+    """Statements per code (rows, codebook order) and ``by`` (columns), zeros included."""
+    if by not in codings.columns:
+        raise ValueError(f"codings have no column {by!r}")
+    table = pd.crosstab(
+        pd.Categorical(codings["code"], categories=codebook.names), codings[by], dropna=False
+    )
+    table.index = pd.Index(codebook.names, name="code")
+    table.columns.name = by
+    return table.astype("int64")
+
+
+def co_occurrence(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Statements coded with both codes (code × code); the diagonal counts each code."""
+    onehot = pd.crosstab(
+        codings["statement_id"],
+        pd.Categorical(codings["code"], categories=codebook.names),
+        dropna=False,
+    ).clip(upper=1)
+    m = onehot.to_numpy().T @ onehot.to_numpy()
+    return pd.DataFrame(m, index=codebook.names, columns=codebook.names).astype("int64")
+
+
+def heatmap(
+    table: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    column_labels: dict[str, str] | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+) -> Any:
+    """Code × workshop (or × question) heatmap of counts (seaborn), codes in ``lang``."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from analysis.plots import number_formatter
+
+    labels = codebook.labels(lang)
+    data = table.rename(index=labels, columns=column_labels or {})
+    data.columns = [textwrap.fill(str(c), 20) for c in data.columns]
+    lines = max((str(c).count("\n") + 1 for c in data.columns), default=1)
+    fig, ax = plt.subplots(
+        figsize=(4.5 + 1.7 * max(len(data.columns), 1), 0.42 * len(data) + 1.2 + 0.16 * lines)
+    )
+    sns.heatmap(
+        data,
+        annot=True,
+        fmt="d",
+        cmap="Blues",
+        linewidths=0.5,
+        cbar_kws={"format": number_formatter(0, lang)},
+        ax=ax,
+    )
+    ax.set_xlabel(xlabel if xlabel is not None else "Workshop")
+    ax.set_ylabel("Thema" if lang == "de" else "Theme")
+    ax.tick_params(axis="x", labelrotation=0, labelsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,3 @@
+"""Regional targeting: official regional statistics, the structural-weakness index, place
+profiles and candidate places.
+"""

@@ -1,0 +1,845 @@
+"""Social return on investment (SROI) of a centre, from its impact map.
+
+Follows "A Guide to Social Return on Investment" (Cabinet Office / The SROI Network,
+2012 edition; Nicholls, Lawlor, Neitzert, Goodspeed), stages 4 and 5:
+
+* **Impact** of an outcome (stage 4) = quantity × financial proxy × (1 − deadweight)
+  × (1 − displacement) × (1 − attribution). The Guide deducts the percentages one
+  after the other, which is the same as multiplying the remaining shares.
+* **Projection** (stage 5.1): an outcome lasting ``duration_years`` from ``start_year``
+  has the full impact in its first year; drop-off is deducted from the *remaining*
+  level at the end of each year, so value in the outcome's year k (k = 0, 1, …) is
+  impact × (1 − drop_off)^k, i.e. value_t = value_{t−1} × (1 − drop_off) from the
+  second year of the outcome on.
+* **Present value** (stage 5.2): year t of the analysis (t = 1, 2, …) is discounted
+  by (1 + r)^t, so **year 1 is discounted by one full period**, 1 / (1 + r) — the
+  Guide's formula PV = Σ value_t / (1 + r)^t, which is what Excel's ``NPV`` function
+  computes. Inputs in year 0 (the usual up-front investment) are not discounted;
+  inputs in later years are discounted like outcomes.
+* **NPV** = PV − value of inputs; **SROI ratio** = PV / value of inputs; **net SROI
+  ratio** = NPV / value of inputs (stage 5.3).
+* **Payback period** (stage 5.5): the Guide's formula in months,
+  investment ÷ (annual impact ÷ 12), where annual impact is the total of the impact
+  map's "impact" column (each outcome's first-year impact, before drop-off and
+  discounting). A second, discounted figure is given for comparison: the year in which
+  cumulative present value first covers the investment, interpolated within the year.
+
+Every number of the map is a figure with a source or an assumption (see
+:mod:`analysis.schemas`). Scenarios are declared overrides in the centre file.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from analysis.errors import InputError, Problem
+from analysis.readers import read_yaml
+from analysis.sensitivity import Parameter
+from analysis.sroi.schema import (
+    CentreFileSchema,
+    FigureSchema,
+    centre_file_problems,
+    centre_file_reference_problems,
+)
+
+OUTCOME_FIELDS = ("quantity", "proxy", "deadweight", "displacement", "attribution", "drop_off")
+"""The figures of an outcome row, in the order of the impact calculation."""
+
+FRACTION_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
+
+FIELD_LABELS = {
+    "de": {
+        "quantity": "Menge",
+        "proxy": "Finanzproxy",
+        "deadweight": "Deadweight",
+        "displacement": "Verdrängung",
+        "attribution": "Zurechnung",
+        "drop_off": "Wirkungsrückgang",
+        "discount_rate": "Diskontsatz",
+    },
+    "en": {
+        "quantity": "quantity",
+        "proxy": "financial proxy",
+        "deadweight": "deadweight",
+        "displacement": "displacement",
+        "attribution": "attribution",
+        "drop_off": "drop-off",
+        "discount_rate": "discount rate",
+    },
+}
+
+
+# --------------------------------------------------------------------------------------
+# Loading and scenarios
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImpactMap:
+    """A validated centre file, optionally with a scenario applied.
+
+    ``raw`` keeps the file's data as read (before the scenario), so scenarios can be
+    applied again; ``model`` is the validated data with the scenario applied.
+    """
+
+    model: CentreFileSchema
+    raw: Mapping[str, Any]
+    file: str
+    scenario: str | None = None
+
+    @property
+    def centre_id(self) -> str:
+        return self.model.centre.id
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(self.model.scenarios)
+
+    @property
+    def discount_rate(self) -> float:
+        return self.model.impact_map.discount_rate.value
+
+    @property
+    def period(self) -> int:
+        return self.model.impact_map.analysis_period_years
+
+    def stakeholder_names(self, lang: str = "de") -> dict[str, str]:
+        """Stakeholder id → display name in ``lang`` (German name as fallback)."""
+        return {
+            s.id: (s.name_en if lang == "en" and s.name_en else s.name)
+            for s in self.model.stakeholders
+        }
+
+
+def validate_centre_data(data: Any, file: str | Path) -> CentreFileSchema:
+    """Validate a centre file's data; raise :class:`InputError` naming row and field."""
+    if not isinstance(data, Mapping):
+        raise InputError("a centre file must be a mapping (YAML keys at top level)", file=file)
+    try:
+        model = CentreFileSchema.model_validate(dict(data))
+    except ValidationError as err:
+        raise InputError(problems=centre_file_problems(err, file)) from None
+    problems = centre_file_reference_problems(model, file)
+    if problems:
+        raise InputError(problems=problems)
+    return model
+
+
+def load_impact_map(path: str | Path, scenario: str | None = None) -> ImpactMap:
+    """Read and validate a centre file (``.yaml``/``.yml`` or ``.xlsx``).
+
+    With ``scenario``, its overrides are applied (see :func:`apply_scenario`).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        data = read_yaml(path)
+    elif suffix == ".xlsx":
+        from analysis.sroi.xlsx import read_workbook
+
+        data = read_workbook(path)
+    else:
+        raise InputError("unsupported file type; use .yaml or .xlsx", file=path)
+    model = validate_centre_data(data, path)
+    imap = ImpactMap(model=model, raw=data, file=str(path))
+    return apply_scenario(imap, scenario) if scenario else imap
+
+
+def validate_file(path: str | Path) -> ImpactMap:
+    """Load a centre file's impact map and apply every declared scenario, so an override
+    that addresses no figure or breaks a rule is found before a run. The business section
+    is the business domain's to check (:func:`analysis.business.case.validate_file`
+    checks the whole file)."""
+    imap = load_impact_map(path)
+    problems: list[Problem] = []
+    for name in imap.scenarios:
+        try:
+            apply_scenario(imap, name)
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        raise InputError(problems=problems)
+    return imap
+
+
+def _resolve(data: Any, parts: list[str]) -> dict[str, Any] | None:
+    """Walk ``parts`` through nested dicts; list items are addressed by their ``id``/``name``."""
+    node = data
+    for part in parts:
+        if isinstance(node, dict):
+            if part not in node:
+                return None
+            node = node[part]
+        elif isinstance(node, list):
+            match = [
+                x for x in node if isinstance(x, dict) and part in (x.get("id"), x.get("name"))
+            ]
+            if len(match) != 1:
+                return None
+            node = match[0]
+        else:
+            return None
+    return node if isinstance(node, dict) and "value" in node else None
+
+
+def apply_overrides(raw: Mapping[str, Any], scenario: str, file: str | Path) -> dict[str, Any]:
+    """Return a copy of ``raw`` with the declared overrides of ``scenario`` applied.
+
+    Each override sets the ``value`` of the addressed figure and replaces its basis by
+    the override's ``assumption`` (its range, if any, is kept and widened to contain
+    the new value so the figure stays valid).
+    """
+    scenarios = raw.get("scenarios") or {}
+    if scenario not in scenarios:
+        known = ", ".join(scenarios) or "none declared"
+        raise InputError(
+            f"unknown scenario (declared: {known})", file=file, column="scenarios", value=scenario
+        )
+    data = copy.deepcopy(dict(raw))
+    problems = []
+    for i, ov in enumerate(scenarios[scenario].get("overrides") or [], start=1):
+        target = _resolve(data, str(ov["path"]).split("."))
+        if target is None:
+            problems.append(
+                Problem(
+                    "override path does not address a figure (use ids for list items, e.g. "
+                    "impact_map.outcomes.<id>.deadweight)",
+                    str(file),
+                    i,
+                    f"scenarios.{scenario}.overrides.path",
+                    ov["path"],
+                )
+            )
+            continue
+        target["value"] = ov["value"]
+        target.pop("source", None)
+        target["assumption"] = f"Scenario '{scenario}': {ov['assumption']}"
+        if target.get("low") is not None and ov["value"] < target["low"]:
+            target["low"] = ov["value"]
+        if target.get("high") is not None and ov["value"] > target["high"]:
+            target["high"] = ov["value"]
+    if problems:
+        raise InputError(problems=problems)
+    return data
+
+
+def apply_scenario(imap: ImpactMap, scenario: str | None) -> ImpactMap:
+    """The impact map with ``scenario``'s overrides applied (``None``: the base figures)."""
+    if scenario is None:
+        return ImpactMap(model=imap.model, raw=imap.raw, file=imap.file, scenario=None)
+    from analysis.paths import check_file_id
+
+    check_file_id(scenario, "scenario", file=imap.file)  # it names the report's files
+    data = apply_overrides(imap.raw, scenario, imap.file)
+    model = validate_centre_data(data, f"{imap.file} [scenario {scenario}]")
+    return ImpactMap(model=model, raw=imap.raw, file=imap.file, scenario=scenario)
+
+
+# --------------------------------------------------------------------------------------
+# Parameter vector: every figure as one column, so the same core serves the
+# deterministic result, the tornado, the tipping points and the Monte Carlo
+# --------------------------------------------------------------------------------------
+
+
+def _param(name: str, fig: FigureSchema, bounds: tuple[float, float], label: str) -> Parameter:
+    return Parameter(
+        name=name,
+        base=float(fig.value),
+        low=fig.low,
+        high=fig.high,
+        distribution=fig.distribution,
+        bounds=bounds,
+        label=label,
+    )
+
+
+def model_parameters(imap: ImpactMap, lang: str = "de") -> list[Parameter]:
+    """Every figure of the map as a :class:`~analysis.sensitivity.Parameter`.
+
+    Names: ``discount_rate``, ``outcomes.<id>.<field>``, ``inputs.<id>.<factor>``.
+    Bounds are the feasible domain used by tipping-point searches: [0, 1] for fractions
+    and rates, [0, 10 × max(value, high)] for quantities, proxies and input factors.
+    """
+    labels = FIELD_LABELS["en" if lang == "en" else "de"]
+    m = imap.model.impact_map
+    params = [_param("discount_rate", m.discount_rate, (0.0, 1.0), labels["discount_rate"])]
+    for o in m.outcomes:
+        title = o.outcome_en if lang == "en" and o.outcome_en else o.outcome
+        for fld in OUTCOME_FIELDS:
+            fig = getattr(o, fld)
+            if fld in FRACTION_FIELDS:
+                bounds = (0.0, 1.0)
+            else:
+                bounds = (0.0, 10.0 * max(float(fig.value), float(fig.high or 0.0), 1.0))
+            params.append(_param(f"outcomes.{o.id}.{fld}", fig, bounds, f"{title}: {labels[fld]}"))
+    for inp in m.inputs:
+        for fac in inp.factors:
+            bounds = (0.0, 10.0 * max(float(fac.value), float(fac.high or 0.0), 1.0))
+            unit = f" ({fac.unit})" if fac.unit else ""
+            label = f"{inp.description}: {fac.name.replace('_', ' ')}{unit}"
+            params.append(_param(f"inputs.{inp.id}.{fac.name}", fac, bounds, label))
+    return params
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Column positions of the parameter vector and the fixed timing of the map.
+
+    ``starting[t]`` lists the outcomes whose first year is t.
+    """
+
+    rate: int
+    selectors: tuple[slice | np.ndarray, ...]  # rows of quantity … drop_off
+    start: np.ndarray  # (O,)
+    duration: np.ndarray  # (O,)
+    starting: tuple[np.ndarray, ...]  # starting[t]: outcomes whose first year is t
+    input_cols: tuple[tuple[int, ...], ...]
+    input_years: tuple[tuple[int, ...], ...]
+    period: int
+    horizon: int  # last year that needs a discount factor (outputs or inputs)
+
+
+def _layout(imap: ImpactMap) -> _Layout:
+    m = imap.model.impact_map
+    index = {p.name: i for i, p in enumerate(model_parameters(imap))}
+    cols = np.array([[index[f"outcomes.{o.id}.{f}"] for f in OUTCOME_FIELDS] for o in m.outcomes])
+    start = np.array([o.start_year for o in m.outcomes])
+    input_years = tuple(tuple(range(i.year, i.year + i.repeat_years)) for i in m.inputs)
+    period = m.analysis_period_years
+    return _Layout(
+        rate=index["discount_rate"],
+        selectors=tuple(_field_selectors(cols)),
+        start=start,
+        duration=np.array([o.duration_years for o in m.outcomes]),
+        starting=tuple(np.flatnonzero(start == t) for t in range(period + 2)),
+        input_cols=tuple(
+            tuple(index[f"inputs.{i.id}.{f.name}"] for f in i.factors) for i in m.inputs
+        ),
+        input_years=input_years,
+        period=period,
+        horizon=max([period, *(y for ys in input_years for y in ys)]),
+    )
+
+
+def _field_selectors(cols: np.ndarray) -> list[slice | np.ndarray]:
+    """Row selectors of each outcome field: a strided slice (a view) when the columns are
+    evenly spaced, as :func:`model_parameters` lays them out, else an index array."""
+    out: list[slice | np.ndarray] = []
+    for k in range(cols.shape[1]):
+        col = cols[:, k]
+        step = int(col[1] - col[0]) if len(col) > 1 else 1
+        if step > 0 and np.array_equal(col, col[0] + step * np.arange(len(col))):
+            out.append(slice(int(col[0]), int(col[-1]) + 1, step))
+        else:
+            out.append(col)
+    return out
+
+
+def _core(
+    x: np.ndarray, lay: _Layout, work: dict[int, dict[str, np.ndarray]] | None = None
+) -> dict[str, np.ndarray]:
+    """Vectorised SROI over rows of the parameter matrix ``x`` (draws × parameters).
+
+    Returns per-row present value, investment, the per-year values and a function of the
+    annual impact. Drop-off is carried forward multiplicatively (value_t = value_{t−1} ×
+    (1 − drop_off)), discounting likewise (1/(1 + r)^t = 1/(1 + r)^{t−1} / (1 + r)), so
+    no powers are taken. ``work`` keeps the (outcomes × rows) buffers between calls of
+    the same size: the arithmetic then runs in place, without fresh temporaries.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 1:
+        x = x[None, :]
+    xt = x.T  # (parameters, n): rows are contiguous for column-major input (see sensitivity)
+    n = x.shape[0]
+    shape = (lay.start.size, n)
+    if work is None:
+        work = {}
+    if n not in work:
+        work.clear()  # keep the buffers of one block size only
+        work[n] = {k: np.empty(shape) for k in ("impact", "share", "level")}
+    buf = work[n]
+    q, p, dw, dsp, att, drop = (xt[sel] for sel in lay.selectors)  # (O, n)
+    impact, share = np.multiply(q, p, out=buf["impact"]), buf["share"]
+    for frac in (dw, dsp, att):  # stage 4: × (1 − deadweight)(1 − displacement)(1 − attribution)
+        np.subtract(1.0, frac, out=share)
+        impact *= share
+    keep = np.subtract(1.0, drop, out=share)
+    disc = np.empty((lay.horizon + 1, n))  # disc[t] = 1 / (1 + r)^t
+    disc[0] = 1.0
+    step = 1.0 / (1.0 + xt[lay.rate])
+    for t in range(1, lay.horizon + 1):
+        np.multiply(disc[t - 1], step, out=disc[t])
+    level = buf["level"]  # value of each outcome in its current year once started
+    np.copyto(level, impact)
+    years = np.empty((lay.period, n))
+    for t in range(1, lay.period + 1):
+        k = t - lay.start  # year of the outcome, 0 in its first year
+        active = ((k >= 0) & (k < lay.duration)).astype(float)
+        np.dot(active, level, out=years[t - 1])  # sum over the outcomes active in year t
+        # Drop-off from each outcome's second year: every level ages by one year (levels
+        # of outcomes not yet started or already ended are not counted), and those that
+        # start next year are reset to their first-year impact.
+        level *= keep
+        nxt = lay.starting[t + 1]
+        if nxt.size:
+            level[nxt] = impact[nxt]
+    pv = np.einsum("tn,tn->n", years, disc[1 : lay.period + 1])
+    investment = np.zeros(n)
+    for cols, yrs in zip(lay.input_cols, lay.input_years, strict=True):
+        value = xt[cols[0]].copy()
+        for col in cols[1:]:
+            value *= xt[col]
+        investment += value * disc[list(yrs)].sum(axis=0)
+    return {"pv": pv, "investment": investment, "impact": impact, "years": years.T}
+
+
+METRICS = ("ratio", "net_ratio", "npv", "pv", "investment")
+
+
+def model_function(imap: ImpactMap, metric: str = "ratio") -> Callable[[np.ndarray], np.ndarray]:
+    """A vectorised function parameter matrix → ``metric`` for :mod:`analysis.sensitivity`.
+
+    ``metric``: ``ratio`` (PV / investment), ``net_ratio``, ``npv``, ``pv`` or
+    ``investment``. Rows are evaluated independently; columns follow
+    :func:`model_parameters`.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
+    lay = _layout(imap)
+    local = threading.local()  # in-place work arrays per thread: f is thread-safe
+
+    def f(x: np.ndarray) -> np.ndarray:
+        out = _core(x, lay, local.__dict__.setdefault("work", {}))
+        pv, inv = out["pv"], out["investment"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if metric == "ratio":
+                return pv / inv
+            if metric == "net_ratio":
+                return (pv - inv) / inv
+        if metric == "npv":
+            return pv - inv
+        return pv if metric == "pv" else inv
+
+    return f
+
+
+def base_vector(imap: ImpactMap) -> np.ndarray:
+    """The base values of :func:`model_parameters` as a vector."""
+    return np.array([p.base for p in model_parameters(imap)])
+
+
+# --------------------------------------------------------------------------------------
+# Deterministic evaluation
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SroiResult:
+    """The SROI of one centre and scenario, with its tables (amounts in €)."""
+
+    centre_id: str
+    scenario: str | None
+    discount_rate: float
+    period: int
+    total_present_value: float
+    total_investment: float
+    npv: float
+    ratio: float
+    net_ratio: float
+    annual_impact: float
+    payback_months: float
+    payback_years_discounted: float | None
+    by_outcome: pd.DataFrame = field(repr=False)
+    by_stakeholder: pd.DataFrame = field(repr=False)
+    by_year: pd.DataFrame = field(repr=False)
+    by_input: pd.DataFrame = field(repr=False)
+
+    def key_figures(self) -> dict[str, float | None]:
+        """The headline figures as plain numbers (for ``results.record``)."""
+        return {
+            "present_value": self.total_present_value,
+            "investment": self.total_investment,
+            "npv": self.npv,
+            "sroi_ratio": self.ratio,
+            "net_sroi_ratio": self.net_ratio,
+            "payback_months": self.payback_months if math.isfinite(self.payback_months) else None,
+            "payback_years_discounted": self.payback_years_discounted,
+        }
+
+
+def _discounted_payback(by_year: pd.DataFrame, investment: float) -> float | None:
+    """Years until cumulative PV covers the investment, linear within the year; None if never."""
+    cum_prev = 0.0
+    for t, pv_t in zip(by_year["year"], by_year["present_value"], strict=True):
+        cum = cum_prev + pv_t
+        if cum >= investment and pv_t > 0:
+            return float(t - 1 + (investment - cum_prev) / pv_t)
+        cum_prev = cum
+    return None
+
+
+def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> SroiResult:
+    """Evaluate the SROI of ``imap`` (with ``scenario`` applied, if given).
+
+    Conventions are those of the SROI Guide (2012) as set out in the module docstring:
+    impact = quantity × proxy × (1 − deadweight) × (1 − displacement) × (1 − attribution);
+    drop-off from the outcome's second year; year t discounted by (1 + r)^t with year 1
+    discounted by 1/(1 + r); year-0 inputs undiscounted; payback in months =
+    investment / (annual impact / 12).
+    """
+    if scenario is not None:
+        imap = apply_scenario(imap, scenario)
+    m = imap.model.impact_map
+    lay = _layout(imap)
+    x = base_vector(imap)[None, :]
+    core = _core(x, lay)
+    r = m.discount_rate.value
+    names = imap.stakeholder_names(lang)
+
+    # by outcome and year
+    rows = []
+    year_cols = [f"year_{t}" for t in range(1, lay.period + 1)]
+    for o in m.outcomes:
+        impact = (
+            o.quantity.value
+            * o.proxy.value  # type: ignore[union-attr]
+            * (1 - o.deadweight.value)
+            * (1 - o.displacement.value)
+            * (1 - o.attribution.value)
+        )
+        values = []
+        for t in range(1, lay.period + 1):
+            k = t - o.start_year
+            values.append(
+                impact * (1 - o.drop_off.value) ** k if 0 <= k < o.duration_years else 0.0
+            )
+        pv = sum(v / (1 + r) ** t for t, v in enumerate(values, start=1))
+        rows.append(
+            {
+                "outcome_id": o.id,
+                "stakeholder_id": o.stakeholder,
+                "stakeholder": names[o.stakeholder],
+                "outcome": o.outcome_en if lang == "en" and o.outcome_en else o.outcome,
+                "indicator": o.indicator,
+                "quantity": o.quantity.value,
+                "proxy": o.proxy.value,  # type: ignore[union-attr]
+                "proxy_description": o.proxy.description,  # type: ignore[union-attr]
+                "deadweight": o.deadweight.value,
+                "displacement": o.displacement.value,
+                "attribution": o.attribution.value,
+                "drop_off": o.drop_off.value,
+                "start_year": o.start_year,
+                "duration_years": o.duration_years,
+                "impact": impact,
+                **dict(zip(year_cols, values, strict=True)),
+                "present_value": pv,
+            }
+        )
+    by_outcome = pd.DataFrame(rows)
+    total_pv = float(core["pv"][0])
+    by_outcome["share"] = by_outcome["present_value"] / total_pv if total_pv else np.nan
+
+    by_stakeholder = (
+        by_outcome.groupby(["stakeholder_id", "stakeholder"], sort=False)[
+            ["impact", "present_value"]
+        ]
+        .sum()
+        .reset_index()
+    )
+    by_stakeholder["share"] = by_stakeholder["present_value"] / total_pv if total_pv else np.nan
+    groups = {s.id: s.group for s in imap.model.stakeholders}
+    by_stakeholder.insert(2, "group", by_stakeholder["stakeholder_id"].map(groups))
+
+    # inputs
+    in_rows = []
+    for inp in m.inputs:
+        value = float(np.prod([f.value for f in inp.factors]))
+        yrs = range(inp.year, inp.year + inp.repeat_years)
+        in_rows.append(
+            {
+                "input_id": inp.id,
+                "stakeholder_id": inp.stakeholder,
+                "stakeholder": names[inp.stakeholder],
+                "group": groups[inp.stakeholder],
+                "description": inp.description,
+                "in_kind": inp.in_kind,
+                "valuation_basis": inp.valuation_basis,
+                "value_per_year": value,
+                "first_year": inp.year,
+                "years": inp.repeat_years,
+                "present_value": sum(value / (1 + r) ** y for y in yrs),
+            }
+        )
+    by_input = pd.DataFrame(in_rows)
+    investment = float(core["investment"][0])
+
+    years = np.arange(1, lay.period + 1)
+    value_t = core["years"][0]
+    disc = (1 + r) ** -years.astype(float)
+    inv_t = np.zeros(lay.period + 1)
+    for inp in m.inputs:
+        value = float(np.prod([f.value for f in inp.factors]))
+        for y in range(inp.year, inp.year + inp.repeat_years):
+            inv_t[y] += value
+    by_year = pd.DataFrame(
+        {
+            "year": years,
+            "value": value_t,
+            "discount_factor": disc,
+            "present_value": value_t * disc,
+        }
+    )
+    by_year["cumulative_present_value"] = by_year["present_value"].cumsum()
+    by_year["investment"] = inv_t[1:]
+    by_year = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "year": [0],
+                    "value": [0.0],
+                    "discount_factor": [1.0],
+                    "present_value": [0.0],
+                    "cumulative_present_value": [0.0],
+                    "investment": [inv_t[0]],
+                }
+            ),
+            by_year,
+        ],
+        ignore_index=True,
+    )
+
+    annual_impact = float(core["impact"][:, 0].sum())
+    payback_months = investment / (annual_impact / 12.0) if annual_impact > 0 else math.inf
+    return SroiResult(
+        centre_id=imap.centre_id,
+        scenario=imap.scenario,
+        discount_rate=r,
+        period=lay.period,
+        total_present_value=total_pv,
+        total_investment=investment,
+        npv=total_pv - investment,
+        ratio=total_pv / investment if investment else math.inf,
+        net_ratio=(total_pv - investment) / investment if investment else math.inf,
+        annual_impact=annual_impact,
+        payback_months=payback_months,
+        payback_years_discounted=_discounted_payback(by_year[by_year["year"] >= 1], investment),
+        by_outcome=by_outcome,
+        by_stakeholder=by_stakeholder,
+        by_year=by_year,
+        by_input=by_input,
+    )
+
+
+def centre_files(folder: str | Path | None = None) -> dict[str, Path]:
+    """The centre files in ``folder`` (default ``data/raw/sroi``): centre id → path."""
+    from analysis import paths
+
+    base = Path(folder) if folder is not None else paths.RAW / "sroi"
+    return {p.stem: p for p in sorted(base.glob("*.yaml"))}
+
+
+def load_centre(centre_id: str, folder: str | Path | None = None) -> ImpactMap:
+    """Load ``data/raw/sroi/<centre_id>.yaml``; a clear error names the known centres."""
+    from analysis.paths import check_file_id
+
+    check_file_id(centre_id, "centre_id", file=folder or "data/raw/sroi")  # names files
+    files = centre_files(folder)
+    if centre_id not in files:
+        raise InputError(
+            f"unknown centre (known: {', '.join(files) or 'none'})",
+            file=str(Path(folder) if folder else "data/raw/sroi"),
+            value=centre_id,
+        )
+    return load_impact_map(files[centre_id])
+
+
+# --------------------------------------------------------------------------------------
+# Excel round trip
+# --------------------------------------------------------------------------------------
+
+
+def export_impact_map_xlsx(imap: ImpactMap, path: str | Path) -> Path:
+    """Write the map (base figures, scenarios as declared) as an XLSX impact map.
+
+    Sheets and columns follow the SROI Network's impact-map spreadsheet; see
+    :mod:`analysis.sroi.xlsx`. :func:`load_impact_map` reads the file back.
+    """
+    from analysis.sroi.xlsx import write_workbook
+
+    return write_workbook(copy.deepcopy(dict(imap.raw)), path)
+
+
+def export_template_xlsx(path: str | Path) -> Path:
+    """Write an empty impact-map workbook for evaluators to fill in."""
+    from analysis.sroi.xlsx import write_template
+
+    return write_template(path)
+
+
+# --------------------------------------------------------------------------------------
+# Report tables (German or English labels, localised numbers)
+# --------------------------------------------------------------------------------------
+
+COLUMN_LABELS = {
+    "de": {
+        "stakeholder": "Stakeholder",
+        "outcome": "Wirkung",
+        "indicator": "Indikator",
+        "quantity": "Menge",
+        "proxy": "Finanzproxy (€)",
+        "deadweight": "Deadweight",
+        "displacement": "Verdrängung",
+        "attribution": "Zurechnung",
+        "drop_off": "Wirkungsrückgang",
+        "duration_years": "Dauer (Jahre)",
+        "impact": "Wirkung Jahr 1 (€)",
+        "present_value": "Barwert (€)",
+        "share": "Anteil",
+        "description": "Einsatz",
+        "value_per_year": "Wert je Jahr (€)",
+        "years": "Jahre",
+        "in_kind": "Sachleistung",
+    },
+    "en": {
+        "stakeholder": "Stakeholder",
+        "outcome": "Outcome",
+        "indicator": "Indicator",
+        "quantity": "Quantity",
+        "proxy": "Financial proxy (€)",
+        "deadweight": "Deadweight",
+        "displacement": "Displacement",
+        "attribution": "Attribution",
+        "drop_off": "Drop-off",
+        "duration_years": "Duration (years)",
+        "impact": "Impact year 1 (€)",
+        "present_value": "Present value (€)",
+        "share": "Share",
+        "description": "Input",
+        "value_per_year": "Value per year (€)",
+        "years": "Years",
+        "in_kind": "In kind",
+    },
+}
+
+
+def report_table(result: SroiResult, which: str, lang: str = "de") -> pd.DataFrame:
+    """A formatted report table: ``outcomes`` (the impact map), ``stakeholders`` or ``inputs``."""
+    from analysis.formatting import format_frame
+
+    lg = "en" if lang == "en" else "de"
+    if which == "outcomes":
+        cols = [
+            "stakeholder",
+            "outcome",
+            "indicator",
+            "quantity",
+            "proxy",
+            "deadweight",
+            "displacement",
+            "attribution",
+            "drop_off",
+            "duration_years",
+            "impact",
+            "present_value",
+        ]
+        fmts = {
+            "quantity": "number:1",
+            "proxy": "number:2",
+            "impact": "number:0",
+            "present_value": "number:0",
+            **{c: "percent:0" for c in FRACTION_FIELDS},
+        }
+        df = result.by_outcome[cols]
+    elif which == "stakeholders":
+        cols = ["stakeholder", "present_value", "share"]
+        fmts = {"present_value": "number:0", "share": "percent:1"}
+        df = result.by_stakeholder[cols]
+    elif which == "inputs":
+        cols = ["stakeholder", "description", "in_kind", "value_per_year", "years", "present_value"]
+        fmts = {"value_per_year": "number:0", "present_value": "number:0"}
+        df = result.by_input[cols].assign(
+            in_kind=lambda d: d["in_kind"].map(
+                {True: "ja" if lg == "de" else "yes", False: "nein" if lg == "de" else "no"}
+            )
+        )
+    else:
+        raise ValueError("which must be 'outcomes', 'stakeholders' or 'inputs'")
+    out = format_frame(df, fmts, lang=lg)
+    return out.rename(columns=COLUMN_LABELS[lg])
+
+
+def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
+    """Key figures of every centre file × declared scenario, one row each."""
+    rows = []
+    for centre_id, path in centre_files(folder).items():
+        imap = load_impact_map(path)
+        for scenario in imap.scenarios or [None]:
+            r = evaluate(imap, scenario)
+            rows.append(
+                {
+                    "centre_id": centre_id,
+                    "centre": imap.model.centre.name,
+                    "status": imap.model.centre.status,
+                    "housing_company_partner": imap.model.centre.housing_company_partner,
+                    "scenario": scenario or "base",
+                    **r.key_figures(),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def summary_text(result: SroiResult, lang: str = "de") -> str:
+    """Two sentences on the result for the report (Markdown, localised numbers)."""
+    from analysis.formatting import fmt_currency, fmt_number, fmt_percent, fmt_ratio
+
+    def eur(v: float) -> str:
+        return fmt_currency(v, decimals=0, lang=lang)
+
+    rate, ratio = fmt_percent(result.discount_rate, 1, lang), fmt_ratio(result.ratio, 2, lang)
+    net = fmt_ratio(result.net_ratio, 2, lang)
+    months = fmt_number(result.payback_months, 1, lang)
+    if lang == "en":
+        return (
+            f"At a discount rate of {rate} over {result.period} years the outcomes have a "
+            f"present value of **{eur(result.total_present_value)}** against inputs of "
+            f"**{eur(result.total_investment)}**: an SROI ratio of **{ratio}** (net {net}; "
+            f"NPV {eur(result.npv)}). Payback by the Guide's formula: {months} months."
+        )
+    return (
+        f"Bei einem Diskontsatz von {rate} über {result.period} Jahre ergibt sich ein Barwert "
+        f"der Wirkungen von **{eur(result.total_present_value)}** bei einem Einsatz von "
+        f"**{eur(result.total_investment)}**: eine SROI-Quote von **{ratio}** (netto {net}; "
+        f"Kapitalwert {eur(result.npv)}). Amortisation nach der Formel des Guide: {months} Monate."
+    )
+
+
+def monte_carlo_text(mc: Any, lang: str = "de") -> str:
+    """One sentence on a Monte Carlo result of the SROI ratio (quantiles, P(ratio > 1))."""
+    from analysis.formatting import fmt_number, fmt_percent, fmt_ratio
+
+    q = mc.quantiles()
+    lo, med, hi = (fmt_ratio(q[k], 2, lang) for k in (0.05, 0.5, 0.95))
+    n, p = fmt_number(mc.draws, 0, lang), fmt_percent(mc.p_exceeds, 2, lang)
+    if lang == "en":
+        return (
+            f"Monte Carlo with {n} draws (seed {mc.seed}) over the declared uncertainties: "
+            f"5 % quantile {lo}, median {med}, 95 % quantile {hi}; probability of a ratio "
+            f"above 1 : 1: {p}."
+        )
+    return (
+        f"Monte-Carlo-Simulation mit {n} Ziehungen (Startwert {mc.seed}) über die erklärten "
+        f"Unsicherheiten: 5-%-Quantil {lo}, Median {med}, 95-%-Quantil {hi}; "
+        f"Wahrscheinlichkeit einer Quote über 1 : 1: {p}."
+    )

@@ -1,0 +1,415 @@
+"""Schema of a centre file's impact map (``data/raw/sroi/<centre_id>.yaml``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from analysis.errors import Problem
+
+# --------------------------------------------------------------------------------------
+# Centre files: SROI impact map (data/raw/sroi/<centre_id>.yaml)
+# --------------------------------------------------------------------------------------
+# A centre file describes one DORV-style centre: metadata with public facts (each with a
+# source), the stakeholders, the impact map (inputs and outcomes in the columns of the
+# SROI Guide's impact map, Cabinet Office / SROI Network 2012) and named scenarios as
+# declared overrides. Every number is a "figure": a value with its ``source`` (public
+# fact) or ``assumption`` (reasoning), optionally with an uncertainty range.
+
+
+STAKEHOLDER_GROUPS = (
+    "social_organisation",
+    "housing_company",
+    "municipality",
+    "residents",
+    "tenants",
+    "volunteers",
+    "local_businesses",
+    "citizen_shareholders",
+    "funders",
+    "state",
+    "other",
+)
+"""Roles a stakeholder can play in the partner value exchange."""
+
+DISTRIBUTIONS = ("triangular", "pert", "uniform")
+"""Uncertainty distributions a figure may declare (mode = the figure's value)."""
+
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,59}$"
+
+
+def _refuse_text_number(v: Any) -> Any:
+    """Numbers must be numbers: refuse text such as ``"25 %"`` or ``"0,25"``, booleans,
+    NaN, infinity and magnitudes beyond :data:`MAX_FIGURE`."""
+    if isinstance(v, bool):
+        raise ValueError("expected a number, got true/false")
+    if isinstance(v, str):
+        raise ValueError(
+            "expected a number, got text; write fractions as numbers between 0 and 1 "
+            "(0.25, not '25 %') and amounts without units"
+        )
+    if isinstance(v, int | float):
+        import math
+
+        if not math.isfinite(v):
+            raise ValueError("expected a finite number, got NaN or infinity (.nan/.inf)")
+        if abs(v) > MAX_FIGURE:
+            raise ValueError(
+                f"{v:g} is implausibly large (beyond ±{MAX_FIGURE:g}); check the units"
+            )
+    return v
+
+
+MAX_FIGURE = 1e12
+"""Largest magnitude of any figure of a centre file (an assumption: no amount, quantity
+or factor of a local centre comes near 10^12; larger values are unit or typing errors
+and would overflow the products of the impact calculation)."""
+
+
+_Number = Annotated[float, BeforeValidator(_refuse_text_number)]
+
+
+class FigureSchema(BaseModel):
+    """A number with its basis: ``source`` (public fact) and/or ``assumption`` (reasoning).
+
+    Optional uncertainty for sensitivity analysis: ``distribution`` (triangular, pert,
+    uniform) with ``low`` and ``high``; the figure's ``value`` is the mode.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: _Number
+    source: str | None = None
+    assumption: str | None = None
+    distribution: Literal["triangular", "pert", "uniform"] | None = None
+    low: _Number | None = None
+    high: _Number | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> FigureSchema:
+        if not (self.source or "").strip() and not (self.assumption or "").strip():
+            raise ValueError(
+                "every number needs a 'source:' (public fact) or an 'assumption:' (why this value)"
+            )
+        lo_dom, hi_dom = self._domain()
+        for name in ("value", "low", "high"):
+            x = getattr(self, name)
+            if x is None:
+                continue
+            if lo_dom is not None and x < lo_dom:
+                raise ValueError(f"{name} {x} is below the allowed minimum {lo_dom}")
+            if hi_dom is not None and x > hi_dom:
+                hint = ""
+                if hi_dom == 1 < x <= 100:
+                    hint = f" (a share of {x:g} % is written {x / 100:g})"
+                raise ValueError(f"{name} {x} is above the allowed maximum {hi_dom}{hint}")
+        has_range = self.low is not None or self.high is not None
+        if self.distribution is not None and (self.low is None or self.high is None):
+            raise ValueError(f"distribution '{self.distribution}' needs both 'low' and 'high'")
+        if has_range and (self.low is None or self.high is None):
+            raise ValueError("an uncertainty range needs both 'low' and 'high'")
+        if has_range and self.distribution is None:
+            raise ValueError(
+                "a 'low'/'high' range needs a 'distribution' (triangular, pert, uniform)"
+            )
+        if has_range and not (self.low <= self.value <= self.high):  # type: ignore[operator]
+            raise ValueError(
+                f"need low <= value <= high, got low={self.low}, value={self.value}, "
+                f"high={self.high}"
+            )
+        return self
+
+    def _domain(self) -> tuple[float | None, float | None]:
+        return (None, None)
+
+
+class NonNegativeFigureSchema(FigureSchema):
+    """A figure that cannot be negative (quantities, amounts of money, proxies)."""
+
+    def _domain(self) -> tuple[float | None, float | None]:
+        return (0.0, None)
+
+
+class FractionFigureSchema(FigureSchema):
+    """A fraction in [0, 1] (deadweight, displacement, attribution, drop-off, rates)."""
+
+    def _domain(self) -> tuple[float | None, float | None]:
+        return (0.0, 1.0)
+
+
+class ProxySchema(NonNegativeFigureSchema):
+    """The financial proxy of an outcome: value per unit of quantity, and what it is."""
+
+    description: str = Field(min_length=1)
+
+
+class FactSchema(BaseModel):
+    """A public fact about the centre, with its source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fact: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class CentreMetaSchema(BaseModel):
+    """Metadata of a centre: identity, status (real or fictional) and public facts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    place: str | None = None
+    status: Literal["real", "fictional", "synthetic", "authored"]
+    status_note: str = Field(min_length=1)
+    description: str | None = None
+    housing_company_partner: bool
+    facts: list[FactSchema] = Field(default_factory=list)
+
+
+class StakeholderSchema(BaseModel):
+    """A stakeholder who invests in or receives value from the centre."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    name_en: str | None = None
+    group: Literal[STAKEHOLDER_GROUPS]  # type: ignore[valid-type]
+    description: str | None = None
+
+
+class FactorSchema(NonNegativeFigureSchema):
+    """One factor of an input's valuation (e.g. hours, wage rate, m², months)."""
+
+    name: str = Field(pattern=ID_PATTERN)
+    unit: str | None = None
+
+
+class InputSchema(BaseModel):
+    """One input (investment): who puts in what, valued as the product of its factors.
+
+    ``factors`` multiply to the input's value, e.g. volunteer hours × wage rate or
+    rent reduction per m² × m² × months; a single factor named ``value`` is a plain
+    amount. ``year`` 0 is the up-front investment (not discounted); later years are
+    discounted like outcomes. ``repeat_years`` > 1 repeats the value in each of that many
+    consecutive years from ``year`` on (recurring contributions such as rent reductions).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    stakeholder: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    in_kind: bool
+    year: int = Field(default=0, ge=0)
+    repeat_years: int = Field(default=1, ge=1)
+    valuation_basis: str | None = None
+    factors: list[FactorSchema] = Field(min_length=1)
+
+    @field_validator("factors")
+    @classmethod
+    def _unique_factor_names(cls, factors: list[FactorSchema]) -> list[FactorSchema]:
+        return unique_factors(factors, "an input")
+
+
+def unique_factors(factors: list[FactorSchema], within: str) -> list[FactorSchema]:
+    """Refuse two factors of the same name in one input or cost (their product is the value)."""
+    names = [f.name for f in factors]
+    if len(set(names)) != len(names):
+        raise ValueError(f"factor names must be unique within {within}")
+    return factors
+
+
+class OutcomeSchema(BaseModel):
+    """One row of the impact map (SROI Guide 2012, stages 2–4)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    stakeholder: str = Field(min_length=1)
+    outcome: str = Field(min_length=1)
+    outcome_en: str | None = None
+    indicator: str = Field(min_length=1)
+    intended: bool = True
+    quantity: NonNegativeFigureSchema
+    proxy: ProxySchema | None = Field(default=None, validate_default=True)
+    duration_years: int = Field(ge=1)
+    start_year: int = Field(default=1, ge=1)
+    deadweight: FractionFigureSchema
+    displacement: FractionFigureSchema
+    attribution: FractionFigureSchema
+    drop_off: FractionFigureSchema
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_required(cls, proxy: ProxySchema | None) -> ProxySchema:
+        if proxy is None:
+            raise ValueError("financial proxy missing: every outcome needs a valued proxy")
+        return proxy
+
+
+class ImpactMapSchema(BaseModel):
+    """The impact map proper: discounting, period, inputs and outcomes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    currency: Literal["EUR"] = "EUR"
+    discount_rate: FractionFigureSchema
+    analysis_period_years: int = Field(ge=1, le=50)
+    inputs: list[InputSchema] = Field(min_length=1)
+    outcomes: list[OutcomeSchema] = Field(min_length=1)
+
+
+class OverrideSchema(BaseModel):
+    """One declared change of a scenario: the dotted ``path`` of a figure and its value.
+
+    Paths address list items by their id, e.g.
+    ``impact_map.outcomes.access_groceries.deadweight`` or
+    ``impact_map.inputs.volunteers.factors.hours``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1)
+    value: _Number
+    assumption: str = Field(min_length=1)
+
+
+class ScenarioSchema(BaseModel):
+    """A named scenario: a description and its overrides of the base figures."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(min_length=1)
+    overrides: list[OverrideSchema] = Field(default_factory=list)
+
+
+class CentreFileSchema(BaseModel):
+    """A centre file ``data/raw/sroi/<centre_id>.yaml``.
+
+    ``business`` holds the centre's business model, kept here as read: it is validated
+    by :mod:`analysis.business` against :class:`BusinessSchema` (not part of the impact
+    map, so it is left out of this model's dump and of the impact-map workbook).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1] = 1
+    centre: CentreMetaSchema
+    stakeholders: list[StakeholderSchema] = Field(min_length=1)
+    impact_map: ImpactMapSchema
+    scenarios: dict[str, ScenarioSchema] = Field(default_factory=dict)
+    business: Any = Field(default=None, exclude=True)
+
+    @field_validator("scenarios")
+    @classmethod
+    def _scenario_names(cls, scenarios: dict[str, ScenarioSchema]) -> dict[str, ScenarioSchema]:
+        import re
+
+        for name in scenarios:
+            if not re.match(ID_PATTERN, name):
+                raise ValueError(f"scenario name '{name}' must match {ID_PATTERN}")
+        return scenarios
+
+
+_ROW_LISTS = ("stakeholders", "inputs", "outcomes", "factors", "facts", "overrides")
+
+
+def centre_file_problems(err: ValidationError, file: str | Path) -> list[Problem]:
+    """Translate a validation error of a centre file into problems with row and field.
+
+    The row is the 1-based position in the ``stakeholders``, ``inputs`` or ``outcomes``
+    list; the field is the dotted path without list indices (``impact_map.outcomes.deadweight``).
+    """
+    problems = []
+    for e in err.errors():
+        loc = list(e["loc"])
+        row: int | None = None
+        parts: list[str] = []
+        for i, part in enumerate(loc):
+            if isinstance(part, int):
+                if i > 0 and loc[i - 1] in ("stakeholders", "inputs", "outcomes") and row is None:
+                    row = part + 1
+                elif i > 0 and loc[i - 1] in _ROW_LISTS:
+                    parts.append(f"[{part + 1}]")
+                continue
+            parts.append(str(part))
+        field = ".".join(parts).replace(".[", "[") or None
+        if field and field.endswith(".value"):
+            field = field[: -len(".value")]
+        rule = e["msg"].removeprefix("Value error, ")
+        problems.append(
+            Problem(rule=rule, file=str(file), row=row, column=field, value=e.get("input"))
+        )
+    return problems
+
+
+def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) -> list[Problem]:
+    """Cross-reference checks pydantic cannot do row by row.
+
+    Unknown or duplicate stakeholders, duplicate input/outcome ids, and outcomes that
+    run past the analysis period.
+    """
+    problems: list[Problem] = []
+    f = str(file)
+    ids = [s.id for s in model.stakeholders]
+    for i, s in enumerate(model.stakeholders, start=1):
+        if ids.count(s.id) > 1:
+            problems.append(Problem("stakeholder id declared twice", f, i, "stakeholders.id", s.id))
+    known = set(ids)
+    imap = model.impact_map
+    for kind, rows in (("inputs", imap.inputs), ("outcomes", imap.outcomes)):
+        row_ids = [r.id for r in rows]
+        for i, r in enumerate(rows, start=1):
+            if r.stakeholder not in known:
+                problems.append(
+                    Problem(
+                        f"unknown stakeholder; declare it under 'stakeholders' "
+                        f"(known: {', '.join(sorted(known))})",
+                        f,
+                        i,
+                        f"impact_map.{kind}.stakeholder",
+                        r.stakeholder,
+                    )
+                )
+            if row_ids.count(r.id) > 1:
+                problems.append(
+                    Problem(f"{kind[:-1]} id used twice", f, i, f"impact_map.{kind}.id", r.id)
+                )
+    for i, o in enumerate(imap.outcomes, start=1):
+        last = o.start_year + o.duration_years - 1
+        if last > imap.analysis_period_years:
+            problems.append(
+                Problem(
+                    f"outcome runs to year {last}, past the analysis period of "
+                    f"{imap.analysis_period_years} years; shorten duration_years or "
+                    "lengthen analysis_period_years",
+                    f,
+                    i,
+                    "impact_map.outcomes.duration_years",
+                    o.duration_years,
+                )
+            )
+    for i, inp in enumerate(imap.inputs, start=1):
+        if inp.year + inp.repeat_years - 1 > imap.analysis_period_years:
+            problems.append(
+                Problem(
+                    "input year lies past the analysis period",
+                    f,
+                    i,
+                    "impact_map.inputs.year",
+                    inp.year,
+                )
+            )
+    return problems

@@ -1,0 +1,570 @@
+"""Impact maps as Excel workbooks, for evaluators who work in Excel.
+
+The workbook holds the same data as a centre file (``data/raw/sroi/<id>.yaml``) on
+seven sheets. The *Outcomes* sheet follows the columns of the SROI Network's impact
+map ("value map") spreadsheet that accompanies "A Guide to Social Return on
+Investment" (2012): stakeholder, inputs and their value, the outcome (description,
+indicator, quantity, duration, outcome start), financial proxy and its value,
+deadweight %, displacement %, attribution %, drop-off % and impact. Next to each number
+is its *basis*: ``Source: …`` for a public fact and/or ``Assumption: …`` for a reasoned
+guess (German ``Quelle:``/``Annahme:`` are accepted). Fractions are numbers between 0
+and 1, shown as percentages; text such as "25 %" is refused on reading.
+
+Rows in error messages count the data rows below each sheet's header (row 1 = first
+input/outcome), as in the YAML lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from analysis.errors import InputError, Problem
+from analysis.spreadsheets import cell_value, restore
+
+SHEETS = ("Centre", "Facts", "Stakeholders", "Inputs", "Outcomes", "Uncertainty", "Scenarios")
+
+CENTRE_KEYS = (
+    "schema_version",
+    "id",
+    "name",
+    "place",
+    "status",
+    "status_note",
+    "description",
+    "housing_company_partner",
+    "currency",
+    "analysis_period_years",
+    "discount_rate",
+    "discount_rate_basis",
+)
+
+FACT_COLUMNS = ("Fact", "Source")
+STAKEHOLDER_COLUMNS = ("ID", "Name", "Name (en)", "Group", "Description")
+INPUT_COLUMNS = (
+    "Input ID",
+    "Stakeholder",
+    "What do they invest? (description)",
+    "In kind",
+    "First year",
+    "Years",
+    "Valuation basis",
+)
+FACTOR_FIELDS = ("name", "value", "unit", "basis")
+OUTCOME_COLUMNS = (
+    "Outcome ID",
+    "Stakeholder",
+    "Intended change",
+    "The outcome (description)",
+    "The outcome (en)",
+    "Indicator",
+    "Quantity",
+    "Quantity basis",
+    "Duration (years)",
+    "Outcome starts (year)",
+    "Financial proxy",
+    "Value in currency",
+    "Proxy basis",
+    "Deadweight %",
+    "Deadweight basis",
+    "Displacement %",
+    "Displacement basis",
+    "Attribution %",
+    "Attribution basis",
+    "Drop off %",
+    "Drop off basis",
+    "Impact",
+)
+FRACTION_COLUMNS = {
+    "deadweight": "Deadweight %",
+    "displacement": "Displacement %",
+    "attribution": "Attribution %",
+    "drop_off": "Drop off %",
+}
+UNCERTAINTY_COLUMNS = ("Kind", "ID", "Field", "Distribution", "Low", "High")
+SCENARIO_COLUMNS = ("Scenario", "Description", "Path", "Value", "Assumption")
+
+_SOURCE = ("source:", "quelle:")
+_ASSUMPTION = ("assumption:", "annahme:")
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------
+
+
+def basis_text(fig: dict[str, Any]) -> str:
+    """``Source: …`` / ``Assumption: …`` lines of a figure."""
+    lines = []
+    if fig.get("source"):
+        lines.append(f"Source: {fig['source']}")
+    if fig.get("assumption"):
+        lines.append(f"Assumption: {fig['assumption']}")
+    return "\n".join(lines)
+
+
+def _append(ws: Any, row: list[Any] | tuple[Any, ...]) -> None:
+    """Append ``row`` with every cell neutralised: free text such as "=…" or "-10 %"
+    stays text (OWASP CSV injection); :func:`read_workbook` restores it exactly."""
+    ws.append([cell_value(v) for v in row])
+
+
+def _sheet(wb: Workbook, title: str, header: tuple[str, ...] | list[str]) -> Any:
+    ws = wb.create_sheet(title)
+    _append(ws, list(header))
+    for i, _ in enumerate(header, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(i)].width = 18
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _uncertainty_rows(kind: str, row_id: str, field: str, fig: dict[str, Any]) -> list[list[Any]]:
+    if fig.get("distribution") is None:
+        return []
+    return [[kind, row_id, field, fig["distribution"], fig.get("low"), fig.get("high")]]
+
+
+def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | None = None) -> Path:
+    """Write centre-file ``data`` (as read from YAML) to an XLSX workbook at ``path``."""
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    centre = data.get("centre", {})
+    imap = data.get("impact_map", {})
+    rate = imap.get("discount_rate") or {}
+    unc: list[list[Any]] = _uncertainty_rows("centre", "discount_rate", "discount_rate", rate)
+
+    ws = _sheet(wb, "Centre", ("Key", "Value"))
+    values = {
+        "schema_version": data.get("schema_version", 1),
+        **{
+            k: centre.get(k)
+            for k in ("id", "name", "place", "status", "status_note", "description")
+        },
+        "housing_company_partner": centre.get("housing_company_partner"),
+        "currency": imap.get("currency", "EUR"),
+        "analysis_period_years": imap.get("analysis_period_years"),
+        "discount_rate": rate.get("value"),
+        "discount_rate_basis": basis_text(rate) if rate else None,
+    }
+    for key in CENTRE_KEYS:
+        _append(ws, [key, values[key]])
+    ws.column_dimensions["B"].width = 80
+
+    ws = _sheet(wb, "Facts", FACT_COLUMNS)
+    for fact in centre.get("facts") or []:
+        _append(ws, [fact.get("fact"), fact.get("source")])
+
+    ws = _sheet(wb, "Stakeholders", STAKEHOLDER_COLUMNS)
+    for s in data.get("stakeholders") or []:
+        _append(ws, [s.get(k) for k in ("id", "name", "name_en", "group", "description")])
+
+    inputs = imap.get("inputs") or []
+    n_factors = (
+        max([3] + [len(i.get("factors") or []) for i in inputs]) if factors is None else factors
+    )
+    header = list(INPUT_COLUMNS)
+    for k in range(1, n_factors + 1):
+        header += [f"Factor {k} {f}" for f in FACTOR_FIELDS]
+    header.append("Value per year €")
+    ws = _sheet(wb, "Inputs", header)
+    for inp in inputs:
+        row: list[Any] = [
+            inp.get("id"),
+            inp.get("stakeholder"),
+            inp.get("description"),
+            inp.get("in_kind"),
+            inp.get("year", 0),
+            inp.get("repeat_years", 1),
+            inp.get("valuation_basis"),
+        ]
+        product = 1.0
+        facs = inp.get("factors") or []
+        for k in range(n_factors):
+            if k < len(facs):
+                f = facs[k]
+                row += [f.get("name"), f.get("value"), f.get("unit"), basis_text(f)]
+                product *= float(f.get("value") or 0)
+                unc += _uncertainty_rows("input", inp.get("id"), f"factors.{f.get('name')}", f)
+            else:
+                row += [None, None, None, None]
+        row.append(product if facs else None)
+        _append(ws, row)
+
+    ws = _sheet(wb, "Outcomes", OUTCOME_COLUMNS)
+    for o in imap.get("outcomes") or []:
+        q, p = o.get("quantity") or {}, o.get("proxy") or {}
+        row = [
+            o.get("id"),
+            o.get("stakeholder"),
+            o.get("intended", True),
+            o.get("outcome"),
+            o.get("outcome_en"),
+            o.get("indicator"),
+            q.get("value"),
+            basis_text(q),
+            o.get("duration_years"),
+            o.get("start_year", 1),
+            p.get("description"),
+            p.get("value"),
+            basis_text(p),
+        ]
+        impact = float(q.get("value") or 0) * float(p.get("value") or 0)
+        for fld in FRACTION_COLUMNS:
+            fig = o.get(fld) or {}
+            row += [fig.get("value"), basis_text(fig)]
+            impact *= 1 - float(fig.get("value") or 0) if fld != "drop_off" else 1
+        row.append(impact)
+        _append(ws, row)
+        for fld in ("quantity", "proxy", *FRACTION_COLUMNS):
+            unc += _uncertainty_rows("outcome", o.get("id"), fld, o.get(fld) or {})
+    for col in [OUTCOME_COLUMNS.index(c) + 1 for c in FRACTION_COLUMNS.values()]:
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            cell.number_format = "0%"
+
+    ws = _sheet(wb, "Uncertainty", UNCERTAINTY_COLUMNS)
+    for row in unc:
+        _append(ws, row)
+
+    ws = _sheet(wb, "Scenarios", SCENARIO_COLUMNS)
+    for name, sc in (data.get("scenarios") or {}).items():
+        overrides = sc.get("overrides") or []
+        if not overrides:
+            _append(ws, [name, sc.get("description"), None, None, None])
+        for ov in overrides:
+            fields = [ov.get(k) for k in ("path", "value", "assumption")]
+            _append(ws, [name, sc.get("description"), *fields])
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def write_template(path: str | Path) -> Path:
+    """An empty impact-map workbook: every sheet with its header, Centre keys listed."""
+    empty: dict[str, Any] = {"schema_version": 1, "centre": {}, "impact_map": {}}
+    return write_workbook(empty, path, factors=3)
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------
+
+
+def _rows(wb: Any, sheet: str, columns: tuple[str, ...] | None, file: Path) -> list[dict[str, Any]]:
+    if sheet not in wb.sheetnames:
+        raise InputError(
+            f"sheet '{sheet}' missing (expected sheets: {', '.join(SHEETS)})", file=file
+        )
+    ws = wb[sheet]
+    # Undo the export's formula neutralisation, so a round trip is lossless.
+    rows = [tuple(map(restore, r)) for r in ws.iter_rows(values_only=True)]
+    if not rows:
+        raise InputError("sheet has no header row", file=file, column=sheet)
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    if columns is not None:
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise InputError(
+                f"sheet '{sheet}' lacks column(s) {', '.join(missing)}",
+                file=file,
+                row=1,
+                column=sheet,
+            )
+    out = []
+    for values in rows[1:]:
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        out.append({h: v for h, v in zip(header, values, strict=False) if h})
+    return out
+
+
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _id(v: Any) -> Any:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return _text(v) if v is not None else None
+
+
+def parse_basis(text: Any, file: Path, sheet: str, row: int, column: str) -> dict[str, str]:
+    """Split a basis cell into ``source`` and ``assumption`` (prefixes required)."""
+    out: dict[str, str] = {}
+    if text is None or not str(text).strip():
+        return out
+    key = None
+    for line in str(text).splitlines():
+        low = line.strip().lower()
+        if low.startswith(_SOURCE):
+            key, line = "source", line.split(":", 1)[1]
+        elif low.startswith(_ASSUMPTION):
+            key, line = "assumption", line.split(":", 1)[1]
+        elif key is None:
+            raise InputError(
+                "basis must start with 'Source:' (public fact) or 'Assumption:' (reasoning)",
+                file=f"{file} [sheet {sheet}]",
+                row=row,
+                column=column,
+                value=text,
+            )
+        out[key] = (out.get(key, "") + "\n" + line.strip()).strip()
+    return out
+
+
+def _figure(
+    value: Any, basis: Any, file: Path, sheet: str, row: int, column: str
+) -> dict[str, Any]:
+    fig: dict[str, Any] = {"value": value}
+    fig.update(parse_basis(basis, file, sheet, row, column))
+    return fig
+
+
+def _bool(v: Any) -> Any:
+    if isinstance(v, str) and v.strip().lower() in ("ja", "yes", "true", "wahr", "1"):
+        return True
+    if isinstance(v, str) and v.strip().lower() in ("nein", "no", "false", "falsch", "0"):
+        return False
+    return v
+
+
+def check_layout(values: Any, formulas: Any, path: Path) -> None:
+    """Refuse what a spreadsheet shows but the reader would get wrong.
+
+    ``values`` is the workbook loaded with cached results, ``formulas`` the same file
+    with formulas. Refused: a formula without a stored result (written by a program
+    that does not calculate, so its value would read as empty), merged cells in a
+    sheet that is read (only the first cell of a merged range holds the value), and
+    a sheet that looks like a copy of a sheet that is read (``Outcomes (2)``: which
+    one holds the data?). Other extra sheets, e.g. notes, are ignored.
+    """
+    problems: list[Problem] = []
+    for name in values.sheetnames:
+        copied = [s for s in SHEETS if name != s and s.casefold() in name.casefold()]
+        if name not in SHEETS and copied:
+            problems.append(
+                Problem(
+                    f"sheet '{name}' looks like a copy of sheet '{copied[0]}'; only "
+                    f"'{copied[0]}' is read: delete or rename the copy",
+                    str(path),
+                    None,
+                    name,
+                )
+            )
+    for name in SHEETS:
+        if name not in values.sheetnames:
+            continue
+        where = f"{path} [sheet {name}]"
+        header = [c.value for c in values[name][1]]
+        for rng in sorted(values[name].merged_cells.ranges, key=str):
+            col = header[rng.min_col - 1] if rng.min_col <= len(header) else None
+            problems.append(
+                Problem(
+                    f"merged cells {rng.coord}: unmerge them and fill in every cell "
+                    "(a merged range holds its value only in the first cell)",
+                    where,
+                    rng.min_row - 1 if rng.min_row > 1 else None,
+                    str(col or get_column_letter(rng.min_col)),
+                )
+            )
+        for row in formulas[name].iter_rows():
+            for cell in row:
+                if cell.data_type != "f" or values[name][cell.coordinate].value is not None:
+                    continue
+                col = header[cell.column - 1] if cell.column <= len(header) else None
+                problems.append(
+                    Problem(
+                        f"cell {cell.coordinate} holds a formula without a stored result "
+                        "(the file was not saved by a spreadsheet program); enter the value, "
+                        "or open and save the workbook in Excel or LibreOffice",
+                        where,
+                        cell.row - 1 if cell.row > 1 else None,
+                        str(col or cell.column_letter),
+                        str(cell.value),
+                    )
+                )
+    if problems:
+        raise InputError(problems=problems[:25])
+
+
+def read_workbook(path: str | Path) -> dict[str, Any]:
+    """Read an impact-map workbook into centre-file data (validated by the caller)."""
+    path = Path(path)
+    try:
+        wb = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
+    except Exception as err:  # openpyxl raises several types for broken files
+        raise InputError(f"cannot read workbook: {err}", file=path) from None
+    check_layout(wb, formulas, path)
+
+    kv = {
+        str(r.get("Key")).strip(): r.get("Value")
+        for r in _rows(wb, "Centre", ("Key", "Value"), path)
+    }
+    centre: dict[str, Any] = {
+        k: _text(kv.get(k)) for k in ("id", "name", "place", "status", "status_note", "description")
+    }
+    centre = {k: v for k, v in centre.items() if v is not None}
+    centre["housing_company_partner"] = _bool(kv.get("housing_company_partner"))
+    centre["facts"] = [
+        {"fact": _text(r.get("Fact")), "source": _text(r.get("Source"))}
+        for r in _rows(wb, "Facts", FACT_COLUMNS, path)
+    ]
+    stakeholders = []
+    for r in _rows(wb, "Stakeholders", STAKEHOLDER_COLUMNS, path):
+        s = {
+            "id": _id(r.get("ID")),
+            "name": _text(r.get("Name")),
+            "name_en": _text(r.get("Name (en)")),
+            "group": _text(r.get("Group")),
+            "description": _text(r.get("Description")),
+        }
+        stakeholders.append(
+            {k: v for k, v in s.items() if v is not None or k in ("id", "name", "group")}
+        )
+
+    unc: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in _rows(wb, "Uncertainty", UNCERTAINTY_COLUMNS, path):
+        key = (str(_text(r.get("Kind"))), str(_id(r.get("ID"))), str(_text(r.get("Field"))))
+        unc[key] = {
+            "distribution": _text(r.get("Distribution")),
+            "low": r.get("Low"),
+            "high": r.get("High"),
+        }
+
+    def with_unc(fig: dict[str, Any], kind: str, rid: Any, field: str) -> dict[str, Any]:
+        extra = unc.pop((kind, str(rid), field), None)
+        return {**fig, **extra} if extra else fig
+
+    rate = _figure(
+        kv.get("discount_rate"),
+        kv.get("discount_rate_basis"),
+        path,
+        "Centre",
+        0,
+        "discount_rate_basis",
+    )
+    rate = with_unc(rate, "centre", "discount_rate", "discount_rate")
+
+    inputs = []
+    for i, r in enumerate(_rows(wb, "Inputs", INPUT_COLUMNS, path), start=1):
+        rid = _id(r.get("Input ID"))
+        factors = []
+        k = 1
+        while f"Factor {k} name" in r:
+            name, value = _id(r.get(f"Factor {k} name")), r.get(f"Factor {k} value")
+            if name is not None or value is not None:
+                fac = _figure(
+                    value, r.get(f"Factor {k} basis"), path, "Inputs", i, f"Factor {k} basis"
+                )
+                fac = {"name": name, **fac}
+                if _text(r.get(f"Factor {k} unit")):
+                    fac["unit"] = _text(r.get(f"Factor {k} unit"))
+                factors.append(with_unc(fac, "input", rid, f"factors.{name}"))
+            k += 1
+        inp = {
+            "id": rid,
+            "stakeholder": _id(r.get("Stakeholder")),
+            "description": _text(r.get("What do they invest? (description)")),
+            "in_kind": _bool(r.get("In kind")),
+            "year": r.get("First year") if r.get("First year") is not None else 0,
+            "repeat_years": r.get("Years") if r.get("Years") is not None else 1,
+            "factors": factors,
+        }
+        if _text(r.get("Valuation basis")):
+            inp["valuation_basis"] = _text(r.get("Valuation basis"))
+        inputs.append(inp)
+
+    outcomes = []
+    for i, r in enumerate(_rows(wb, "Outcomes", OUTCOME_COLUMNS, path), start=1):
+        rid = _id(r.get("Outcome ID"))
+        o: dict[str, Any] = {
+            "id": rid,
+            "stakeholder": _id(r.get("Stakeholder")),
+            "outcome": _text(r.get("The outcome (description)")),
+            "indicator": _text(r.get("Indicator")),
+            "intended": _bool(r.get("Intended change"))
+            if r.get("Intended change") is not None
+            else True,
+            "quantity": with_unc(
+                _figure(
+                    r.get("Quantity"),
+                    r.get("Quantity basis"),
+                    path,
+                    "Outcomes",
+                    i,
+                    "Quantity basis",
+                ),
+                "outcome",
+                rid,
+                "quantity",
+            ),
+            "duration_years": r.get("Duration (years)"),
+            "start_year": r.get("Outcome starts (year)")
+            if r.get("Outcome starts (year)") is not None
+            else 1,
+        }
+        if _text(r.get("The outcome (en)")):
+            o["outcome_en"] = _text(r.get("The outcome (en)"))
+        if r.get("Value in currency") is not None or _text(r.get("Financial proxy")):
+            proxy = _figure(
+                r.get("Value in currency"), r.get("Proxy basis"), path, "Outcomes", i, "Proxy basis"
+            )
+            proxy["description"] = _text(r.get("Financial proxy"))
+            o["proxy"] = with_unc(proxy, "outcome", rid, "proxy")
+        for fld, col in FRACTION_COLUMNS.items():
+            basis_col = col.replace(" %", " basis")
+            fig = _figure(r.get(col), r.get(basis_col), path, "Outcomes", i, basis_col)
+            o[fld] = with_unc(fig, "outcome", rid, fld)
+        outcomes.append(o)
+
+    if unc:
+        kind, rid, field = next(iter(unc))
+        raise InputError(
+            "uncertainty row refers to no figure (check Kind, ID and Field)",
+            file=f"{path} [sheet Uncertainty]",
+            column="ID/Field",
+            value=f"{kind} {rid} {field}",
+        )
+
+    scenarios: dict[str, Any] = {}
+    for r in _rows(wb, "Scenarios", SCENARIO_COLUMNS, path):
+        name = str(_id(r.get("Scenario")))
+        sc = scenarios.setdefault(
+            name, {"description": _text(r.get("Description")), "overrides": []}
+        )
+        if _text(r.get("Path")):
+            sc["overrides"].append(
+                {
+                    "path": _text(r.get("Path")),
+                    "value": r.get("Value"),
+                    "assumption": _text(r.get("Assumption")),
+                }
+            )
+
+    data: dict[str, Any] = {
+        "schema_version": kv.get("schema_version") or 1,
+        "centre": centre,
+        "stakeholders": stakeholders,
+        "impact_map": {
+            "currency": _text(kv.get("currency")) or "EUR",
+            "discount_rate": rate,
+            "analysis_period_years": kv.get("analysis_period_years"),
+            "inputs": inputs,
+            "outcomes": outcomes,
+        },
+        "scenarios": scenarios,
+    }
+    return data

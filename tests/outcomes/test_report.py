@@ -1,0 +1,110 @@
+"""Tests of analysis.outcomes.report: the comparison table and the plain readings."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.outcomes import did as o
+from analysis.outcomes import report as r
+from analysis.outcomes.synthetic import make_panel
+
+
+def _fit():  # type: ignore[no-untyped-def]
+    p = make_panel(400, range(1, 8), (3, 5), effect=-1.0, dynamics=-0.3, heterogeneity=0.5, seed=1)
+    res = o.att_gt(p.data, "y")
+    aggs = [o.aggregate(res, k) for k in ("simple", "dynamic", "group")]
+    return res, aggs, o.twfe(p.data, "y"), o.event_study(p.data, "y", leads=3, lags=3)
+
+
+def test_compare_table_german_numbers() -> None:
+    _res, (s, d, g), tw, _es = _fit()
+    tab = r.compare_table(tw, s, d, g, lang="de")
+    assert tab.shape == (4, 5)
+    assert tab.iloc[1, 1] == f"{s.overall:.3f}".replace(".", ",")  # German decimal comma
+    assert tab.iloc[0, 1] == f"{tw.estimate:.3f}".replace(".", ",")
+    assert tab.columns[0] == "Schätzer"
+
+
+def test_reading_mentions_result_and_synthetic() -> None:
+    res, (s, _d, _g), tw, es = _fit()
+    de = r.reading("vacancy_rate", res, s, tw, es, 0.5, True, "de")
+    assert "synthetische" in de and "Leerstandsquote" in de and "schließt null aus" in de
+    assert "parallel" in de
+    en = r.reading("vacancy_rate", res, s, tw, es, 0.01, False, "en")
+    assert "synthetic" not in en and "read the effect with care" in en
+
+
+def test_survey_reading() -> None:
+    gap = pd.DataFrame(
+        {
+            "scale": ["resources", "communication"],
+            "mean_social": [2.5, 3.0],
+            "mean_housing": [3.4, 3.1],
+            "difference": [-0.9, -0.1],
+            "r_rank_biserial": [-0.48, -0.02],
+            "p_holm": [0.001, 0.9],
+        }
+    )
+    labels = {"resources": "Ressourcen", "communication": "Kommunikation"}
+    text = r.survey_reading(gap, labels, False, "de")
+    assert "„Ressourcen“ bewerten soziale Organisationen niedriger" in text
+    assert "Kommunikation" not in text
+
+
+def test_cohort_table_counts_areas_per_start() -> None:
+    data = pd.DataFrame(
+        {
+            "unit": [1, 1, 2, 2, 3, 3, 4, 4],
+            "period": [1, 2] * 4,
+            "first_treated": [0, 0, 2, 2, 2, 2, 1, 1],
+        }
+    )
+    de = r.cohort_table(data, "de")
+    assert de.to_dict("list") == {"Beginn": ["nie", "1", "2"], "Gebiete": ["1", "1", "2"]}
+    assert r.cohort_table(data, "en").columns.tolist() == ["Start", "Areas"]
+
+
+def test_pretrend_table_matches_the_tests() -> None:
+    res, (_s, d, _g), _tw, es = _fit()
+    tab = r.pretrend_table(res, d, es, "de")
+    assert tab.shape == (3, 4)
+    assert tab.iloc[0, 3] == f"{res.pretrend_p:.3f}".replace(".", ",")
+    assert tab.iloc[2, 2] == str(es.pretrend_df)
+    _stat, _df, p = o.dynamic_pretrend(d)
+    assert tab.iloc[1, 3] == f"{p:.3f}".replace(".", ",")
+
+
+def test_survey_tables_german_headers_and_numbers() -> None:
+    gap = pd.DataFrame(
+        {
+            "scale": ["resources"],
+            "mean_social": [2.5],
+            "mean_housing": [3.4],
+            "difference": [-0.9],
+            "r_rank_biserial": [-0.48],
+            "u": [10.0],
+            "p": [0.0004],
+            "p_holm": [0.0028],
+        }
+    )
+    tab = r.gap_table(gap, {"resources": "Ressourcen"}, "de")
+    assert tab.iloc[0].tolist() == [
+        "Ressourcen",
+        "2,50",
+        "3,40",
+        "-0,90",
+        "-0,48",
+        "< 0,001",
+        "0,003",
+    ]
+    rel = pd.DataFrame(
+        {"scale": ["resources"], "items": [3], "n_complete": [1234], "alpha": [0.8123]}
+    )
+    rt = r.reliability_table(rel, {"resources": "Ressourcen"}, "de")
+    assert rt.iloc[0].tolist() == ["Ressourcen", "3", "1.234", "0,81"]
+    assert "Cronbach's α" in r.reliability_table(rel, {"resources": "R"}, "en").columns
+
+
+def test_data_note_only_for_synthetic() -> None:
+    assert r.data_note(False, "x", "de") == ""
+    assert r.data_note(True, "erzeugt", "de") == "**Synthetische Beispieldaten: erzeugt**"

@@ -1,0 +1,108 @@
+"""HTML reports without code, figures as files, the index page."""
+
+from __future__ import annotations
+
+import base64
+
+import nbformat
+
+from analysis import results
+from analysis.pipeline import export as export
+
+HEADER = {
+    "title": "run_x",
+    "parameters": {"centre_id": "<script>alert(1)</script>", "mc_draws": 10000, "rate": 0.035},
+    "created": "2026-11-25T14:03:00+00:00",
+    "version": "0.1.0",
+    "commit": "0123456789abcdef0123",
+    "dirty": True,
+    "language": "de",
+}
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
+
+
+def _executed() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("centre_id: str = 'x'")
+    params.metadata["tags"] = ["parameters"]
+    code = nbformat.v4.new_code_cell("secret_code_line = 42\nplot()")
+    code.outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
+        nbformat.v4.new_output("display_data", data={results.MIME_TYPE: {"name": "a", "value": 1}}),
+        nbformat.v4.new_output("stream", name="stderr", text="UserWarning: noise"),
+        nbformat.v4.new_output("stream", name="stdout", text="Ergebnis sichtbar"),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Sozialrendite\n\nText."), params, code]
+    return nb
+
+
+def test_report_notebook_inserts_header_after_title_and_drops_machinery() -> None:
+    nb = export.report_notebook(_executed(), HEADER)
+    assert nb.metadata["title"] == "Sozialrendite"
+    assert nb.cells[0].source.startswith("# Sozialrendite")
+    assert "report-meta" in nb.cells[1].source
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1  # the parameters cell is gone
+    kinds = [o.get("name") or next(iter(o.get("data", {}))) for o in code[0].outputs]
+    assert kinds == ["image/png", "stdout"]
+
+
+def test_header_is_german_and_escaped() -> None:
+    html = export.header_html(
+        **{k: HEADER[k] for k in ("parameters", "created", "version", "commit", "dirty")},
+        title="A & B",
+        lang="de",
+    )
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "<h1>A &amp; B</h1>" in html
+    assert "Erstellt am: 25.11.2026, 14:03 UTC" in html
+    assert ">10000<" in html and "0,035" in html
+    assert "0123456789ab" in html and "nicht eingecheckten" in html
+    english = export.header_html(
+        parameters={},
+        created=HEADER["created"],
+        version="1",
+        commit=None,
+        dirty=None,
+        title="T",
+        lang="en",
+    )
+    assert "Created on: 25 Nov 2026, 14:03 UTC" in english and "<table" not in english
+
+
+def test_html_report_has_no_code_and_embeds_images() -> None:
+    html = export.to_html(_executed(), HEADER)
+    assert '<html lang="de">' in html
+    assert "secret_code_line" not in html
+    assert "Ergebnis sichtbar" in html and "UserWarning" not in html
+    assert "data:image/png;base64" in html
+
+
+def test_figures_are_numbered_in_order() -> None:
+    figs = export.figures(_executed())
+    assert [name for name, _ in figs] == ["fig-01-cell02.png"]
+    assert figs[0][1].startswith(b"\x89PNG")
+
+
+def test_index_lists_runs_with_status_and_escapes() -> None:
+    page = export.render_index(
+        [
+            {
+                "name": "a<b",
+                "description": None,
+                "notebook": "notebooks/x.ipynb",
+                "status_class": "ok",
+                "status_label": "erfolgreich",
+                "error": None,
+                "finished": "25.11.2026, 14:03",
+                "duration": 12.34,
+                "html": "a.html",
+                "ipynb": "a.ipynb",
+                "json": "a.results.json",
+                "failed_ipynb": None,
+            },
+        ],
+        created="2026-11-25T14:03:00+00:00",
+    )
+    assert "a&lt;b" in page and 'href="a.html"' in page and "12,3" in page
+    assert "Berichtsübersicht" in page

@@ -1,0 +1,159 @@
+"""Gesamt-Dokumentation: the DOCX opens and holds every statement; cross tables; HTML escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from docx import Document
+
+from analysis import paths
+from analysis.protocols.coding import codings_from_suggestions, load_codebook, suggest_codes
+from analysis.protocols.documentation import (
+    DocumentationInput,
+    build_docx,
+    needs_and_offers,
+    protocol_html,
+    themes_by_workshop,
+    top_recommendations,
+)
+from analysis.protocols.parse import (
+    Protocol,
+    Question,
+    Statement,
+    parse_text,
+    read_protocols,
+    to_frame,
+)
+
+
+@pytest.fixture(scope="module")
+def data() -> DocumentationInput:
+    codebook = load_codebook(paths.RAW / "codebook.yaml")
+    protocols = read_protocols(paths.RAW / "protocols").protocols
+    suggested = suggest_codes(to_frame(protocols), codebook)
+    return DocumentationInput(protocols, suggested, codings_from_suggestions(suggested), codebook)
+
+
+def _all_text(doc) -> str:  # type: ignore[no-untyped-def]
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_docx_opens_and_contains_every_statement(tmp_path: Path, data: DocumentationInput) -> None:
+    path = build_docx(data, tmp_path / "gesamt.docx", date=dt.date(2026, 11, 25))
+    doc = Document(str(path))
+    paragraphs = [p.text for p in doc.paragraphs]
+    for p in data.protocols:
+        for q in p.questions:
+            assert f"{q.letter}. {q.text}" in paragraphs
+            for s in q.statements:
+                assert s.text in paragraphs, s.text
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == "Inhaltsverzeichnis"
+    assert headings[1] == (
+        "1. Workshop: Sicherung von lebenswertem Wohnraum in strukturschwachen Gebieten"
+    )
+    assert "5. Workshop-übergreifende Auswertung" in headings
+    text = _all_text(doc)
+    assert "Erstellt am 25.11.2026" in text
+    assert "(fiktives Beispiel)" in text
+    assert 'TOC \\o "1-2"' in doc.element.xml
+    settings = [c.tag.split("}")[1] for c in doc.settings.element]
+    assert settings.index("updateFields") == settings.index("compat") - 1  # schema order
+    assert len(doc.tables) == 2
+    assert doc.tables[0].rows[0].cells[-1].text == "Summe"
+
+
+def test_cross_tables(data: DocumentationInput) -> None:
+    themes = themes_by_workshop(data.codings, data.codebook, data.protocols)
+    assert themes.columns[-1] == "Summe"
+    assert (themes.iloc[:, :-1].sum(axis=1) == themes["Summe"]).all()
+    assert themes["Summe"].sum() == len(data.codings)
+    table = needs_and_offers(data.codings, data.codebook)
+    sub = data.codings[data.codings["question"] == "c"]
+    assert table["needs"].sum() == len(sub)
+    assert table.loc["early_funding", "needs"] > 0
+    top = top_recommendations(data.suggested, data.codings, data.codebook, n=3)
+    assert len(top) == 3
+    assert top["workshops"].is_monotonic_decreasing
+    d = data.codings[data.codings["question"] == "d"]
+    first = top.iloc[0]
+    assert first["statements"] == d[d["code"] == first["code"]]["statement_id"].nunique()
+
+
+def test_top_recommendations_hand_made() -> None:
+    codebook = load_codebook(paths.RAW / "codebook.yaml")
+    suggested = pd.DataFrame(
+        {"statement_id": ["w1:d:1", "w2:d:1", "w2:d:2"], "text": ["R1", "R2", "R3"]}
+    )
+    codings = pd.DataFrame(
+        [
+            ("w1:d:1", "w1", "d", "premises"),
+            ("w2:d:1", "w2", "d", "premises"),
+            ("w2:d:2", "w2", "d", "politics"),
+            ("w2:d:2", "w2", "d", "premises"),
+        ],
+        columns=["statement_id", "protocol_id", "question", "code"],
+    )
+    top = top_recommendations(suggested, codings, codebook)
+    assert top["code"].tolist() == ["premises", "politics"]
+    assert top["workshops"].tolist() == [2, 1]
+    assert top["statements"].tolist() == [3, 1]
+    assert top.loc[0, "texts"] == [("w1", "R1"), ("w2", "R2"), ("w2", "R3")]
+
+
+def test_html_escapes_free_text() -> None:
+    text = (
+        "Kurzprotokoll\n\nWorkshop: <b>Fett</b> & Co\n\n"
+        "a. In welchem Handlungsfeld ist die soziale Organisation tätig?\n\n"
+        "- <script>alert(1)</script>\n\nAbsatz mit Bewohner*innen & <i>Tags</i>\n"
+    )
+    p = parse_text(text, "x.txt")
+    out = protocol_html(p, codes={"x:a:1": ["<evil>"]})
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "&lt;b&gt;Fett&lt;/b&gt; &amp; Co" in out
+    assert "Bewohner*innen &amp; &lt;i&gt;Tags&lt;/i&gt;" in out
+    assert "&lt;evil&gt;" in out
+    assert out.count("<li>") == 1
+
+
+def test_english_labels(tmp_path: Path) -> None:
+    codebook = load_codebook(paths.RAW / "codebook.yaml")
+    protocol = Protocol(
+        id="w",
+        path=Path("w.txt"),
+        title="T",
+        questions=(
+            Question("d", "d.", "Q?", (Statement(1, "bullet", "Räume bereitstellen"),), 1.0, 1),
+        ),
+        fictional=True,
+    )
+    suggested = suggest_codes(to_frame([protocol]), codebook)
+    data = DocumentationInput([protocol], suggested, codings_from_suggestions(suggested), codebook)
+    doc = Document(str(build_docx(data, tmp_path / "en.docx", lang="en")))
+    text = _all_text(doc)
+    assert "Compiled documentation" in text
+    assert "Premises, rent and conversion" in text
+    assert "T (fictional example)" in text
+
+
+def test_labelled_tables(data: DocumentationInput) -> None:
+    from analysis.protocols.documentation import needs_and_offers_table, top_recommendations_table
+
+    shown = needs_and_offers_table(data.codings, data.codebook, "de")
+    raw = needs_and_offers(data.codings, data.codebook)
+    assert list(shown.columns) == ["Bedarf (c)", "Angebot/Empfehlung (d)", "Bedarf ohne Angebot"]
+    assert shown["Bedarf (c)"].tolist() == raw["needs"].tolist()
+    label = data.codebook.get("early_funding").label("de")
+    assert shown.loc[label, "Bedarf ohne Angebot"] == (
+        "ja" if raw.loc["early_funding", "gap"] else "–"
+    )
+    top = top_recommendations(data.suggested, data.codings, data.codebook, n=2)
+    table = top_recommendations_table(top, data.codebook, "en")
+    assert list(table.columns) == ["Workshops", "Statements"]
+    assert table.index[0] == data.codebook.get(top.loc[0, "code"]).label("en")

@@ -1,0 +1,88 @@
+"""The protocol notebooks run under papermill and record their key figures (slow)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from analysis import paths
+from tests.notebook_helpers import run_values
+
+pytestmark = pytest.mark.slow
+
+
+def _run(name: str, out: Path, artifacts: Path, monkeypatch, **parameters) -> dict:  # type: ignore[no-untyped-def]
+    return run_values(name, out, artifacts=artifacts, **parameters)
+
+
+def test_workshop_notebook_seed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    values = _run(
+        "10_workshop_protocols.ipynb",
+        tmp_path / "out.ipynb",
+        tmp_path,
+        monkeypatch,
+        protocol_id="dorv_juelich_strukturschwache_gebiete",
+    )
+    assert values["questions"] == 5
+    assert values["statements"] == 25
+    assert values["bullets"] == 23
+    assert values["paragraphs"] == 2
+    assert values["fictional"] is False
+    sheet = tmp_path / values["coding_sheet"]
+    assert load_workbook(sheet)["Kodierung"].max_row == 26
+
+
+def test_workshop_notebook_english_fictional(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    values = _run(
+        "10_workshop_protocols.ipynb",
+        tmp_path / "out.ipynb",
+        tmp_path,
+        monkeypatch,
+        protocol_id="fiktiv_pflege_wohnen_im_alter",
+        language="en",
+    )
+    assert values["fictional"] is True
+    assert values["statements"] == 21
+    text = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+    assert "fictional example protocol" in text
+
+
+def test_gesamtdokumentation_notebook(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    values = _run("90_gesamtdokumentation.ipynb", tmp_path / "out.ipynb", tmp_path, monkeypatch)
+    assert values["workshops"] == 4
+    assert values["fictional_workshops"] == 3
+    assert values["statements"] == 83
+    assert values["unreadable_files"] == 0
+    doc = Document(str(tmp_path / values["docx_file"]))
+    assert values["docx_file"] == "gesamtdokumentation.docx"
+    texts = {p.text for p in doc.paragraphs}
+    assert "Das kann gar auch die Wohnungswirtschaft selbst sein." in texts
+
+
+def test_gesamtdokumentation_with_coding_sheet(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from analysis.protocols.coding import export_coding_sheet, load_codebook, suggest_codes
+    from analysis.protocols.parse import load_protocols
+
+    book = load_codebook(paths.RAW / "codebook.yaml")
+    suggested = suggest_codes(load_protocols(paths.RAW / "protocols"), book)
+    sheet = export_coding_sheet(suggested, book, tmp_path / "filled.xlsx", coders=["a", "b"])
+    wb = load_workbook(sheet)
+    ws = wb["Kodierung"]
+    for r, codes in enumerate(suggested["suggested"], start=2):
+        first = codes[0] if codes else "other"
+        ws.cell(row=r, column=7, value=first)
+        ws.cell(row=r, column=8, value=first if r % 5 else "other")
+    wb.save(sheet)
+    values = _run(
+        "90_gesamtdokumentation.ipynb",
+        tmp_path / "out.ipynb",
+        tmp_path,
+        monkeypatch,
+        coding_sheet=str(sheet),
+    )
+    assert 0 < values["krippendorff_alpha"] < 1
+    assert 0 < values["cohens_kappa"]["a-b"] < 1
+    assert values["coding_source"].startswith("Konsens der Kodierenden")

@@ -1,0 +1,75 @@
+"""Notebook 40 (regional targeting) runs end to end with papermill (slow)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pytest
+
+from analysis import paths
+from tests.notebook_helpers import run_values
+
+NOTEBOOK = paths.NOTEBOOKS / "40_regional_targeting.ipynb"
+
+
+def run(tmp_path: Path, **parameters) -> tuple[dict, Path]:
+    artifacts = tmp_path / "artifacts"
+    values = run_values(
+        NOTEBOOK.name,
+        tmp_path / "out.ipynb",
+        artifacts=artifacts,
+        cwd=paths.NOTEBOOKS,
+        **parameters,
+    )
+    return values, artifacts
+
+
+@pytest.mark.slow
+def test_notebook_runs_for_juelich(tmp_path):
+    values, artifacts = run(tmp_path, n_draws=40)
+    assert values["place_key"] == "05358024"
+    assert values["n_places"] == 10_990
+    assert 0 < values["n_ranked"] <= 10_990
+    assert 1 <= values["place_rank"] <= values["n_ranked"]
+    assert -1 <= values["stability_median_spearman"] <= 1
+    xlsx = artifacts / "regional_candidates.xlsx"
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames == ["Kandidaten", "Auswahlregel", "Quelle"]
+    assert wb["Kandidaten"].max_row == values["n_candidates"] + 1
+
+
+@pytest.mark.slow
+def test_notebook_runs_in_english_with_filters_and_weights(tmp_path):
+    values, artifacts = run(
+        tmp_path,
+        language="en",
+        place_key="16077000",
+        state_filter=["16"],
+        settlement_types=[3, 4],
+        weights={
+            "p_markt": 2.0,
+            "wohn_leer": 1,
+            "bev_ue65": 1,
+            "bev_entw": 1,
+            "alq": 1,
+            "sozsich": 1,
+            "st_einnkr": 1,
+        },
+        n_draws=20,
+    )
+    assert values["place_key"] == "16077000"
+    wb = openpyxl.load_workbook(artifacts / "regional_candidates.xlsx")
+    assert wb.sheetnames == ["Candidates", "Selection rule", "Source"]
+    states = {row[3] for row in wb["Candidates"].iter_rows(min_row=2, values_only=True)}
+    assert states <= {"Thüringen"}
+
+
+def test_notebook_is_saved_without_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == paths.KERNEL_NAME
+    assert "parameters" in nb.cells[1].metadata.get("tags", [])
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
