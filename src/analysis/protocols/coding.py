@@ -7,7 +7,8 @@ imported back and validated. Agreement between coders is reported as Cohen's κ
 (Cohen 1960, via statsmodels) for each pair of coders and Krippendorff's α (nominal,
 Krippendorff 2011, via the ``krippendorff`` package) over all coders, both with
 missing codings left out as their definitions prescribe. Frequencies per question and
-workshop, a co-occurrence matrix and a code × workshop heatmap summarise the coding.
+workshop and a co-occurrence matrix summarise the coding (their heatmap is drawn by
+:func:`analysis.protocols.documentation.heatmap`).
 
 Codings are a long DataFrame with one row per statement and code:
 ``statement_id, protocol_id, question, code``.
@@ -491,7 +492,7 @@ def agreement(sheet: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------
-# Frequencies, co-occurrence, heatmap
+# Frequencies and co-occurrence
 # --------------------------------------------------------------------------------------
 
 
@@ -518,44 +519,3 @@ def co_occurrence(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     ).clip(upper=1)
     m = onehot.to_numpy().T @ onehot.to_numpy()
     return pd.DataFrame(m, index=codebook.names, columns=codebook.names).astype("int64")
-
-
-def heatmap(
-    table: pd.DataFrame,
-    codebook: Codebook,
-    lang: str = DEFAULT_LANGUAGE,
-    column_labels: dict[str, str] | None = None,
-    title: str | None = None,
-    xlabel: str | None = None,
-) -> Any:
-    """Code × workshop (or × question) heatmap of counts (seaborn), codes in ``lang``."""
-    import textwrap
-
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    from analysis.plots import number_formatter
-
-    labels = codebook.labels(lang)
-    data = table.rename(index=labels, columns=column_labels or {})
-    data.columns = [textwrap.fill(str(c), 20) for c in data.columns]
-    lines = max((str(c).count("\n") + 1 for c in data.columns), default=1)
-    fig, ax = plt.subplots(
-        figsize=(4.5 + 1.7 * max(len(data.columns), 1), 0.42 * len(data) + 1.2 + 0.16 * lines)
-    )
-    sns.heatmap(
-        data,
-        annot=True,
-        fmt="d",
-        cmap="Blues",
-        linewidths=0.5,
-        cbar_kws={"format": number_formatter(0, lang)},
-        ax=ax,
-    )
-    ax.set_xlabel(xlabel if xlabel is not None else "Workshop")
-    ax.set_ylabel("Thema" if lang == "de" else "Theme")
-    ax.tick_params(axis="x", labelrotation=0, labelsize=8)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig

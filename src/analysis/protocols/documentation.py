@@ -1,11 +1,14 @@
-"""The compiled Gesamt-Dokumentation of the event series, as an editable Word file.
+"""The protocols' report layer: the Gesamt-Dokumentation, protocol HTML, tables, heatmap.
 
-Title page, table of contents (a Word field, refreshed when Word opens the file), one
-chapter per workshop with its questions and points verbatim, and a cross-workshop
-chapter: themes by workshop, the most frequent recommendations (question d) and what
+The compiled Gesamt-Dokumentation of the event series is an editable Word file: title
+page, table of contents (a Word field, refreshed when Word opens the file), one chapter
+per workshop with its questions and points verbatim, and a cross-workshop chapter:
+themes by workshop, the most frequent recommendations (question d) and what
 organisations need (question c) against what partners can offer (question d).
 German by default. :func:`protocol_html` renders one protocol as HTML for notebooks,
-with every free text HTML-escaped.
+with every free text HTML-escaped; :func:`heatmap` draws code counts by workshop or
+question. Every label and sentence of notebooks 10 and 90 lives here; the engines
+(:mod:`analysis.protocols.parse`, :mod:`analysis.protocols.coding`) return data.
 """
 
 from __future__ import annotations
@@ -198,6 +201,52 @@ def top_recommendations_table(
     )
     shown.index.name = t("theme", lang)
     return shown
+
+
+# --------------------------------------------------------------------------------------
+# Heatmap
+# --------------------------------------------------------------------------------------
+
+
+def heatmap(
+    table: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    column_labels: dict[str, str] | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+) -> Any:
+    """Code × workshop (or × question) heatmap of counts (seaborn), codes in ``lang``."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from analysis.plots import number_formatter
+
+    labels = codebook.labels(lang)
+    data = table.rename(index=labels, columns=column_labels or {})
+    data.columns = [textwrap.fill(str(c), 20) for c in data.columns]
+    lines = max((str(c).count("\n") + 1 for c in data.columns), default=1)
+    fig, ax = plt.subplots(
+        figsize=(4.5 + 1.7 * max(len(data.columns), 1), 0.42 * len(data) + 1.2 + 0.16 * lines)
+    )
+    sns.heatmap(
+        data,
+        annot=True,
+        fmt="d",
+        cmap="Blues",
+        linewidths=0.5,
+        cbar_kws={"format": number_formatter(0, lang)},
+        ax=ax,
+    )
+    ax.set_xlabel(xlabel if xlabel is not None else "Workshop")
+    ax.set_ylabel("Thema" if lang == "de" else "Theme")
+    ax.tick_params(axis="x", labelrotation=0, labelsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
 
 
 # --------------------------------------------------------------------------------------
