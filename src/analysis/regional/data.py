@@ -543,31 +543,6 @@ def places(data: RegionalData, level: str = "gemeinde") -> pd.DataFrame:
     return frame
 
 
-MISSING_REASONS: dict[str, dict[str, str]] = {
-    "coded": {
-        "de": "in der Quelle als {code} (fehlend) codiert",
-        "en": "coded {code} in the source (missing)",
-    },
-    "older_status": {
-        "de": "keine Zeile im älteren Gebietsstand dieses Indikators",
-        "en": "no row in the older territorial status of this indicator",
-    },
-    "missing": {"de": "fehlt in der Quelle", "en": "missing in the source"},
-    "no_municipal_value": {
-        "de": "keine Gemeinde des Kreises hat einen Wert",
-        "en": "no municipality of the district has a value",
-    },
-    "district": {"de": "Kreiswert: {reason}", "en": "district value: {reason}"},
-}
-"""Why a value is missing, in German and English (``cause`` of :func:`missing_table`)."""
-
-
-def missing_reason(cause: str, code: str | None, via_district: bool, lang: str = "en") -> str:
-    """The reason of one missing value in ``lang`` ("de" or "en")."""
-    reason = MISSING_REASONS[cause][lang].format(code=code)
-    return MISSING_REASONS["district"][lang].format(reason=reason) if via_district else reason
-
-
 def missing_table(data: RegionalData, codes: list[str], level: str = "gemeinde") -> pd.DataFrame:
     """Every missing indicator value per place, with its cause: one row per cell.
 
@@ -575,7 +550,8 @@ def missing_table(data: RegionalData, codes: list[str], level: str = "gemeinde")
     ``older_status`` (no row in the older territorial status the indicator comes from),
     ``missing`` (otherwise absent), ``no_municipal_value`` (Kreis level: none of the
     district's municipalities has a value). ``via_district`` marks a municipality that
-    lacks its district's value. ``reason`` says it in English.
+    lacks its district's value. :func:`analysis.regional.report.missing_reason` says it
+    in words.
     """
     vals = values(data, codes, level)
     info = places(data, level)
@@ -606,10 +582,9 @@ def missing_table(data: RegionalData, codes: list[str], level: str = "gemeinde")
                     "cause": cause,
                     "source_code": source_code,
                     "via_district": via_district,
-                    "reason": missing_reason(cause, source_code, via_district),
                 }
             )
-    columns = ["key", "name", "indicator", "cause", "source_code", "via_district", "reason"]
+    columns = ["key", "name", "indicator", "cause", "source_code", "via_district"]
     return pd.DataFrame(rows, columns=columns)
 
 
