@@ -141,77 +141,93 @@ def reading(
     synthetic: bool,
     lang: str = "de",
 ) -> str:
-    """A few plain sentences on the result (German by default)."""
-    label = outcome_label(outcome, lang)
+    """A few plain sentences on the result (German by default): the synthetic-data
+    warning, the robust effect with its interval, TWFE against it, the pre-trend test and
+    (German) the areas that cannot be evaluated."""
+    de = lang == "de"
+    parts = []
+    if synthetic:
+        parts.append(
+            "**Achtung: synthetische Beispieldaten, keine echten Gebiete.**"
+            if de
+            else "**Note: synthetic example data, not real areas.**"
+        )
+    parts.append(_effect_sentence(outcome_label(outcome, lang), simple, lang))
+    parts.append(_twfe_sentence(twfe, simple, lang))
+    parts.append(_pretrend_sentence(pretrend_p, lang))
+    if de and res.dropped_units:
+        parts.append(
+            f"{res.dropped_units} Gebiete mit Kooperation schon im ersten Jahr sind "
+            "nicht auswertbar."
+        )
+    return " ".join(parts)
+
+
+def _effect_sentence(label: str, simple: Aggregate, lang: str) -> str:
+    """The simple Callaway & Sant'Anna effect, its 95 % interval and whether it excludes 0."""
     lo, hi = simple.ci
     signif = not (lo <= 0 <= hi)
-    n = lambda v, d=2: fmt_number(v, d, lang)  # noqa: E731
-    gap = twfe.estimate - simple.overall
+    effect, lo, hi = (fmt_number(v, 2, lang) for v in (simple.overall, lo, hi))
     if lang == "de":
-        parts = []
-        if synthetic:
-            parts.append("**Achtung: synthetische Beispieldaten, keine echten Gebiete.**")
-        parts.append(
+        return (
             f"Im Durchschnitt der Gebiete mit Kooperation und der Jahre seit ihrem Beginn "
-            f"veränderte sich die {label} um {n(simple.overall)} gegenüber der Entwicklung ohne "
-            f"Kooperation (95 %-Konfidenzintervall {n(lo)} bis {n(hi)}). "
+            f"veränderte sich die {label} um {effect} gegenüber der Entwicklung ohne "
+            f"Kooperation (95 %-Konfidenzintervall {lo} bis {hi}). "
             + (
                 "Das Intervall schließt null aus: Der Effekt ist statistisch gesichert."
                 if signif
                 else "Das Intervall schließt null ein: Ein Effekt ist nicht gesichert."
             )
         )
-        parts.append(
-            f"Die einfache Zwei-Wege-Fixed-Effects-Regression ergibt {n(twfe.estimate)}, also "
-            f"{n(abs(gap))} {'höher' if gap > 0 else 'niedriger'}. Weil die Kooperationen in "
-            "verschiedenen Jahren begannen und ihre Wirkung mit der Zeit wächst oder sich "
-            "zwischen den Startjahren unterscheidet, kann diese Regression verzerrt sein; der "
-            "robuste Schätzer nach Callaway & Sant'Anna vergleicht nur mit Gebieten, die "
-            "(noch) keine Kooperation haben."
-        )
-        parts.append(
-            "Vor Beginn der Kooperationen verliefen die Gebiete "
-            + (
-                f"parallel (Test auf parallele Vortrends: p = {n(pretrend_p, 3)}); das stützt die "
-                "Annahme paralleler Trends."
-                if pretrend_p >= 0.05
-                else f"nicht parallel (Test auf parallele Vortrends: p = {n(pretrend_p, 3)}); "
-                "der Effekt ist deshalb mit Vorsicht zu lesen."
-            )
-        )
-        if res.dropped_units:
-            parts.append(
-                f"{res.dropped_units} Gebiete mit Kooperation schon im ersten Jahr sind "
-                "nicht auswertbar."
-            )
-        return " ".join(parts)
-    parts = []
-    if synthetic:
-        parts.append("**Note: synthetic example data, not real areas.**")
-    parts.append(
+    return (
         f"Averaged over the areas with a cooperation and the years since it began, the "
-        f"{label} changed by {n(simple.overall)} relative to its path without the cooperation "
-        f"(95% confidence interval {n(lo)} to {n(hi)}). "
+        f"{label} changed by {effect} relative to its path without the cooperation "
+        f"(95% confidence interval {lo} to {hi}). "
         + (
             "The interval excludes zero."
             if signif
             else "The interval includes zero: no effect is established."
         )
     )
-    parts.append(
-        f"The static two-way fixed-effects regression gives {n(twfe.estimate)}. With staggered "
+
+
+def _twfe_sentence(twfe: Estimate, simple: Aggregate, lang: str) -> str:
+    """The static TWFE estimate against the robust one, and why it can be biased
+    (staggered starts with effects that change over time or across cohorts)."""
+    estimate = fmt_number(twfe.estimate, 2, lang)
+    if lang == "de":
+        gap = twfe.estimate - simple.overall
+        return (
+            f"Die einfache Zwei-Wege-Fixed-Effects-Regression ergibt {estimate}, also "
+            f"{fmt_number(abs(gap), 2, lang)} {'höher' if gap > 0 else 'niedriger'}. Weil die "
+            "Kooperationen in verschiedenen Jahren begannen und ihre Wirkung mit der Zeit "
+            "wächst oder sich zwischen den Startjahren unterscheidet, kann diese Regression "
+            "verzerrt sein; der robuste Schätzer nach Callaway & Sant'Anna vergleicht nur mit "
+            "Gebieten, die (noch) keine Kooperation haben."
+        )
+    return (
+        f"The static two-way fixed-effects regression gives {estimate}. With staggered "
         "starts and effects that change over time or across cohorts it can be biased; the "
         "Callaway & Sant'Anna estimator only compares with areas not (yet) treated."
     )
-    parts.append(
-        "Before the cooperations began, the areas moved "
-        + (
-            f"in parallel (pre-trend test p = {n(pretrend_p, 3)})."
+
+
+def _pretrend_sentence(pretrend_p: float, lang: str) -> str:
+    """Whether the areas moved in parallel before the cooperations began (p ≥ 0.05)."""
+    p = fmt_number(pretrend_p, 3, lang)
+    if lang == "de":
+        return "Vor Beginn der Kooperationen verliefen die Gebiete " + (
+            f"parallel (Test auf parallele Vortrends: p = {p}); das stützt die "
+            "Annahme paralleler Trends."
             if pretrend_p >= 0.05
-            else f"differently (pre-trend test p = {n(pretrend_p, 3)}); read the effect with care."
+            else f"nicht parallel (Test auf parallele Vortrends: p = {p}); "
+            "der Effekt ist deshalb mit Vorsicht zu lesen."
         )
+    return "Before the cooperations began, the areas moved " + (
+        f"in parallel (pre-trend test p = {p})."
+        if pretrend_p >= 0.05
+        else f"differently (pre-trend test p = {p}); read the effect with care."
     )
-    return " ".join(parts)
 
 
 def survey_reading(
