@@ -312,12 +312,26 @@ def import_coding_sheet(
     ``statements`` (with ``statement_id``) is given, that the sheet has exactly those
     statements. Every problem names file, row (as Excel shows it) and column.
     """
+    path = Path(path)
+    rows = _sheet_rows(path)
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    coders = _coder_columns(header, path)
+    records, seen, problems = _coded_rows(rows, header, set(codebook.names), str(path))
+    if statements is not None:
+        problems += _statement_problems(seen, statements, str(path))
+    if problems:
+        raise InputError(problems=problems)
+    frame = pd.DataFrame.from_records(records, columns=["statement_id", *coders])
+    frame = frame.set_index("statement_id")
+    return frame.astype("string")
+
+
+def _sheet_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The cell values of sheet "Kodierung", header first, formula neutralisation undone."""
     from openpyxl import load_workbook
 
     from analysis.spreadsheets import restore
 
-    path = Path(path)
-    f = str(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -331,9 +345,12 @@ def import_coding_sheet(
     wb.close()
     if not rows:
         raise InputError("the coding sheet is empty", file=path, row=1)
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return rows
+
+
+def _coder_columns(header: list[str], path: Path) -> list[str]:
+    """The coder columns after the fixed ones; refuses a sheet without or with repeated ones."""
     fixed = list(CODING_SHEET_FIXED_COLUMNS)
-    problems: list[Problem] = []
     if header[: len(fixed)] != fixed:
         raise InputError(
             f"the first columns must be {', '.join(fixed)}", file=path, row=1, value=header
@@ -343,9 +360,19 @@ def import_coding_sheet(
         raise InputError("no coder column after 'suggested'", file=path, row=1)
     if len(set(coders)) != len(coders):
         raise InputError("coder column named twice", file=path, row=1, value=coders)
-    known = set(codebook.names)
+    return coders
+
+
+def _coded_rows(
+    rows: list[tuple[Any, ...]], header: list[str], known: set[str], f: str
+) -> tuple[list[dict[str, Any]], dict[str, int], list[Problem]]:
+    """One record per non-empty row (statement id and each coder's code, None = not
+    coded), the sheet row of each statement id, and the problems: empty or repeated ids,
+    codes not in the codebook."""
+    n_fixed = len(CODING_SHEET_FIXED_COLUMNS)
     records: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
+    problems: list[Problem] = []
     for r, values in enumerate(rows[1:], start=2):
         values = list(values) + [None] * (len(header) - len(values))
         if all(v is None or str(v).strip() == "" for v in values):
@@ -362,7 +389,7 @@ def import_coding_sheet(
             continue
         seen[sid] = r
         record: dict[str, Any] = {"statement_id": sid}
-        for j, coder in enumerate(header[len(fixed) :], start=len(fixed)):
+        for j, coder in enumerate(header[n_fixed:], start=n_fixed):
             if not coder:
                 continue
             v = values[j]
@@ -379,28 +406,28 @@ def import_coding_sheet(
                 )
             record[coder] = code
         records.append(record)
-    if statements is not None:
-        expected = set(statements["statement_id"])
-        for sid in sorted(set(seen) - expected):
-            problems.append(
-                Problem("statement not in the protocols", f, seen[sid], "statement_id", sid)
+    return records, seen, problems
+
+
+def _statement_problems(seen: dict[str, int], statements: pd.DataFrame, f: str) -> list[Problem]:
+    """Sheet statements not in the protocols, and protocol statements missing from the sheet."""
+    expected = set(statements["statement_id"])
+    problems = [
+        Problem("statement not in the protocols", f, seen[sid], "statement_id", sid)
+        for sid in sorted(set(seen) - expected)
+    ]
+    missing = sorted(expected - set(seen))
+    if missing:
+        problems.append(
+            Problem(
+                f"{len(missing)} statement(s) of the protocols are missing from the sheet",
+                f,
+                None,
+                "statement_id",
+                missing[:5],
             )
-        missing = sorted(expected - set(seen))
-        if missing:
-            problems.append(
-                Problem(
-                    f"{len(missing)} statement(s) of the protocols are missing from the sheet",
-                    f,
-                    None,
-                    "statement_id",
-                    missing[:5],
-                )
-            )
-    if problems:
-        raise InputError(problems=problems)
-    frame = pd.DataFrame.from_records(records, columns=["statement_id", *coders])
-    frame = frame.set_index("statement_id")
-    return frame.astype("string")
+        )
+    return problems
 
 
 def codings_from_sheet(
