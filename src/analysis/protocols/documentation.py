@@ -7,8 +7,8 @@ themes by workshop, the most frequent recommendations (question d) and what
 organisations need (question c) against what partners can offer (question d).
 German by default. :func:`protocol_html` renders one protocol as HTML for notebooks,
 with every free text HTML-escaped; :func:`heatmap` draws code counts by workshop or
-question. Every label and sentence of notebooks 10 and 90 lives here; the engines
-(:mod:`analysis.protocols.parse`, :mod:`analysis.protocols.coding`) return data.
+question. The engines (:mod:`analysis.protocols.parse`, :mod:`analysis.protocols.coding`)
+return data; their labels, layouts and figures for a report live here.
 """
 
 from __future__ import annotations
