@@ -1,12 +1,21 @@
-"""Tests of analysis.outcomes.report: the comparison table and the plain readings."""
+"""Tests of analysis.outcomes.report: tables, plain readings and the two figures."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import matplotlib
 import pandas as pd
+import pytest
 
 from analysis.outcomes import did as o
 from analysis.outcomes import report as r
+from analysis.outcomes import survey
 from analysis.outcomes.synthetic import make_panel
+from tests.outcomes.test_survey import GOOD
+from tests.outcomes.test_survey import _write as write_answers
+
+matplotlib.use("Agg")
 
 
 def _fit():  # type: ignore[no-untyped-def]
@@ -108,3 +117,25 @@ def test_survey_tables_german_headers_and_numbers() -> None:
 def test_data_note_only_for_synthetic() -> None:
     assert r.data_note(False, "x", "de") == ""
     assert r.data_note(True, "erzeugt", "de") == "**Synthetische Beispieldaten: erzeugt**"
+
+
+def test_plot_event_study_one_series_per_estimator() -> None:
+    _res, (_s, d, _g), _tw, es = _fit()
+    frame = o.event_study_frame(es, d)
+    fig = r.plot_event_study(frame, "en", ylabel="vacancy rate (%)")
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["TWFE event study", "Callaway & Sant'Anna (robust)"]
+    assert ax.get_xlabel() == "Years since the cooperation began"
+    assert ax.get_ylabel() == "vacancy rate (%)"
+    assert r.plot_event_study(frame).axes[0].get_ylabel() == "Effekt"
+
+
+def test_plot_likert(tmp_path: Path) -> None:
+    sv = survey.load_responses(write_answers(tmp_path, GOOD))
+    fig = r.plot_likert(sv, lang="en")
+    assert len(fig.axes[0].patches) == 2 * 5  # two items, five answer levels
+    widths = [p.get_width() for p in fig.axes[0].patches]
+    assert sum(widths) == pytest.approx(2.0)  # shares of each item add up to 1
+    # housing companies answered only eye_level_3 (eye_level_1 left empty)
+    assert len(r.plot_likert(sv, side="housing_company").axes[0].patches) == 5

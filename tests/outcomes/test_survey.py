@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,8 +13,6 @@ from hypothesis import strategies as st
 from analysis import paths
 from analysis.errors import InputError
 from analysis.outcomes import survey as s
-
-matplotlib.use("Agg")
 
 EXAMPLE = paths.RAW / "survey" / "synthetic_cooperation_survey.csv"
 
@@ -136,16 +133,6 @@ def test_likert_shares_hand(tmp_path: Path) -> None:
     shares = s.likert_shares(sv)
     assert shares.loc["eye_level_1"].tolist() == [0, 0, 0, 1.0, 0]  # one answer: 4
     assert shares.loc["eye_level_3"].tolist() == [0, 0.5, 0, 0, 0.5]  # raw, not recoded
-
-
-def test_plot_likert(tmp_path: Path) -> None:
-    sv = s.load_responses(_write(tmp_path, GOOD))
-    fig = s.plot_likert(sv, lang="en")
-    assert len(fig.axes[0].patches) == 2 * 5  # two items, five answer levels
-    widths = [p.get_width() for p in fig.axes[0].patches]
-    assert sum(widths) == pytest.approx(2.0)  # shares of each item add up to 1
-    # housing companies answered only eye_level_3 (eye_level_1 left empty)
-    assert len(s.plot_likert(sv, side="housing_company").axes[0].patches) == 5
 
 
 def test_ordinal_regression_recovers_coefficients() -> None:

@@ -23,7 +23,6 @@ from analysis.protocols.coding import (
     codings_from_suggestions,
     cohens_kappa,
     export_coding_sheet,
-    heatmap,
     import_coding_sheet,
     keyword_pattern,
     krippendorff_alpha,
@@ -296,7 +295,7 @@ def test_agreement_invariants(rows: list[tuple[str, str]]) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Frequencies, co-occurrence, heatmap
+# Frequencies and co-occurrence
 # --------------------------------------------------------------------------------------
 
 CODINGS = pd.DataFrame(
@@ -333,16 +332,3 @@ def test_codings_from_suggestions(seed_suggested) -> None:  # type: ignore[no-un
     codings = codings_from_suggestions(seed_suggested)
     assert len(codings) == sum(len(s) for s in seed_suggested["suggested"])
     assert set(codings["protocol_id"]) == {SEED.stem}
-
-
-def test_heatmap_labels_codes(codebook) -> None:  # type: ignore[no-untyped-def]
-    import matplotlib
-
-    matplotlib.use("Agg")
-    table = code_frequencies(CODINGS, codebook)
-    fig = heatmap(table, codebook, lang="en", column_labels={"w1": "Workshop 1"})
-    ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert "Premises, rent and conversion" in labels
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["Workshop 1", "w2"]
-    assert ax.get_ylabel() == "Theme"

@@ -1,4 +1,5 @@
-"""Gesamt-Dokumentation: the DOCX opens and holds every statement; cross tables; HTML escaping."""
+"""The protocols' report: the DOCX opens and holds every statement; cross tables; HTML
+escaping; the heatmap."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ import pytest
 from docx import Document
 
 from analysis import paths
-from analysis.protocols.coding import codings_from_suggestions, load_codebook, suggest_codes
+from analysis.protocols.coding import (
+    code_frequencies,
+    codings_from_suggestions,
+    load_codebook,
+    suggest_codes,
+)
 from analysis.protocols.documentation import (
     DocumentationInput,
     build_docx,
+    heatmap,
     needs_and_offers,
     protocol_html,
     themes_by_workshop,
@@ -27,6 +34,7 @@ from analysis.protocols.parse import (
     read_protocols,
     to_frame,
 )
+from tests.protocols.test_coding import CODINGS
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +165,16 @@ def test_labelled_tables(data: DocumentationInput) -> None:
     table = top_recommendations_table(top, data.codebook, "en")
     assert list(table.columns) == ["Workshops", "Statements"]
     assert table.index[0] == data.codebook.get(top.loc[0, "code"]).label("en")
+
+
+def test_heatmap_labels_codes(data) -> None:  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    table = code_frequencies(CODINGS, data.codebook)
+    fig = heatmap(table, data.codebook, lang="en", column_labels={"w1": "Workshop 1"})
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Premises, rent and conversion" in labels
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Workshop 1", "w2"]
+    assert ax.get_ylabel() == "Theme"

@@ -382,17 +382,15 @@ def test_district_values_for_municipalities_and_medians_for_districts(data):
     assert len(dueren) == 15  # Kreis Düren has 15 municipalities
 
 
-def test_missing_table_names_each_value_and_its_reason(data):
+def test_missing_table_names_each_value_and_its_cause(data):
     table = regional.missing_table(data, ["p_markt", "p_apo"])
     coded = table[table["indicator"] == "p_markt"]
     assert len(coded) == 81
-    assert set(coded["reason"]) == {"coded -9999 in the source (missing)"}
+    assert set(coded["cause"]) == {"coded"}
     assert set(coded["source_code"]) == {"-9999"}
+    assert not coded["via_district"].any()
     apo = table[table["indicator"] == "p_apo"]
     assert (apo["cause"] == "older_status").sum() == 4
-    assert (apo["reason"] == "no row in the older territorial status of this indicator").sum() == 4
-    german = regional.missing_reason("coded", "-9999", True, "de")
-    assert german == "Kreiswert: in der Quelle als -9999 (fehlend) codiert"
 
 
 def test_place_level_refuses_bad_keys(data):

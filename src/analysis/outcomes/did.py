@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -435,6 +436,191 @@ def _att_dr(dy: np.ndarray, d: np.ndarray, X: np.ndarray) -> tuple[float, np.nda
     return float(eta_t - eta_c), inf_t - inf_c
 
 
+class _Cell(NamedTuple):
+    """One estimable ATT(g,t): cohort, period, base period, post-treatment or not, and
+    the sizes of its treated and control groups."""
+
+    group: int
+    period: int
+    base: int
+    post: bool
+    n_treated: int
+    n_control: int
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The cells in order, with their columns as arrays: ``ti``/``bi`` the column indices
+    of period and base period, ``limit`` the period after which a not-yet-treated unit
+    still counts as a control (max(t, base) + anticipation)."""
+
+    rows: list[_Cell]
+    group: np.ndarray
+    ti: np.ndarray
+    bi: np.ndarray
+    limit: np.ndarray
+    n_t: np.ndarray
+    n_c: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _cells(
+    cohorts: np.ndarray,
+    counts: np.ndarray,
+    t_index: dict[int, int],
+    periods: np.ndarray,
+    control_group: str,
+    base_period: str,
+    anticipation: int,
+) -> _Cells:
+    """The ATT(g,t) cells that can be estimated (CS 2021, §3; base periods as ``did``).
+
+    A post-treatment cell (t ≥ g − anticipation) compares t with g − 1 − anticipation; a
+    pre-treatment cell compares t with t − 1 ("varying") or with g − 1 − anticipation
+    ("universal", which leaves out the base period itself). Cells whose base period lies
+    outside the panel or that have no control unit are left out.
+    """
+    count = dict(zip(cohorts.tolist(), counts.tolist(), strict=True))
+    rows = []
+    for gg in cohorts[cohorts > 0].tolist():
+        ref = gg - 1 - anticipation
+        for t in periods[1:].tolist():
+            post = t >= gg - anticipation
+            b = ref if (post or base_period == "universal") else t - 1
+            if b not in t_index or (base_period == "universal" and t == b):
+                continue
+            limit = max(t, b) + anticipation
+            n_c = count.get(0, 0)
+            if control_group == "notyet":
+                n_c += sum(v for c, v in count.items() if c > limit and c != gg)
+            if n_c == 0:
+                continue
+            rows.append(_Cell(gg, t, b, post, count[gg], n_c))
+    return _Cells(
+        rows=rows,
+        group=np.asarray([c.group for c in rows], dtype=np.int64),
+        ti=np.asarray([t_index[c.period] for c in rows], dtype=np.int64),
+        bi=np.asarray([t_index[c.base] for c in rows], dtype=np.int64),
+        limit=np.asarray([max(c.period, c.base) + anticipation for c in rows], dtype=np.int64),
+        n_t=np.asarray([c.n_treated for c in rows], dtype=float),
+        n_c=np.asarray([c.n_control for c in rows], dtype=float),
+    )
+
+
+def _controls(
+    g: np.ndarray, group: np.ndarray | int, limit: np.ndarray | int, control_group: str
+) -> np.ndarray:
+    """Whether first-treatment periods ``g`` are controls of cells (``group``, ``limit``),
+    broadcast: never treated, or for "notyet" also not treated by ``limit`` (other cohorts)."""
+    if control_group == "never":
+        return g == 0
+    return (g == 0) | ((g > limit) & (g != group))
+
+
+def _att_unconditional(
+    y: np.ndarray,
+    pos: np.ndarray,
+    cohorts: np.ndarray,
+    counts: np.ndarray,
+    cells: _Cells,
+    control_group: str,
+) -> tuple[np.ndarray, Influence]:
+    """ATT(g,t) without covariates from cohort moments, with affine influence functions.
+
+    ATT = mean change of the treated cohort − mean change of the controls; each unit's
+    influence function is (n/n_treated)(Δy_i − m₁) for the treated and −(n/n_control)(Δy_i
+    − m₀) for controls, affine in y_i with cohort-level coefficients (see
+    :class:`Influence`).
+    """
+    n, n_periods = y.shape
+    c = len(cohorts)
+    order = np.argsort(pos, kind="stable")
+    ys = y[order]
+    starts = np.searchsorted(pos[order], np.arange(c))
+    s0 = counts.astype(float)
+    s1 = np.add.reduceat(ys, starts, axis=0)
+    s2 = np.stack([ys[a:b].T @ ys[a:b] for a, b in zip(starts, [*starts[1:], n], strict=True)])
+    col = cohorts[:, None]
+    is_ctrl = np.broadcast_to(
+        _controls(col, cells.group[None, :], cells.limit[None, :], control_group), (c, len(cells))
+    )
+    is_treat = col == cells.group[None, :]
+    kk = np.arange(len(cells))
+    n_t, n_c = cells.n_t, cells.n_c
+    ds1 = s1[:, cells.ti] - s1[:, cells.bi]  # C × K: cohort sums of the changes
+    m1 = np.where(is_treat, ds1, 0.0).sum(axis=0) / n_t
+    m0 = np.where(is_ctrl, ds1, 0.0).sum(axis=0) / n_c
+    scale = np.where(is_treat, n / n_t, 0.0) - np.where(is_ctrl, n / n_c, 0.0)  # C × K
+    a_coef = -np.where(is_treat, (n / n_t) * m1, 0.0) + np.where(is_ctrl, (n / n_c) * m0, 0.0)
+    b_coef = np.zeros((c, n_periods, len(cells)))
+    b_coef[:, cells.ti, kk] += scale
+    b_coef[:, cells.bi, kk] -= scale
+    inf = Influence(n=n, pos=pos, a=a_coef, b=b_coef, y=y, s0=s0, s1=s1, s2=s2)
+    return m1 - m0, inf
+
+
+def _att_covariates(
+    y: np.ndarray,
+    g: np.ndarray,
+    X: np.ndarray,
+    pos: np.ndarray,
+    cells: _Cells,
+    control_group: str,
+    method: str,
+) -> tuple[np.ndarray, Influence]:
+    """ATT(g,t) with covariates: the panel DR or outcome-regression DiD on each cell's
+    treated and control units, influence functions rescaled to all n units."""
+    n = len(g)
+    att, infs = np.empty(len(cells)), []
+    estimator = _att_reg if method == "reg" else _att_dr
+    cols = np.ascontiguousarray(y.T)  # one contiguous row per period
+    for k, cell in enumerate(cells.rows):
+        treat = g == cell.group
+        sub = treat | _controls(g, cell.group, cells.limit[k], control_group)
+        dyk = (cols[cells.ti[k]] - cols[cells.bi[k]])[sub]
+        att[k], inf_sub = estimator(dyk, treat[sub].astype(float), X[sub])
+        col = np.zeros(n)
+        col[sub] = inf_sub * (n / sub.sum())
+        infs.append(col)
+    return att, Influence(n=n, pos=pos, matrix=np.column_stack(infs) if infs else np.zeros((n, 0)))
+
+
+def _cell_table(cells: _Cells, att: np.ndarray, inf: Influence) -> tuple[pd.DataFrame, np.ndarray]:
+    """The ATT(g,t) table with SEs sqrt(Σ ψ²)/n and 95 % intervals, and Σ ψ ψᵀ."""
+    rows = cells.rows
+    table = pd.DataFrame(
+        {
+            "group": cells.group,
+            "period": [c.period for c in rows],
+            "event_time": [c.period - c.group for c in rows],
+            "base_period": [c.base for c in rows],
+            "att": att,
+            "post": np.asarray([c.post for c in rows], dtype=bool),
+            "n_treated": cells.n_t.astype(np.int64),
+            "n_control": cells.n_c.astype(np.int64),
+        }
+    )
+    gram = inf.gram()
+    table["se"] = np.sqrt(np.clip(np.diag(gram), 0.0, None)) / inf.n
+    table["ci_low"] = table["att"] - Z95 * table["se"]
+    table["ci_high"] = table["att"] + Z95 * table["se"]
+    return table, gram
+
+
+def _pretrend_cells(table: pd.DataFrame, gram: np.ndarray, n: int) -> tuple[float, float, int]:
+    """Wald χ² test that every pre-treatment ATT(g,t) is zero: (stat, p, df)."""
+    pre = ~table["post"].to_numpy()
+    stat, p, k = float("nan"), float("nan"), int(pre.sum())
+    if k:
+        a = table["att"].to_numpy()[pre]
+        V = gram[np.ix_(pre, pre)] / n
+        stat = float(n * a @ np.linalg.solve(V, a))
+        p = float(stats.chi2.sf(stat, k))
+    return stat, p, k
+
+
 def att_gt(
     df: pd.DataFrame,
     outcome: str,
@@ -465,114 +651,23 @@ def att_gt(
     w = to_wide(
         df, outcome, covariates=covariates, unit=unit, period=period, first_treated=first_treated
     )
-    periods = w.periods
-    t_index = {int(t): i for i, t in enumerate(periods)}
-    early = (w.g > 0) & (w.g - 1 - anticipation < periods[0])
+    t_index = {int(t): i for i, t in enumerate(w.periods)}
+    early = (w.g > 0) & (w.g - 1 - anticipation < w.periods[0])
     y, g = w.y[~early], w.g[~early]
     x = w.x[~early] if w.x is not None else None
     n = len(g)
     if control_group == "never" and not (g == 0).any():
         raise ValueError("no never-treated units: use control_group='notyet'")
-    X = np.column_stack([np.ones(n), x]) if x is not None else None
     cohorts, counts = np.unique(g, return_counts=True)
-    count = dict(zip(cohorts.tolist(), counts.tolist(), strict=True))
-    cells = []  # (group, period, base period, post, treated count, control count)
-    for gg in cohorts[cohorts > 0].tolist():
-        ref = gg - 1 - anticipation
-        for t in periods[1:].tolist():
-            post = t >= gg - anticipation
-            b = ref if (post or base_period == "universal") else t - 1
-            if b not in t_index or (base_period == "universal" and t == b):
-                continue
-            limit = max(t, b) + anticipation
-            n_c = count.get(0, 0)
-            if control_group == "notyet":
-                n_c += sum(v for c, v in count.items() if c > limit and c != gg)
-            if n_c == 0:
-                continue
-            cells.append((gg, t, b, post, count[gg], n_c))
-    grp = np.asarray([c[0] for c in cells], dtype=np.int64)
-    ti = np.asarray([t_index[c[1]] for c in cells], dtype=np.int64)
-    bi = np.asarray([t_index[c[2]] for c in cells], dtype=np.int64)
-    limit = np.asarray([max(c[1], c[2]) + anticipation for c in cells], dtype=np.int64)
-    n_t = np.asarray([c[4] for c in cells], dtype=float)
-    n_c = np.asarray([c[5] for c in cells], dtype=float)
-
-    def control_mask(rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-        gi = g[rows][:, None]
-        if control_group == "never":
-            return np.broadcast_to(gi == 0, (len(gi), len(cells)))
-        return (gi == 0) | ((gi > limit[None, :]) & (gi != grp[None, :]))
-
+    cells = _cells(cohorts, counts, t_index, w.periods, control_group, base_period, anticipation)
     pos = np.searchsorted(cohorts, g)
-    if X is None:
-        # unconditional: cohort moments give every cell's ATT and affine influence function
-        order = np.argsort(pos, kind="stable")
-        ys = y[order]
-        starts = np.searchsorted(pos[order], np.arange(len(cohorts)))
-        s0 = counts.astype(float)
-        s1 = np.add.reduceat(ys, starts, axis=0)
-        s2 = np.stack([ys[a:b].T @ ys[a:b] for a, b in zip(starts, [*starts[1:], n], strict=True)])
-        is_ctrl = (
-            (cohorts[:, None] == 0)
-            if control_group == "never"
-            else (
-                (cohorts[:, None] == 0)
-                | ((cohorts[:, None] > limit[None, :]) & (cohorts[:, None] != grp[None, :]))
-            )
-        )
-        is_ctrl = np.broadcast_to(is_ctrl, (len(cohorts), len(cells)))
-        is_treat = cohorts[:, None] == grp[None, :]
-        kk = np.arange(len(cells))
-        ds1 = s1[:, ti] - s1[:, bi]  # C × K: cohort sums of the changes
-        m1 = np.where(is_treat, ds1, 0.0).sum(axis=0) / n_t
-        m0 = np.where(is_ctrl, ds1, 0.0).sum(axis=0) / n_c
-        att = m1 - m0
-        scale = np.where(is_treat, n / n_t, 0.0) - np.where(is_ctrl, n / n_c, 0.0)  # C × K
-        a_coef = -np.where(is_treat, (n / n_t) * m1, 0.0) + np.where(is_ctrl, (n / n_c) * m0, 0.0)
-        b_coef = np.zeros((len(cohorts), len(periods), len(cells)))
-        b_coef[:, ti, kk] += scale
-        b_coef[:, bi, kk] -= scale
-        inf = Influence(n=n, pos=pos, a=a_coef, b=b_coef, y=y, s0=s0, s1=s1, s2=s2)
+    if x is None:
+        att, inf = _att_unconditional(y, pos, cohorts, counts, cells, control_group)
     else:
-        att, infs = np.empty(len(cells)), []
-        estimator = _att_reg if method == "reg" else _att_dr
-        cols = np.ascontiguousarray(y.T)  # one contiguous row per period
-        for k, (gg, t, b, _post, _nt, _nc) in enumerate(cells):
-            treat = g == gg
-            ctrl = (
-                (g == 0) if control_group == "never" else ((g == 0) | ((g > limit[k]) & (g != gg)))
-            )
-            sub = treat | ctrl
-            dyk = (cols[t_index[t]] - cols[t_index[b]])[sub]
-            att[k], inf_sub = estimator(dyk, treat[sub].astype(float), X[sub])
-            col = np.zeros(n)
-            col[sub] = inf_sub * (n / sub.sum())
-            infs.append(col)
-        inf = Influence(n=n, pos=pos, matrix=np.column_stack(infs) if infs else np.zeros((n, 0)))
-    table = pd.DataFrame(
-        {
-            "group": grp,
-            "period": [c[1] for c in cells],
-            "event_time": [c[1] - c[0] for c in cells],
-            "base_period": [c[2] for c in cells],
-            "att": att,
-            "post": np.asarray([c[3] for c in cells], dtype=bool),
-            "n_treated": n_t.astype(np.int64),
-            "n_control": n_c.astype(np.int64),
-        }
-    )
-    gram = inf.gram()
-    table["se"] = np.sqrt(np.clip(np.diag(gram), 0.0, None)) / n
-    table["ci_low"] = table["att"] - Z95 * table["se"]
-    table["ci_high"] = table["att"] + Z95 * table["se"]
-    pre = ~table["post"].to_numpy()
-    stat, p, k = float("nan"), float("nan"), int(pre.sum())
-    if k:
-        a = table["att"].to_numpy()[pre]
-        V = gram[np.ix_(pre, pre)] / n
-        stat = float(n * a @ np.linalg.solve(V, a))
-        p = float(stats.chi2.sf(stat, k))
+        X = np.column_stack([np.ones(n), x])
+        att, inf = _att_covariates(y, g, X, pos, cells, control_group, method)
+    table, gram = _cell_table(cells, att, inf)
+    stat, p, k = _pretrend_cells(table, gram, n)
     return AttGt(
         table=table,
         inf=inf,
@@ -756,45 +851,3 @@ def event_study_frame(es: EventStudy | None, agg: Aggregate | None) -> pd.DataFr
             ]
         )
     return pd.concat(parts, ignore_index=True)
-
-
-ESTIMATOR_LABELS = {
-    "twfe_event_study": {"de": "TWFE-Ereignisstudie", "en": "TWFE event study"},
-    "callaway_santanna": {
-        "de": "Callaway & Sant'Anna (robust)",
-        "en": "Callaway & Sant'Anna (robust)",
-    },
-}
-
-
-def plot_event_study(frame: pd.DataFrame, lang: str = "de", ylabel: str | None = None):  # type: ignore[no-untyped-def]
-    """Event-study plot: estimates with 95 % intervals by event time, one series per
-    estimator, dashed lines at zero and at the treatment start (between −1 and 0)."""
-    import matplotlib.pyplot as plt
-
-    from analysis.plots import localise_axis
-
-    fig, ax = plt.subplots()
-    names = list(dict.fromkeys(frame["estimator"]))
-    width = 0.15 if len(names) > 1 else 0.0
-    for i, name in enumerate(names):
-        f = frame[frame["estimator"] == name]
-        x = f["event_time"].to_numpy() + (i - (len(names) - 1) / 2) * width
-        ax.errorbar(
-            x,
-            f["estimate"],
-            yerr=[f["estimate"] - f["ci_low"], f["ci_high"] - f["estimate"]],
-            fmt="o",
-            capsize=3,
-            label=ESTIMATOR_LABELS.get(name, {}).get(lang, name),
-        )
-    ax.axhline(0, color="grey", lw=1)
-    ax.axvline(-0.5, color="grey", lw=1, ls="--")
-    ax.set_xlabel(
-        "Jahre seit Beginn der Kooperation" if lang == "de" else "Years since the cooperation began"
-    )
-    ax.set_ylabel(ylabel or ("Effekt" if lang == "de" else "Effect"))
-    localise_axis(ax, "y", "number", 1, lang)
-    ax.legend()
-    fig.tight_layout()
-    return fig

@@ -116,15 +116,47 @@ def load_panel(
 
     ``units``: the known units, as an iterable of ids or a units file; default the
     file :func:`default_units_path` when it exists (otherwise every unit is accepted).
+    Checks in three rounds, each reported in full before the next: cell values, then
+    rows against each other (duplicates, first_treated within a unit), then the panel
+    (gaps, the treated column).
     """
     path = Path(path)
     raw, comments = _read(path)
     first_line = len(comments) + 2  # line number of the first data row
-    problems: list[Problem] = []
+    _check_layout(raw, path, first_line)
+    lines = np.arange(len(raw)) + first_line
+    unit = raw["unit"].str.strip()
+    problems = _unit_problems(unit, _known_units(path, units), path, lines)
+    period, found = _whole_numbers(raw, "period", path, lines, allow_empty=False)
+    problems += found
+    first, found = _whole_numbers(raw, "first_treated", path, lines, allow_empty=True)
+    problems += found
+    measures = tuple(c for c in raw.columns if c not in (*PANEL_KEY_COLUMNS, PANEL_TREATED_COLUMN))
+    values, found = _measure_values(raw, measures, path, lines)
+    _raise_if_any(problems + found)
 
-    def add(rule: str, row: int | None = None, column: str | None = None, value=None) -> None:
-        problems.append(Problem(rule, str(path), row, column, value))
+    df = pd.DataFrame({"unit": unit, "period": period, "first_treated": first, **values})
+    df["_line"] = lines
+    _raise_if_any(_duplicate_problems(df, path) + _first_treated_problems(df, path))
 
+    problems = _gap_problems(df, path)
+    treated = None
+    if PANEL_TREATED_COLUMN in raw.columns:
+        treated, found = _treated_column(raw, df, path, lines)
+        problems += found
+    _raise_if_any(problems)
+    df[PANEL_TREATED_COLUMN] = treated if treated is not None else _treatment_from_first(df)
+    df = df.drop(columns="_line").sort_values(["unit", "period"], ignore_index=True)
+    return Panel(data=df, measures=measures, note="\n".join(comments), path=path)
+
+
+def _raise_if_any(problems: list[Problem]) -> None:
+    if problems:
+        raise InputError(problems=problems[:MAX_PROBLEMS])
+
+
+def _check_layout(raw: pd.DataFrame, path: Path, first_line: int) -> None:
+    """Refuse a panel without its key columns or without data rows."""
     missing = [c for c in PANEL_KEY_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(
@@ -135,37 +167,67 @@ def load_panel(
         )
     if raw.empty:
         raise InputError("panel has no data rows", file=path, row=first_line)
-    lines = np.arange(len(raw)) + first_line
-    unit = raw["unit"].str.strip()
 
+
+def _known_units(path: Path, units: Iterable[str] | str | Path | None) -> set[str] | None:
+    """The known unit ids: given, read from a units file, or from the default units file."""
     if units is None and default_units_path(path).exists():
         units = default_units_path(path)
     if isinstance(units, str | Path):
         units = load_units(units)["unit"]
-    if units is not None:
-        known = set(units)
+    return set(units) if units is not None else None
+
+
+def _unit_problems(
+    unit: pd.Series, known: set[str] | None, path: Path, lines: np.ndarray
+) -> list[Problem]:
+    """Units not in the units file, then empty units."""
+    problems = []
+    if known is not None:
         for i in np.flatnonzero(~unit.isin(known).to_numpy()):
-            add("unknown unit (not in the units file)", int(lines[i]), "unit", unit.iloc[i])
+            problems.append(
+                Problem(
+                    "unknown unit (not in the units file)",
+                    str(path),
+                    int(lines[i]),
+                    "unit",
+                    unit.iloc[i],
+                )
+            )
     for i in np.flatnonzero((unit == "").to_numpy()):
-        add("unit is empty", int(lines[i]), "unit")
+        problems.append(Problem("unit is empty", str(path), int(lines[i]), "unit"))
+    return problems
 
-    def integer(column: str, allow_empty: bool) -> pd.Series:
-        text = raw[column].str.strip()
-        num = pd.to_numeric(text, errors="coerce")
-        empty = text == ""
-        bad = (num.isna() & ~empty) | (num.notna() & (num != np.round(num)))
-        bad = bad | (num.notna() & ~num.between(-9999, 9999))  # inf, 1e30: not a year
-        if not allow_empty:
-            bad = bad | empty
-        for i in np.flatnonzero(bad.to_numpy()):
-            rule = "value is missing" if empty.iloc[i] else "expected a whole number (year)"
-            add(rule, int(lines[i]), column, raw[column].iloc[i])
-        return num.fillna(0).where(~bad, 0).astype(np.int64)
 
-    period = integer("period", allow_empty=False)
-    first = integer("first_treated", allow_empty=True)
-    measures = tuple(c for c in raw.columns if c not in (*PANEL_KEY_COLUMNS, PANEL_TREATED_COLUMN))
-    values = {}
+def _whole_numbers(
+    raw: pd.DataFrame, column: str, path: Path, lines: np.ndarray, *, allow_empty: bool
+) -> tuple[pd.Series, list[Problem]]:
+    """A column of years as integers (empty = 0 where allowed), and its problems."""
+    text = raw[column].str.strip()
+    num = pd.to_numeric(text, errors="coerce")
+    empty = text == ""
+    bad = (num.isna() & ~empty) | (num.notna() & (num != np.round(num)))
+    bad = bad | (num.notna() & ~num.between(-9999, 9999))  # inf, 1e30: not a year
+    if not allow_empty:
+        bad = bad | empty
+    problems = [
+        Problem(
+            "value is missing" if empty.iloc[i] else "expected a whole number (year)",
+            str(path),
+            int(lines[i]),
+            column,
+            raw[column].iloc[i],
+        )
+        for i in np.flatnonzero(bad.to_numpy())
+    ]
+    return num.fillna(0).where(~bad, 0).astype(np.int64), problems
+
+
+def _measure_values(
+    raw: pd.DataFrame, measures: tuple[str, ...], path: Path, lines: np.ndarray
+) -> tuple[dict[str, pd.Series], list[Problem]]:
+    """The outcome and covariate columns as floats, and every missing or non-finite cell."""
+    values, problems = {}, []
     for c in measures:
         text = raw[c].str.strip()
         num = pd.to_numeric(text, errors="coerce")
@@ -176,84 +238,115 @@ def load_panel(
                 rule = "expected a finite number (not NaN, inf or beyond ±1.8e308)"
             else:
                 rule = "expected a number (decimal point, no units)"
-            add(rule, int(lines[i]), c, raw[c].iloc[i])
+            problems.append(Problem(rule, str(path), int(lines[i]), c, raw[c].iloc[i]))
         values[c] = num.astype(float)
-    if problems:
-        raise InputError(problems=problems[:MAX_PROBLEMS])
+    return values, problems
 
-    df = pd.DataFrame({"unit": unit, "period": period, "first_treated": first, **values})
-    df["_line"] = lines
+
+def _duplicate_problems(df: pd.DataFrame, path: Path) -> list[Problem]:
+    """Unit-period pairs with more than one row, reported at their last line."""
+    problems = []
     dup = df.duplicated(["unit", "period"], keep=False)
     if dup.any():
         for (u, t), grp in df[dup].groupby(["unit", "period"], sort=True):
-            add(
-                f"duplicate row for unit {u!r}, period {t} (also line(s) "
-                f"{', '.join(str(x) for x in grp['_line'].iloc[:-1])})",
-                int(grp["_line"].iloc[-1]),
-                "period",
-                int(t),
+            problems.append(
+                Problem(
+                    f"duplicate row for unit {u!r}, period {t} (also line(s) "
+                    f"{', '.join(str(x) for x in grp['_line'].iloc[:-1])})",
+                    str(path),
+                    int(grp["_line"].iloc[-1]),
+                    "period",
+                    int(t),
+                )
             )
-    first_by_unit = df.groupby("unit")["first_treated"]
-    varying = first_by_unit.transform("nunique") > 1
+    return problems
+
+
+def _first_treated_problems(df: pd.DataFrame, path: Path) -> list[Problem]:
+    """Units whose first_treated changes between rows, at the first row that differs."""
+    problems = []
+    varying = df.groupby("unit")["first_treated"].transform("nunique") > 1
     if varying.any():
         for u, grp in df[varying].groupby("unit", sort=True):
             changed = grp["first_treated"].ne(grp["first_treated"].iloc[0])
             at = grp[changed].iloc[0]
-            add(
-                f"first_treated changes within unit {u!r}; it must be the same in every row",
-                int(at["_line"]),
-                "first_treated",
-                int(at["first_treated"]),
+            problems.append(
+                Problem(
+                    f"first_treated changes within unit {u!r}; it must be the same in every row",
+                    str(path),
+                    int(at["_line"]),
+                    "first_treated",
+                    int(at["first_treated"]),
+                )
             )
-    if problems:
-        raise InputError(problems=problems[:MAX_PROBLEMS])
+    return problems
 
+
+def _gap_problems(df: pd.DataFrame, path: Path) -> list[Problem]:
+    """Units without a row for some period of the panel (the panel must be balanced)."""
+    problems = []
     all_periods = np.sort(df["period"].unique())
     counts = df.groupby("unit")["period"].nunique()
     for u in counts.index[counts < len(all_periods)]:
         have = set(df.loc[df["unit"] == u, "period"])
         gap = [int(t) for t in all_periods if t not in have]
         line = int(df.loc[df["unit"] == u, "_line"].iloc[0])
-        add(
-            f"gap: unit {u!r} has no row for period(s) {', '.join(map(str, gap[:10]))}; "
-            "the panel must be balanced",
-            line,
-            "period",
+        problems.append(
+            Problem(
+                f"gap: unit {u!r} has no row for period(s) {', '.join(map(str, gap[:10]))}; "
+                "the panel must be balanced",
+                str(path),
+                line,
+                "period",
+            )
         )
-    treated_first = df["first_treated"] > 0
-    if PANEL_TREATED_COLUMN in raw.columns:
-        d = raw[PANEL_TREATED_COLUMN].str.strip()
-        bad = ~d.isin(["0", "1"])
-        for i in np.flatnonzero(bad.to_numpy()):
-            add("treated must be 0 or 1", int(lines[i]), PANEL_TREATED_COLUMN, d.iloc[i])
-        if not bad.any():
-            df[PANEL_TREATED_COLUMN] = d.astype(int).to_numpy()
-            ordered = df.sort_values(["unit", "period"])
-            prev = ordered.groupby("unit")[PANEL_TREATED_COLUMN].shift(1)
-            off = (prev == 1) & (ordered[PANEL_TREATED_COLUMN] == 0)
-            for _, row in ordered[off].iterrows():
-                add(
-                    f"treatment switches off for unit {row['unit']!r} in period "
-                    f"{row['period']}; once treated a unit stays treated (absorbing)",
-                    int(row["_line"]),
-                    PANEL_TREATED_COLUMN,
-                    0,
-                )
-            expected = (treated_first & (df["period"] >= df["first_treated"])).astype(int)
-            clash = (expected != df[PANEL_TREATED_COLUMN]) & ~df.index.isin(ordered[off].index)
-            for i in np.flatnonzero(clash.to_numpy())[:MAX_PROBLEMS]:
-                add(
-                    "treated disagrees with first_treated (treated = 1 exactly from "
-                    "first_treated on)",
-                    int(df["_line"].iloc[i]),
-                    PANEL_TREATED_COLUMN,
-                    int(df[PANEL_TREATED_COLUMN].iloc[i]),
-                )
-    if problems:
-        raise InputError(problems=problems[:MAX_PROBLEMS])
-    if PANEL_TREATED_COLUMN not in df.columns:
-        df[PANEL_TREATED_COLUMN] = (treated_first & (df["period"] >= df["first_treated"])).astype(
-            int
+    return problems
+
+
+def _treatment_from_first(df: pd.DataFrame) -> pd.Series:
+    """The 0/1 treatment indicator implied by first_treated (absorbing from then on)."""
+    return ((df["first_treated"] > 0) & (df["period"] >= df["first_treated"])).astype(int)
+
+
+def _treated_column(
+    raw: pd.DataFrame, df: pd.DataFrame, path: Path, lines: np.ndarray
+) -> tuple[np.ndarray | None, list[Problem]]:
+    """The file's ``treated`` column (None if a value is not 0 or 1) and its problems:
+    values other than 0/1, a treatment that switches off, disagreement with first_treated."""
+    d = raw[PANEL_TREATED_COLUMN].str.strip()
+    bad = ~d.isin(["0", "1"])
+    problems = [
+        Problem("treated must be 0 or 1", str(path), int(lines[i]), PANEL_TREATED_COLUMN, d.iloc[i])
+        for i in np.flatnonzero(bad.to_numpy())
+    ]
+    if bad.any():
+        return None, problems
+    treated = d.astype(int).to_numpy()
+    checked = df.assign(**{PANEL_TREATED_COLUMN: treated})
+    ordered = checked.sort_values(["unit", "period"])
+    prev = ordered.groupby("unit")[PANEL_TREATED_COLUMN].shift(1)
+    off = (prev == 1) & (ordered[PANEL_TREATED_COLUMN] == 0)
+    for _, row in ordered[off].iterrows():
+        problems.append(
+            Problem(
+                f"treatment switches off for unit {row['unit']!r} in period "
+                f"{row['period']}; once treated a unit stays treated (absorbing)",
+                str(path),
+                int(row["_line"]),
+                PANEL_TREATED_COLUMN,
+                0,
+            )
         )
-    df = df.drop(columns="_line").sort_values(["unit", "period"], ignore_index=True)
-    return Panel(data=df, measures=measures, note="\n".join(comments), path=path)
+    expected = _treatment_from_first(checked)
+    clash = (expected != checked[PANEL_TREATED_COLUMN]) & ~checked.index.isin(ordered[off].index)
+    for i in np.flatnonzero(clash.to_numpy())[:MAX_PROBLEMS]:
+        problems.append(
+            Problem(
+                "treated disagrees with first_treated (treated = 1 exactly from first_treated on)",
+                str(path),
+                int(checked["_line"].iloc[i]),
+                PANEL_TREATED_COLUMN,
+                int(checked[PANEL_TREATED_COLUMN].iloc[i]),
+            )
+        )
+    return treated, problems

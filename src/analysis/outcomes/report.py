@@ -1,19 +1,22 @@
-"""Tables and plain-language readings of the outcome and survey analyses (German/English).
+"""Tables, figures and plain-language readings of the outcome and survey analyses (de/en).
 
-Keeps wording and number formats out of notebooks 30 and 31: every ``*_table`` returns
-a DataFrame of display strings with localised column headers (show it with
-:func:`analysis.formatting.report_table`); :func:`compare_table` sets TWFE against the
-staggered-robust estimator, :func:`reading` writes a few sentences an evaluator can
-paste into a report, :func:`survey_reading` does the same for the survey.
+Keeps wording, labels, number formats and figures out of the engines
+(:mod:`analysis.outcomes.did`, :mod:`analysis.outcomes.survey`) and out of notebooks 30
+and 31: every ``*_table`` returns a DataFrame of display strings with localised column
+headers (show it with :func:`analysis.formatting.report_table`); :func:`compare_table`
+sets TWFE against the staggered-robust estimator, :func:`reading` writes a few sentences
+an evaluator can paste into a report, :func:`survey_reading` does the same for the
+survey; :func:`plot_event_study` and :func:`plot_likert` draw the two figures.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.formatting import fmt_int, fmt_number, fmt_p
 from analysis.outcomes.did import Aggregate, AttGt, Estimate, EventStudy, dynamic_pretrend
-from analysis.outcomes.survey import SIDE_LABELS, OrdinalFit
+from analysis.outcomes.survey import OrdinalFit, Survey, likert_shares
 
 OUTCOME_LABELS = {
     "vacancy_rate": {"de": "Leerstandsquote (%)", "en": "vacancy rate (%)"},
@@ -24,6 +27,21 @@ OUTCOME_LABELS = {
     "supply_access": {"de": "Erreichbarkeit der Nahversorgung", "en": "access to local supply"},
     "tenant_satisfaction": {"de": "Mieterzufriedenheit", "en": "tenant satisfaction"},
 }
+
+ESTIMATOR_LABELS = {
+    "twfe_event_study": {"de": "TWFE-Ereignisstudie", "en": "TWFE event study"},
+    "callaway_santanna": {
+        "de": "Callaway & Sant'Anna (robust)",
+        "en": "Callaway & Sant'Anna (robust)",
+    },
+}
+"""Names of the estimators in :func:`analysis.outcomes.did.event_study_frame`."""
+
+SIDE_LABELS = {
+    "social_organisation": {"de": "Soziale Organisationen", "en": "Social organisations"},
+    "housing_company": {"de": "Wohnungsunternehmen", "en": "Housing companies"},
+}
+"""Names of the survey's two sides (:data:`analysis.outcomes.schema.SURVEY_SIDES`)."""
 
 
 def outcome_label(outcome: str, lang: str = "de") -> str:
@@ -123,77 +141,93 @@ def reading(
     synthetic: bool,
     lang: str = "de",
 ) -> str:
-    """A few plain sentences on the result (German by default)."""
-    label = outcome_label(outcome, lang)
+    """A few plain sentences on the result (German by default): the synthetic-data
+    warning, the robust effect with its interval, TWFE against it, the pre-trend test and
+    (German) the areas that cannot be evaluated."""
+    de = lang == "de"
+    parts = []
+    if synthetic:
+        parts.append(
+            "**Achtung: synthetische Beispieldaten, keine echten Gebiete.**"
+            if de
+            else "**Note: synthetic example data, not real areas.**"
+        )
+    parts.append(_effect_sentence(outcome_label(outcome, lang), simple, lang))
+    parts.append(_twfe_sentence(twfe, simple, lang))
+    parts.append(_pretrend_sentence(pretrend_p, lang))
+    if de and res.dropped_units:
+        parts.append(
+            f"{res.dropped_units} Gebiete mit Kooperation schon im ersten Jahr sind "
+            "nicht auswertbar."
+        )
+    return " ".join(parts)
+
+
+def _effect_sentence(label: str, simple: Aggregate, lang: str) -> str:
+    """The simple Callaway & Sant'Anna effect, its 95 % interval and whether it excludes 0."""
     lo, hi = simple.ci
     signif = not (lo <= 0 <= hi)
-    n = lambda v, d=2: fmt_number(v, d, lang)  # noqa: E731
-    gap = twfe.estimate - simple.overall
+    effect, lo, hi = (fmt_number(v, 2, lang) for v in (simple.overall, lo, hi))
     if lang == "de":
-        parts = []
-        if synthetic:
-            parts.append("**Achtung: synthetische Beispieldaten, keine echten Gebiete.**")
-        parts.append(
+        return (
             f"Im Durchschnitt der Gebiete mit Kooperation und der Jahre seit ihrem Beginn "
-            f"veränderte sich die {label} um {n(simple.overall)} gegenüber der Entwicklung ohne "
-            f"Kooperation (95 %-Konfidenzintervall {n(lo)} bis {n(hi)}). "
+            f"veränderte sich die {label} um {effect} gegenüber der Entwicklung ohne "
+            f"Kooperation (95 %-Konfidenzintervall {lo} bis {hi}). "
             + (
                 "Das Intervall schließt null aus: Der Effekt ist statistisch gesichert."
                 if signif
                 else "Das Intervall schließt null ein: Ein Effekt ist nicht gesichert."
             )
         )
-        parts.append(
-            f"Die einfache Zwei-Wege-Fixed-Effects-Regression ergibt {n(twfe.estimate)}, also "
-            f"{n(abs(gap))} {'höher' if gap > 0 else 'niedriger'}. Weil die Kooperationen in "
-            "verschiedenen Jahren begannen und ihre Wirkung mit der Zeit wächst oder sich "
-            "zwischen den Startjahren unterscheidet, kann diese Regression verzerrt sein; der "
-            "robuste Schätzer nach Callaway & Sant'Anna vergleicht nur mit Gebieten, die "
-            "(noch) keine Kooperation haben."
-        )
-        parts.append(
-            "Vor Beginn der Kooperationen verliefen die Gebiete "
-            + (
-                f"parallel (Test auf parallele Vortrends: p = {n(pretrend_p, 3)}); das stützt die "
-                "Annahme paralleler Trends."
-                if pretrend_p >= 0.05
-                else f"nicht parallel (Test auf parallele Vortrends: p = {n(pretrend_p, 3)}); "
-                "der Effekt ist deshalb mit Vorsicht zu lesen."
-            )
-        )
-        if res.dropped_units:
-            parts.append(
-                f"{res.dropped_units} Gebiete mit Kooperation schon im ersten Jahr sind "
-                "nicht auswertbar."
-            )
-        return " ".join(parts)
-    parts = []
-    if synthetic:
-        parts.append("**Note: synthetic example data, not real areas.**")
-    parts.append(
+    return (
         f"Averaged over the areas with a cooperation and the years since it began, the "
-        f"{label} changed by {n(simple.overall)} relative to its path without the cooperation "
-        f"(95% confidence interval {n(lo)} to {n(hi)}). "
+        f"{label} changed by {effect} relative to its path without the cooperation "
+        f"(95% confidence interval {lo} to {hi}). "
         + (
             "The interval excludes zero."
             if signif
             else "The interval includes zero: no effect is established."
         )
     )
-    parts.append(
-        f"The static two-way fixed-effects regression gives {n(twfe.estimate)}. With staggered "
+
+
+def _twfe_sentence(twfe: Estimate, simple: Aggregate, lang: str) -> str:
+    """The static TWFE estimate against the robust one, and why it can be biased
+    (staggered starts with effects that change over time or across cohorts)."""
+    estimate = fmt_number(twfe.estimate, 2, lang)
+    if lang == "de":
+        gap = twfe.estimate - simple.overall
+        return (
+            f"Die einfache Zwei-Wege-Fixed-Effects-Regression ergibt {estimate}, also "
+            f"{fmt_number(abs(gap), 2, lang)} {'höher' if gap > 0 else 'niedriger'}. Weil die "
+            "Kooperationen in verschiedenen Jahren begannen und ihre Wirkung mit der Zeit "
+            "wächst oder sich zwischen den Startjahren unterscheidet, kann diese Regression "
+            "verzerrt sein; der robuste Schätzer nach Callaway & Sant'Anna vergleicht nur mit "
+            "Gebieten, die (noch) keine Kooperation haben."
+        )
+    return (
+        f"The static two-way fixed-effects regression gives {estimate}. With staggered "
         "starts and effects that change over time or across cohorts it can be biased; the "
         "Callaway & Sant'Anna estimator only compares with areas not (yet) treated."
     )
-    parts.append(
-        "Before the cooperations began, the areas moved "
-        + (
-            f"in parallel (pre-trend test p = {n(pretrend_p, 3)})."
+
+
+def _pretrend_sentence(pretrend_p: float, lang: str) -> str:
+    """Whether the areas moved in parallel before the cooperations began (p ≥ 0.05)."""
+    p = fmt_number(pretrend_p, 3, lang)
+    if lang == "de":
+        return "Vor Beginn der Kooperationen verliefen die Gebiete " + (
+            f"parallel (Test auf parallele Vortrends: p = {p}); das stützt die "
+            "Annahme paralleler Trends."
             if pretrend_p >= 0.05
-            else f"differently (pre-trend test p = {n(pretrend_p, 3)}); read the effect with care."
+            else f"nicht parallel (Test auf parallele Vortrends: p = {p}); "
+            "der Effekt ist deshalb mit Vorsicht zu lesen."
         )
+    return "Before the cooperations began, the areas moved " + (
+        f"in parallel (pre-trend test p = {p})."
+        if pretrend_p >= 0.05
+        else f"differently (pre-trend test p = {p}); read the effect with care."
     )
-    return " ".join(parts)
 
 
 def survey_reading(
@@ -297,3 +331,84 @@ def regression_note(fit: OrdinalFit, lang: str = "de") -> str:
     """Sample size and McFadden's pseudo-R² of the ordinal regression, as one line."""
     r2 = fmt_number(fit.pseudo_r2, 2, lang)
     return f"n = {fmt_int(fit.n, lang)}, McFadden-Pseudo-R² = {r2}"
+
+
+# --------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------
+
+
+def plot_event_study(frame: pd.DataFrame, lang: str = "de", ylabel: str | None = None):  # type: ignore[no-untyped-def]
+    """Event-study plot: estimates with 95 % intervals by event time, one series per
+    estimator, dashed lines at zero and at the treatment start (between −1 and 0)."""
+    import matplotlib.pyplot as plt
+
+    from analysis.plots import localise_axis
+
+    fig, ax = plt.subplots()
+    names = list(dict.fromkeys(frame["estimator"]))
+    width = 0.15 if len(names) > 1 else 0.0
+    for i, name in enumerate(names):
+        f = frame[frame["estimator"] == name]
+        x = f["event_time"].to_numpy() + (i - (len(names) - 1) / 2) * width
+        ax.errorbar(
+            x,
+            f["estimate"],
+            yerr=[f["estimate"] - f["ci_low"], f["ci_high"] - f["estimate"]],
+            fmt="o",
+            capsize=3,
+            label=ESTIMATOR_LABELS.get(name, {}).get(lang, name),
+        )
+    ax.axhline(0, color="grey", lw=1)
+    ax.axvline(-0.5, color="grey", lw=1, ls="--")
+    ax.set_xlabel(
+        "Jahre seit Beginn der Kooperation" if lang == "de" else "Years since the cooperation began"
+    )
+    ax.set_ylabel(ylabel or ("Effekt" if lang == "de" else "Effect"))
+    localise_axis(ax, "y", "number", 1, lang)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_likert(survey: Survey, lang: str = "de", side: str | None = None):  # type: ignore[no-untyped-def]
+    """Diverging stacked bar chart of every item (Heiberger & Robbins 2014, J. Stat.
+    Software 57(5)): shares of disagreement left of zero, agreement right, the neutral
+    answer split around zero."""
+    import matplotlib.pyplot as plt
+
+    from analysis.plots import percent_formatter
+
+    sub = survey
+    if side is not None:
+        sub = Survey(survey.answers[survey.answers["side"] == side], survey.codebook, survey.note)
+    shares = likert_shares(sub)
+    labels = {i.item: getattr(i, lang) for i in survey.codebook.items}
+    colours = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac"]
+    fig, ax = plt.subplots(figsize=(9, 0.38 * len(shares) + 1.6))
+    y = np.arange(len(shares))[::-1]
+    left = -(shares[1] + shares[2] + shares[3] / 2).to_numpy()
+    for level in (1, 2, 3, 4, 5):
+        width = shares[level].to_numpy()
+        ax.barh(
+            y,
+            width,
+            left=left,
+            color=colours[level - 1],
+            label=getattr(survey.codebook.levels[level], lang),
+        )
+        left = left + width
+    ax.set_yticks(y, [_wrap(labels[i], 60) for i in shares.index], fontsize=7)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlim(-1, 1)
+    pf = percent_formatter(0, lang)  # shares left of zero are shown as positive percentages
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, pos: pf(abs(v), pos)))
+    ax.legend(ncol=5, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.06), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))

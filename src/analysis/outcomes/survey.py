@@ -15,9 +15,8 @@ item, answer``), then computes
   Holm-adjusted p-values over the scales (Holm 1979);
 * an ordinal (proportional-odds) logistic regression of overall satisfaction on the
   scale scores (statsmodels ``OrderedModel``, McCullagh 1980);
-* shares per answer level and a diverging stacked bar chart of the items (Heiberger &
-  Robbins 2014, J. Stat. Software 57(5)): disagreement left of zero, agreement right,
-  the neutral answer split around zero.
+* shares per answer level of each item (charted by
+  :func:`analysis.outcomes.report.plot_likert`).
 """
 
 from __future__ import annotations
@@ -38,10 +37,6 @@ from analysis.readers import read_text, read_yaml
 from analysis.validation import problems_from_pydantic
 
 FOLDER = paths.RAW / "survey"
-SIDE_LABELS = {
-    "social_organisation": {"de": "Soziale Organisationen", "en": "Social organisations"},
-    "housing_company": {"de": "Wohnungsunternehmen", "en": "Housing companies"},
-}
 MAX_PROBLEMS = 25
 
 
@@ -325,44 +320,3 @@ def likert_shares(survey: Survey, by_side: bool = False) -> pd.DataFrame:
     present = set(shares.index.get_level_values("item"))
     order = [i.item for i in survey.codebook.items if i.item in present]
     return shares.reindex(order, level=0) if by_side else shares.reindex(order)
-
-
-def plot_likert(survey: Survey, lang: str = "de", side: str | None = None):  # type: ignore[no-untyped-def]
-    """Diverging stacked bar chart of every item (shares; neutral split around zero)."""
-    import matplotlib.pyplot as plt
-
-    from analysis.plots import percent_formatter
-
-    sub = survey
-    if side is not None:
-        sub = Survey(survey.answers[survey.answers["side"] == side], survey.codebook, survey.note)
-    shares = likert_shares(sub)
-    labels = {i.item: getattr(i, lang) for i in survey.codebook.items}
-    colours = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac"]
-    fig, ax = plt.subplots(figsize=(9, 0.38 * len(shares) + 1.6))
-    y = np.arange(len(shares))[::-1]
-    left = -(shares[1] + shares[2] + shares[3] / 2).to_numpy()
-    for level in (1, 2, 3, 4, 5):
-        width = shares[level].to_numpy()
-        ax.barh(
-            y,
-            width,
-            left=left,
-            color=colours[level - 1],
-            label=getattr(survey.codebook.levels[level], lang),
-        )
-        left = left + width
-    ax.set_yticks(y, [_wrap(labels[i], 60) for i in shares.index], fontsize=7)
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlim(-1, 1)
-    pf = percent_formatter(0, lang)  # shares left of zero are shown as positive percentages
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, pos: pf(abs(v), pos)))
-    ax.legend(ncol=5, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.06), frameon=False)
-    fig.tight_layout()
-    return fig
-
-
-def _wrap(text: str, width: int) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width))

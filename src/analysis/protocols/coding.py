@@ -7,7 +7,8 @@ imported back and validated. Agreement between coders is reported as Cohen's κ
 (Cohen 1960, via statsmodels) for each pair of coders and Krippendorff's α (nominal,
 Krippendorff 2011, via the ``krippendorff`` package) over all coders, both with
 missing codings left out as their definitions prescribe. Frequencies per question and
-workshop, a co-occurrence matrix and a code × workshop heatmap summarise the coding.
+workshop and a co-occurrence matrix summarise the coding (their heatmap is drawn by
+:func:`analysis.protocols.documentation.heatmap`).
 
 Codings are a long DataFrame with one row per statement and code:
 ``statement_id, protocol_id, question, code``.
@@ -311,12 +312,26 @@ def import_coding_sheet(
     ``statements`` (with ``statement_id``) is given, that the sheet has exactly those
     statements. Every problem names file, row (as Excel shows it) and column.
     """
+    path = Path(path)
+    rows = _sheet_rows(path)
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    coders = _coder_columns(header, path)
+    records, seen, problems = _coded_rows(rows, header, set(codebook.names), str(path))
+    if statements is not None:
+        problems += _statement_problems(seen, statements, str(path))
+    if problems:
+        raise InputError(problems=problems)
+    frame = pd.DataFrame.from_records(records, columns=["statement_id", *coders])
+    frame = frame.set_index("statement_id")
+    return frame.astype("string")
+
+
+def _sheet_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The cell values of sheet "Kodierung", header first, formula neutralisation undone."""
     from openpyxl import load_workbook
 
     from analysis.spreadsheets import restore
 
-    path = Path(path)
-    f = str(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -330,9 +345,12 @@ def import_coding_sheet(
     wb.close()
     if not rows:
         raise InputError("the coding sheet is empty", file=path, row=1)
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return rows
+
+
+def _coder_columns(header: list[str], path: Path) -> list[str]:
+    """The coder columns after the fixed ones; refuses a sheet without or with repeated ones."""
     fixed = list(CODING_SHEET_FIXED_COLUMNS)
-    problems: list[Problem] = []
     if header[: len(fixed)] != fixed:
         raise InputError(
             f"the first columns must be {', '.join(fixed)}", file=path, row=1, value=header
@@ -342,9 +360,19 @@ def import_coding_sheet(
         raise InputError("no coder column after 'suggested'", file=path, row=1)
     if len(set(coders)) != len(coders):
         raise InputError("coder column named twice", file=path, row=1, value=coders)
-    known = set(codebook.names)
+    return coders
+
+
+def _coded_rows(
+    rows: list[tuple[Any, ...]], header: list[str], known: set[str], f: str
+) -> tuple[list[dict[str, Any]], dict[str, int], list[Problem]]:
+    """One record per non-empty row (statement id and each coder's code, None = not
+    coded), the sheet row of each statement id, and the problems: empty or repeated ids,
+    codes not in the codebook."""
+    n_fixed = len(CODING_SHEET_FIXED_COLUMNS)
     records: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
+    problems: list[Problem] = []
     for r, values in enumerate(rows[1:], start=2):
         values = list(values) + [None] * (len(header) - len(values))
         if all(v is None or str(v).strip() == "" for v in values):
@@ -361,7 +389,7 @@ def import_coding_sheet(
             continue
         seen[sid] = r
         record: dict[str, Any] = {"statement_id": sid}
-        for j, coder in enumerate(header[len(fixed) :], start=len(fixed)):
+        for j, coder in enumerate(header[n_fixed:], start=n_fixed):
             if not coder:
                 continue
             v = values[j]
@@ -378,28 +406,28 @@ def import_coding_sheet(
                 )
             record[coder] = code
         records.append(record)
-    if statements is not None:
-        expected = set(statements["statement_id"])
-        for sid in sorted(set(seen) - expected):
-            problems.append(
-                Problem("statement not in the protocols", f, seen[sid], "statement_id", sid)
+    return records, seen, problems
+
+
+def _statement_problems(seen: dict[str, int], statements: pd.DataFrame, f: str) -> list[Problem]:
+    """Sheet statements not in the protocols, and protocol statements missing from the sheet."""
+    expected = set(statements["statement_id"])
+    problems = [
+        Problem("statement not in the protocols", f, seen[sid], "statement_id", sid)
+        for sid in sorted(set(seen) - expected)
+    ]
+    missing = sorted(expected - set(seen))
+    if missing:
+        problems.append(
+            Problem(
+                f"{len(missing)} statement(s) of the protocols are missing from the sheet",
+                f,
+                None,
+                "statement_id",
+                missing[:5],
             )
-        missing = sorted(expected - set(seen))
-        if missing:
-            problems.append(
-                Problem(
-                    f"{len(missing)} statement(s) of the protocols are missing from the sheet",
-                    f,
-                    None,
-                    "statement_id",
-                    missing[:5],
-                )
-            )
-    if problems:
-        raise InputError(problems=problems)
-    frame = pd.DataFrame.from_records(records, columns=["statement_id", *coders])
-    frame = frame.set_index("statement_id")
-    return frame.astype("string")
+        )
+    return problems
 
 
 def codings_from_sheet(
@@ -491,7 +519,7 @@ def agreement(sheet: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------
-# Frequencies, co-occurrence, heatmap
+# Frequencies and co-occurrence
 # --------------------------------------------------------------------------------------
 
 
@@ -518,44 +546,3 @@ def co_occurrence(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     ).clip(upper=1)
     m = onehot.to_numpy().T @ onehot.to_numpy()
     return pd.DataFrame(m, index=codebook.names, columns=codebook.names).astype("int64")
-
-
-def heatmap(
-    table: pd.DataFrame,
-    codebook: Codebook,
-    lang: str = DEFAULT_LANGUAGE,
-    column_labels: dict[str, str] | None = None,
-    title: str | None = None,
-    xlabel: str | None = None,
-) -> Any:
-    """Code × workshop (or × question) heatmap of counts (seaborn), codes in ``lang``."""
-    import textwrap
-
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    from analysis.plots import number_formatter
-
-    labels = codebook.labels(lang)
-    data = table.rename(index=labels, columns=column_labels or {})
-    data.columns = [textwrap.fill(str(c), 20) for c in data.columns]
-    lines = max((str(c).count("\n") + 1 for c in data.columns), default=1)
-    fig, ax = plt.subplots(
-        figsize=(4.5 + 1.7 * max(len(data.columns), 1), 0.42 * len(data) + 1.2 + 0.16 * lines)
-    )
-    sns.heatmap(
-        data,
-        annot=True,
-        fmt="d",
-        cmap="Blues",
-        linewidths=0.5,
-        cbar_kws={"format": number_formatter(0, lang)},
-        ax=ax,
-    )
-    ax.set_xlabel(xlabel if xlabel is not None else "Workshop")
-    ax.set_ylabel("Thema" if lang == "de" else "Theme")
-    ax.tick_params(axis="x", labelrotation=0, labelsize=8)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig

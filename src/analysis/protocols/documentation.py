@@ -1,11 +1,14 @@
-"""The compiled Gesamt-Dokumentation of the event series, as an editable Word file.
+"""The protocols' report layer: the Gesamt-Dokumentation, protocol HTML, tables, heatmap.
 
-Title page, table of contents (a Word field, refreshed when Word opens the file), one
-chapter per workshop with its questions and points verbatim, and a cross-workshop
-chapter: themes by workshop, the most frequent recommendations (question d) and what
+The compiled Gesamt-Dokumentation of the event series is an editable Word file: title
+page, table of contents (a Word field, refreshed when Word opens the file), one chapter
+per workshop with its questions and points verbatim, and a cross-workshop chapter:
+themes by workshop, the most frequent recommendations (question d) and what
 organisations need (question c) against what partners can offer (question d).
 German by default. :func:`protocol_html` renders one protocol as HTML for notebooks,
-with every free text HTML-escaped.
+with every free text HTML-escaped; :func:`heatmap` draws code counts by workshop or
+question. The engines (:mod:`analysis.protocols.parse`, :mod:`analysis.protocols.coding`)
+return data; their labels, layouts and figures for a report live here.
 """
 
 from __future__ import annotations
@@ -201,6 +204,52 @@ def top_recommendations_table(
 
 
 # --------------------------------------------------------------------------------------
+# Heatmap
+# --------------------------------------------------------------------------------------
+
+
+def heatmap(
+    table: pd.DataFrame,
+    codebook: Codebook,
+    lang: str = DEFAULT_LANGUAGE,
+    column_labels: dict[str, str] | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+) -> Any:
+    """Code × workshop (or × question) heatmap of counts (seaborn), codes in ``lang``."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from analysis.plots import number_formatter
+
+    labels = codebook.labels(lang)
+    data = table.rename(index=labels, columns=column_labels or {})
+    data.columns = [textwrap.fill(str(c), 20) for c in data.columns]
+    lines = max((str(c).count("\n") + 1 for c in data.columns), default=1)
+    fig, ax = plt.subplots(
+        figsize=(4.5 + 1.7 * max(len(data.columns), 1), 0.42 * len(data) + 1.2 + 0.16 * lines)
+    )
+    sns.heatmap(
+        data,
+        annot=True,
+        fmt="d",
+        cmap="Blues",
+        linewidths=0.5,
+        cbar_kws={"format": number_formatter(0, lang)},
+        ax=ax,
+    )
+    ax.set_xlabel(xlabel if xlabel is not None else "Workshop")
+    ax.set_ylabel("Thema" if lang == "de" else "Theme")
+    ax.tick_params(axis="x", labelrotation=0, labelsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------
 # DOCX
 # --------------------------------------------------------------------------------------
 
@@ -288,7 +337,6 @@ def build_docx(
 ) -> Path:
     """Write the Gesamt-Dokumentation to ``path`` (.docx) and return the path."""
     from docx import Document
-    from docx.enum.text import WD_BREAK
 
     check_language(lang)
     protocols = list(data.protocols)
@@ -296,8 +344,26 @@ def build_docx(
     doc = Document()
     doc.core_properties.title = f"{t('doc_title', lang)} – {series}"
     doc.core_properties.author = "DORV-Werkbank"
+    _title_page(doc, protocols, series, date or dt.date.today(), lang)
+    _contents(doc, protocols, lang)
+    for i, p in enumerate(protocols, 1):
+        _workshop_chapter(doc, i, p, lang)
+    _cross_chapter(doc, data, protocols, top_n, lang)
+    path = Path(path)
+    doc.save(str(path))
+    return path
 
-    # Title page
+
+def _page_break(doc: Any) -> None:
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _title_page(
+    doc: Any, protocols: Sequence[Protocol], series: str, date: dt.date, lang: str
+) -> None:
+    """Title, series, the workshops (fictional ones marked) and the date of creation."""
     doc.add_heading(t("doc_title", lang), level=0)
     doc.add_paragraph(f"{t('series', lang)} „{series}“")
     doc.add_paragraph(f"{t('workshops', lang)}:")
@@ -305,10 +371,13 @@ def build_docx(
         doc.add_paragraph(workshop_label(p, lang), style="List Bullet")
     if any(p.fictional for p in protocols):
         doc.add_paragraph(t("fictional_any", lang)).runs[0].italic = True
-    doc.add_paragraph(f"{t('created', lang)} {fmt_date(date or dt.date.today(), lang)}")
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph(f"{t('created', lang)} {fmt_date(date, lang)}")
+    _page_break(doc)
 
-    # Table of contents
+
+def _contents(doc: Any, protocols: Sequence[Protocol], lang: str) -> None:
+    """The table of contents: a Word TOC field listing one chapter per workshop and the
+    cross-workshop chapter."""
     chapters = [
         f"{i}. {t('workshop', lang)}: {workshop_label(p, lang)}" for i, p in enumerate(protocols, 1)
     ]
@@ -316,24 +385,30 @@ def build_docx(
     doc.add_heading(t("toc", lang), level=1)
     _add_toc(doc, chapters)
     doc.add_paragraph(t("toc_hint", lang)).runs[0].italic = True
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _page_break(doc)
 
-    # One chapter per workshop: questions and points verbatim
-    for i, p in enumerate(protocols, 1):
-        doc.add_heading(f"{i}. {t('workshop', lang)}: {p.title}", level=1)
-        if p.fictional:
-            doc.add_paragraph(t("fictional_note", lang)).runs[0].italic = True
-        if p.organisations:
-            doc.add_paragraph(f"{t('organisations', lang)}: {'; '.join(p.organisations)}")
-        for q in p.questions:
-            doc.add_heading(f"{q.letter}. {q.text}", level=2)
-            for s in q.statements:
-                if s.kind == "bullet":
-                    doc.add_paragraph(s.text, style="List Bullet")
-                else:
-                    doc.add_paragraph(s.text)
 
-    # Cross-workshop chapter
+def _workshop_chapter(doc: Any, number: int, p: Protocol, lang: str) -> None:
+    """One workshop: its questions and points verbatim, bullets as bullets."""
+    doc.add_heading(f"{number}. {t('workshop', lang)}: {p.title}", level=1)
+    if p.fictional:
+        doc.add_paragraph(t("fictional_note", lang)).runs[0].italic = True
+    if p.organisations:
+        doc.add_paragraph(f"{t('organisations', lang)}: {'; '.join(p.organisations)}")
+    for q in p.questions:
+        doc.add_heading(f"{q.letter}. {q.text}", level=2)
+        for s in q.statements:
+            if s.kind == "bullet":
+                doc.add_paragraph(s.text, style="List Bullet")
+            else:
+                doc.add_paragraph(s.text)
+
+
+def _cross_chapter(
+    doc: Any, data: DocumentationInput, protocols: Sequence[Protocol], top_n: int, lang: str
+) -> None:
+    """Themes by workshop, the most frequent recommendations with their statements, and
+    needs (question c) against offers (question d)."""
     n = len(protocols) + 1
     doc.add_heading(f"{n}. {t('cross', lang)}", level=1)
     doc.add_paragraph(t("cross_intro", lang).format(source=data.coding_source))
@@ -356,10 +431,6 @@ def build_docx(
     doc.add_heading(f"{n}.3 {t('offers_needs', lang)}", level=2)
     doc.add_paragraph(t("offers_needs_intro", lang))
     _table(doc, needs_and_offers_table(data.codings, data.codebook, lang), lang)
-
-    path = Path(path)
-    doc.save(str(path))
-    return path
 
 
 def _table(doc: Any, frame: pd.DataFrame, lang: str) -> None:

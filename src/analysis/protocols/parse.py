@@ -430,73 +430,7 @@ def parse_text(
         raise InputError(
             "file is empty: a protocol needs a title block and the questions a.–e.", file=path
         )
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
-    blocks: list[list[_Line]] = []
-    current: list[_Line] = []
-    for number, raw in enumerate(raw_lines, start=1):
-        cleaned = _clean(raw)
-        if cleaned.strip():
-            current.append(_Line(number, cleaned))
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-
-    header: list[list[str]] = []
-    drafts: list[_Draft] = []
-    style: str | None = None
-    for block in blocks:
-        i = 0
-        header_block: list[str] = []
-        while i < len(block):
-            line = block[i]
-            marker = line.marker
-            is_question = False
-            if marker:
-                mstyle, index = _marker_index(marker["key"])
-                qtext = marker["text"].strip()
-                j = i + 1
-                # A question wrapped over several lines: join until it ends with "?".
-                while (
-                    not qtext.endswith("?")
-                    and j < len(block)
-                    and not block[j].bullet
-                    and not block[j].marker
-                ):
-                    qtext = f"{qtext} {block[j].text.strip()}"
-                    j += 1
-                previous = drafts[-1].index if drafts else 0
-                if (
-                    (style is None or mstyle == style)
-                    and previous < index <= MAX_QUESTIONS
-                    and not _ABBREVIATION.match(qtext)
-                    and _looks_like_question(qtext)
-                ):
-                    is_question = True
-                    style = mstyle
-                    drafts.append(_Draft(marker["label"], index, qtext, line.number))
-                    i = j
-            if is_question:
-                continue
-            if not drafts:
-                if not header_block:
-                    header.append(header_block)
-                header_block.append(line.text.strip())
-                i += 1
-                continue
-            bullet = line.bullet
-            kind: StatementKind = "bullet" if bullet else "paragraph"
-            parts = [bullet["text"].strip() if bullet else line.text.strip()]
-            i += 1
-            while i < len(block) and not block[i].bullet:
-                m = block[i].marker
-                if m and _looks_like_question(m["text"]):
-                    break
-                parts.append(block[i].text.strip())
-                i += 1
-            drafts[-1].items.append((kind, " ".join(parts)))
-
+    header, drafts = _scan(_blocks(text))
     if not drafts:
         raise InputError(
             "no questions found: expected the template questions as lines such as "
@@ -523,6 +457,95 @@ def parse_text(
         note=fields["note"],  # type: ignore[arg-type]
         encoding=encoding,
     )
+
+
+def _blocks(text: str) -> list[list[_Line]]:
+    """The cleaned lines with their numbers, in blocks separated by blank lines."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    blocks: list[list[_Line]] = []
+    current: list[_Line] = []
+    for number, raw in enumerate(raw_lines, start=1):
+        cleaned = _clean(raw)
+        if cleaned.strip():
+            current.append(_Line(number, cleaned))
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _scan(blocks: list[list[_Line]]) -> tuple[list[list[str]], list[_Draft]]:
+    """The title block (lines before the first question, by block) and the questions, each
+    with its statements."""
+    header: list[list[str]] = []
+    drafts: list[_Draft] = []
+    style: str | None = None
+    for block in blocks:
+        i = 0
+        header_block: list[str] = []
+        while i < len(block):
+            found = _question_at(block, i, drafts[-1].index if drafts else 0, style)
+            if found is not None:
+                draft, i, style = found
+                drafts.append(draft)
+                continue
+            if not drafts:
+                if not header_block:
+                    header.append(header_block)
+                header_block.append(block[i].text.strip())
+                i += 1
+                continue
+            kind, statement, i = _statement_at(block, i)
+            drafts[-1].items.append((kind, statement))
+    return header, drafts
+
+
+def _question_at(
+    block: list[_Line], i: int, previous: int, style: str | None
+) -> tuple[_Draft, int, str] | None:
+    """The question starting at line ``i`` of ``block``, the line after it and its marker
+    style, or None. A question has a marker of the protocol's style (letters or numbers)
+    numbered after the ``previous`` question, is no abbreviation ("z. B.") and reads like
+    a question; its text runs on over the next lines until it ends with "?"."""
+    line = block[i]
+    marker = line.marker
+    if not marker:
+        return None
+    mstyle, index = _marker_index(marker["key"])
+    qtext = marker["text"].strip()
+    j = i + 1
+    # A question wrapped over several lines: join until it ends with "?".
+    while (
+        not qtext.endswith("?") and j < len(block) and not block[j].bullet and not block[j].marker
+    ):
+        qtext = f"{qtext} {block[j].text.strip()}"
+        j += 1
+    if (
+        (style is None or mstyle == style)
+        and previous < index <= MAX_QUESTIONS
+        and not _ABBREVIATION.match(qtext)
+        and _looks_like_question(qtext)
+    ):
+        return _Draft(marker["label"], index, qtext, line.number), j, mstyle
+    return None
+
+
+def _statement_at(block: list[_Line], i: int) -> tuple[StatementKind, str, int]:
+    """The statement starting at line ``i``: a bullet or a paragraph with its continuation
+    lines up to the next bullet or question; its kind, text and the line after it."""
+    bullet = block[i].bullet
+    kind: StatementKind = "bullet" if bullet else "paragraph"
+    parts = [bullet["text"].strip() if bullet else block[i].text.strip()]
+    i += 1
+    while i < len(block) and not block[i].bullet:
+        m = block[i].marker
+        if m and _looks_like_question(m["text"]):
+            break
+        parts.append(block[i].text.strip())
+        i += 1
+    return kind, " ".join(parts), i
 
 
 def _match_template(drafts: list[_Draft], file: Path) -> tuple[Question, ...]:

@@ -411,7 +411,20 @@ def load(folder: str | Path | None = None) -> RegionalData:
     gem = [read_table(folder / f) for f in MUNICIPAL_FILES]
     typology = read_table(folder / TYPOLOGY_FILE)
     indicators = load_indicators(folder / INDICATOR_FILE)
+    districts = _districts(krs, typology)
+    municipalities, unmatched = _municipalities(gem, districts)
+    return RegionalData(
+        districts=districts,
+        municipalities=municipalities,
+        indicators=indicators,
+        sentinels=pd.concat([t.sentinels for t in (*krs, *gem)], ignore_index=True),
+        unmatched=unmatched,
+    )
 
+
+def _districts(krs: list[Table], typology: Table) -> pd.DataFrame:
+    """The district sheets joined by key (Kreise did not change between their statuses),
+    with state and settlement type."""
     base = krs[0].frame
     for other in krs[1:]:
         missing = base.index.difference(other.frame.index)
@@ -430,7 +443,12 @@ def load(folder: str | Path | None = None) -> RegionalData:
     if districts["state_name"].isna().any():
         bad = districts.index[districts["state_name"].isna()][0]
         raise InputError("unknown state code (first two digits)", file=krs[0].path, value=bad)
+    return districts
 
+
+def _municipalities(gem: list[Table], districts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The GEM1222 frame with district, state and settlement type, the older municipal
+    sheets joined by key, and the keys that did not match between the statuses."""
     frame = gem[0].frame
     dkeys = pd.Series(district_key(frame.index).to_numpy(), index=frame.index)
     orphan = ~dkeys.isin(districts.index)
@@ -451,30 +469,8 @@ def load(folder: str | Path | None = None) -> RegionalData:
     unmatched = []
     parts = [frame]
     for table in gem[1:]:
-        older = table.frame
-        gone = older.index.difference(frame.index)
-        new = frame.index.difference(older.index)
-        unmatched.append(
-            pd.DataFrame(
-                {
-                    "file": table.file,
-                    "key": gone,
-                    "name": older.loc[gone, "name"].to_numpy(),
-                    "rule": "key not in GEM1222 (territorial change); its values are not used",
-                }
-            )
-        )
-        unmatched.append(
-            pd.DataFrame(
-                {
-                    "file": table.file,
-                    "key": new,
-                    "name": frame.loc[new, "name"].to_numpy(),
-                    "rule": f"GEM1222 key has no row in {table.file}; its values are missing",
-                }
-            )
-        )
-        parts.append(older.drop(columns="name").reindex(frame.index))
+        unmatched += _unmatched_keys(frame, table)
+        parts.append(table.frame.drop(columns="name").reindex(frame.index))
     municipalities = pd.concat(parts, axis=1)
     context = districts.loc[dkeys.to_numpy(), ["name", "state", "state_name", "settlement_type"]]
     context = context.rename(columns={"name": "district_name"}).set_index(frame.index)
@@ -482,13 +478,32 @@ def load(folder: str | Path | None = None) -> RegionalData:
     municipalities = pd.concat(
         [municipalities.iloc[:, :2], context, municipalities.iloc[:, 2:]], axis=1
     )
-    return RegionalData(
-        districts=districts,
-        municipalities=municipalities,
-        indicators=indicators,
-        sentinels=pd.concat([t.sentinels for t in (*krs, *gem)], ignore_index=True),
-        unmatched=pd.concat(unmatched, ignore_index=True),
-    )
+    return municipalities, pd.concat(unmatched, ignore_index=True)
+
+
+def _unmatched_keys(frame: pd.DataFrame, older: Table) -> list[pd.DataFrame]:
+    """Keys of an older municipal sheet not in GEM1222 (territorial changes: their values
+    are not used), and GEM1222 keys without a row there (their values are missing)."""
+    gone = older.frame.index.difference(frame.index)
+    new = frame.index.difference(older.frame.index)
+    return [
+        pd.DataFrame(
+            {
+                "file": older.file,
+                "key": gone,
+                "name": older.frame.loc[gone, "name"].to_numpy(),
+                "rule": "key not in GEM1222 (territorial change); its values are not used",
+            }
+        ),
+        pd.DataFrame(
+            {
+                "file": older.file,
+                "key": new,
+                "name": frame.loc[new, "name"].to_numpy(),
+                "rule": f"GEM1222 key has no row in {older.file}; its values are missing",
+            }
+        ),
+    ]
 
 
 def indicator_level(data: RegionalData, code: str) -> str:
@@ -543,31 +558,6 @@ def places(data: RegionalData, level: str = "gemeinde") -> pd.DataFrame:
     return frame
 
 
-MISSING_REASONS: dict[str, dict[str, str]] = {
-    "coded": {
-        "de": "in der Quelle als {code} (fehlend) codiert",
-        "en": "coded {code} in the source (missing)",
-    },
-    "older_status": {
-        "de": "keine Zeile im älteren Gebietsstand dieses Indikators",
-        "en": "no row in the older territorial status of this indicator",
-    },
-    "missing": {"de": "fehlt in der Quelle", "en": "missing in the source"},
-    "no_municipal_value": {
-        "de": "keine Gemeinde des Kreises hat einen Wert",
-        "en": "no municipality of the district has a value",
-    },
-    "district": {"de": "Kreiswert: {reason}", "en": "district value: {reason}"},
-}
-"""Why a value is missing, in German and English (``cause`` of :func:`missing_table`)."""
-
-
-def missing_reason(cause: str, code: str | None, via_district: bool, lang: str = "en") -> str:
-    """The reason of one missing value in ``lang`` ("de" or "en")."""
-    reason = MISSING_REASONS[cause][lang].format(code=code)
-    return MISSING_REASONS["district"][lang].format(reason=reason) if via_district else reason
-
-
 def missing_table(data: RegionalData, codes: list[str], level: str = "gemeinde") -> pd.DataFrame:
     """Every missing indicator value per place, with its cause: one row per cell.
 
@@ -575,7 +565,8 @@ def missing_table(data: RegionalData, codes: list[str], level: str = "gemeinde")
     ``older_status`` (no row in the older territorial status the indicator comes from),
     ``missing`` (otherwise absent), ``no_municipal_value`` (Kreis level: none of the
     district's municipalities has a value). ``via_district`` marks a municipality that
-    lacks its district's value. ``reason`` says it in English.
+    lacks its district's value. :func:`analysis.regional.report.missing_reason` says it
+    in words.
     """
     vals = values(data, codes, level)
     info = places(data, level)
@@ -606,10 +597,9 @@ def missing_table(data: RegionalData, codes: list[str], level: str = "gemeinde")
                     "cause": cause,
                     "source_code": source_code,
                     "via_district": via_district,
-                    "reason": missing_reason(cause, source_code, via_district),
                 }
             )
-    columns = ["key", "name", "indicator", "cause", "source_code", "via_district", "reason"]
+    columns = ["key", "name", "indicator", "cause", "source_code", "via_district"]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -19,7 +19,7 @@ it has, with the weights renormalised over its available indicators — equivale
 imputing each missing z by the place's own weighted mean of the others. A place is
 ranked only if its available indicators carry at least ``min_coverage`` of the total
 weight (default 0.75); otherwise its index is missing and it is listed, never dropped
-silently (``IndexResult.missing`` names each missing value and its reason).
+silently (``IndexResult.missing`` names each missing value and its cause).
 
 Rank stability follows the Handbook's uncertainty analysis (section 7): rankings
 under named weight sets are compared by Spearman's rho and Kendall's tau-b, and
@@ -139,7 +139,8 @@ class IndexResult:
     weights: pd.Series
     """Normalised weights."""
     missing: pd.DataFrame
-    """Each missing value: key, name, indicator, reason; plus whether the place is ranked."""
+    """Each missing value (:func:`analysis.regional.data.missing_table`: key, name, indicator,
+    cause), plus whether the place is ranked."""
     level: str
     min_coverage: float
 

@@ -1,12 +1,15 @@
-"""Report pieces of the regional targeting: localised tables, figures and sentences.
+"""Report pieces of the regional targeting: localised tables, figures, sentences, XLSX.
 
-Turns the results of :mod:`analysis.regional.index` and
-:mod:`analysis.regional.targeting` into what notebook 40 shows, in German (default) or
-English, with numbers formatted by :mod:`analysis.formatting`.
+Turns the results of :mod:`analysis.regional.data`, :mod:`analysis.regional.index` and
+:mod:`analysis.regional.targeting` into what notebook 40 shows and the planners' candidate
+workbook, in German (default) or English, with numbers formatted by
+:mod:`analysis.formatting`: indicator labels and units, the reasons of missing values,
+the source attribution.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -15,8 +18,10 @@ import pandas as pd
 from analysis import plots
 from analysis.formatting import fmt_number, fmt_percent, format_frame
 from analysis.i18n import check_language
-from analysis.regional.data import SETTLEMENT_TYPES, RegionalData, missing_reason
+from analysis.regional.data import SETTLEMENT_TYPES, RegionalData
 from analysis.regional.index import IndexResult, Stability
+from analysis.regional.targeting import Candidates
+from analysis.spreadsheets import write_xlsx
 
 _COLS = {
     "rank": {"de": "Rang", "en": "Rank"},
@@ -59,6 +64,44 @@ _SET_NAMES = {
     "without": {"de": "ohne", "en": "without"},
 }
 
+ATTRIBUTION = {
+    "de": (
+        "Quelle: Deutschlandatlas (BMWSB/Destatis), Stand 12.12.2024; Datenbasis je "
+        "Indikator siehe Indikatorenübersicht. Siedlungsstrukturelle Kreistypen 2020: "
+        "© BBSR Bonn 2020, dl-de/by-2-0. Auswertung: DORV-Werkbank."
+    ),
+    "en": (
+        "Source: Deutschlandatlas (BMWSB/Destatis), as of 12 Dec 2024; data basis of each "
+        "indicator: see the indicator overview. Settlement types 2020: © BBSR Bonn 2020, "
+        "dl-de/by-2-0. Analysis: DORV workbench."
+    ),
+}
+
+MISSING_REASONS: dict[str, dict[str, str]] = {
+    "coded": {
+        "de": "in der Quelle als {code} (fehlend) codiert",
+        "en": "coded {code} in the source (missing)",
+    },
+    "older_status": {
+        "de": "keine Zeile im älteren Gebietsstand dieses Indikators",
+        "en": "no row in the older territorial status of this indicator",
+    },
+    "missing": {"de": "fehlt in der Quelle", "en": "missing in the source"},
+    "no_municipal_value": {
+        "de": "keine Gemeinde des Kreises hat einen Wert",
+        "en": "no municipality of the district has a value",
+    },
+    "district": {"de": "Kreiswert: {reason}", "en": "district value: {reason}"},
+}
+"""Why a value is missing, in German and English (``cause`` of
+:func:`analysis.regional.data.missing_table`)."""
+
+
+def missing_reason(cause: str, code: str | None, via_district: bool, lang: str = "de") -> str:
+    """The reason of one missing value in ``lang`` ("de" or "en")."""
+    reason = MISSING_REASONS[cause][lang].format(code=code)
+    return MISSING_REASONS["district"][lang].format(reason=reason) if via_district else reason
+
 
 def _rename(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.rename(columns={c: _COLS[c][lang] for c in frame.columns if c in _COLS})
@@ -87,10 +130,17 @@ def ranking_table(result: IndexResult, n: int = 20, lang: str = "de") -> pd.Data
     return _rename(t, lang)
 
 
-def profile_table(profile: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
-    """A place profile (see :func:`regional_targeting.profile`), formatted."""
+def _labels(data: RegionalData, codes: pd.Index, lang: str, field: str = "label") -> list[str]:
+    """The indicators' labels (or units, ``field="unit"``) in ``lang``, from the codebook."""
+    return data.indicators.loc[codes, f"{field}_{lang}"].tolist()
+
+
+def profile_table(profile: pd.DataFrame, data: RegionalData, lang: str = "de") -> pd.DataFrame:
+    """A place profile (see :func:`regional_targeting.profile`), labelled and formatted."""
     check_language(lang)
-    t = profile.reset_index(drop=True)[
+    t = profile.assign(
+        label=_labels(data, profile.index, lang), unit=_labels(data, profile.index, lang, "unit")
+    ).reset_index(drop=True)[
         [
             "label",
             "unit",
@@ -159,11 +209,11 @@ def candidate_table(table: pd.DataFrame, data: RegionalData, n: int = 25, lang: 
     )
 
 
-def plot_profile(profile: pd.DataFrame, lang: str = "de") -> Any:
+def plot_profile(profile: pd.DataFrame, data: RegionalData, lang: str = "de") -> Any:
     """Percentile of the place in Germany per indicator (0.5 = national median)."""
     check_language(lang)
     fig, ax = plt.subplots()
-    labels = profile["label"].tolist()
+    labels = _labels(data, profile.index, lang)
     pct = profile["percentile_germany"].to_numpy()
     ax.barh(labels, pct)
     ax.axvline(0.5, color="grey", linestyle="--", linewidth=1)
@@ -374,4 +424,73 @@ def stability_sentence(stability: Stability, lang: str = "de") -> str:
         top_n=stability.top_n,
         rho=fmt_number(stability.draws["spearman"].median(), 3, lang),
         retained=fmt_percent(stability.draws["top_n_retained"].mean(), 0, lang),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Candidate workbook for planners (XLSX)
+# --------------------------------------------------------------------------------------
+
+
+_XLSX_COLUMNS = {
+    "key": {"de": "Gebietsschlüssel", "en": "Key"},
+    "name": {"de": "Name", "en": "Name"},
+    "district_name": {"de": "Kreis", "en": "District"},
+    "state_name": {"de": "Land", "en": "State"},
+    "settlement_type": {"de": "Siedlungsstruktureller Kreistyp", "en": "Settlement type"},
+    "rank": {"de": "Rang Strukturschwäche", "en": "Structural-weakness rank"},
+    "index": {"de": "Strukturschwäche-Index (z)", "en": "Structural-weakness index (z)"},
+    "coverage": {"de": "Gewichtsanteil vorhandener Indikatoren", "en": "Weight coverage"},
+}
+
+
+def candidate_sheet(cands: Candidates, data: RegionalData, lang: str = "de") -> pd.DataFrame:
+    """The candidate table with localised column names, ready for a planner."""
+    check_language(lang)
+    t = cands.table.reset_index()
+    t["settlement_type"] = [
+        SETTLEMENT_TYPES[int(v)][lang] if pd.notna(v) else None for v in t["settlement_type"]
+    ]
+    value_cols = list(cands.thresholds.index)
+    cols = [
+        "key",
+        "name",
+        "district_name",
+        "state_name",
+        "settlement_type",
+        "rank",
+        "index",
+        "coverage",
+        *value_cols,
+    ]
+    t = t[cols]
+    names = {c: _XLSX_COLUMNS[c][lang] for c in cols if c in _XLSX_COLUMNS}
+    for c in value_cols:
+        meta = data.indicators.loc[c]
+        names[c] = f"{meta[f'label_{lang}']} ({meta[f'unit_{lang}']})"
+    return t.rename(columns=names)
+
+
+def candidates_xlsx(
+    cands: Candidates, data: RegionalData, path: str | Path, lang: str = "de"
+) -> Path:
+    """Write the candidates, their selection rule and the source attribution to XLSX."""
+    sheet = candidate_sheet(cands, data, lang)
+    de = lang == "de"
+    rule = pd.DataFrame(
+        {
+            ("Indikator" if de else "Indicator"): [
+                data.indicators.loc[c, f"label_{lang}"] for c in cands.thresholds.index
+            ],
+            ("Schwelle (≥)" if de else "Threshold (≥)"): cands.thresholds.to_numpy(),
+        }
+    )
+    notes = pd.DataFrame({("Hinweis" if de else "Note"): [ATTRIBUTION[lang]]})
+    return write_xlsx(
+        {
+            ("Kandidaten" if de else "Candidates"): sheet,
+            ("Auswahlregel" if de else "Selection rule"): rule,
+            ("Quelle" if de else "Source"): notes,
+        },
+        path,
     )

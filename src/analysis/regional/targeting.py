@@ -9,7 +9,8 @@
 * :func:`candidates` — places where supply access is poor (access time at or above a
   national quantile) **and** vacancy or ageing is high (at or above their national
   quantiles), ranked by the structural-weakness index, filterable by state and
-  settlement type; :func:`candidates_xlsx` exports them export-safe.
+  settlement type (:func:`analysis.regional.report.candidates_xlsx` exports them
+  export-safe for planners).
 
 Default example: the DORV pilot Jülich (GKZ 05358024, Kreis Düren).
 """
@@ -18,34 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.i18n import check_language
 from analysis.regional import data as regional
 from analysis.regional import index as regional_index
 from analysis.regional.data import SETTLEMENT_TYPES, RegionalData
 from analysis.regional.index import IndexResult
-from analysis.spreadsheets import write_xlsx
 
 JUELICH = "05358024"
 """GKZ of Jülich, Stadt (Kreis Düren 05358000), home of the DORV pilot centre."""
-
-ATTRIBUTION = {
-    "de": (
-        "Quelle: Deutschlandatlas (BMWSB/Destatis), Stand 12.12.2024; Datenbasis je "
-        "Indikator siehe Indikatorenübersicht. Siedlungsstrukturelle Kreistypen 2020: "
-        "© BBSR Bonn 2020, dl-de/by-2-0. Auswertung: DORV-Werkbank."
-    ),
-    "en": (
-        "Source: Deutschlandatlas (BMWSB/Destatis), as of 12 Dec 2024; data basis of each "
-        "indicator: see the indicator overview. Settlement types 2020: © BBSR Bonn 2020, "
-        "dl-de/by-2-0. Analysis: DORV workbench."
-    ),
-}
 
 
 def _reference(data: RegionalData, code: str, level: str | None = None) -> pd.DataFrame:
@@ -56,14 +41,14 @@ def _reference(data: RegionalData, code: str, level: str | None = None) -> pd.Da
     return info.assign(value=regional.values(data, [code], level)[code])
 
 
-def profile(data: RegionalData, key: str, codes: Sequence[str], lang: str = "de") -> pd.DataFrame:
+def profile(data: RegionalData, key: str, codes: Sequence[str]) -> pd.DataFrame:
     """The place's values against settlement-type, state and national medians.
 
     For a district, municipal indicators are district medians and so are compared with
     other districts. One row per indicator; ``percentile`` is the share of units in Germany with a
-    lower value (ties count half), i.e. the mid-rank percentile.
+    lower value (ties count half), i.e. the mid-rank percentile. Labels and units in a
+    language are added by :func:`analysis.regional.report.profile_table`.
     """
-    check_language(lang)
     level = regional.place_level(data, key)
     info = regional.places(data, level).loc[key]
     own = regional.values(data, list(codes), level).loc[key]
@@ -81,8 +66,6 @@ def profile(data: RegionalData, key: str, codes: Sequence[str], lang: str = "de"
         rows.append(
             {
                 "indicator": code,
-                "label": meta[f"label_{lang}"],
-                "unit": meta[f"unit_{lang}"],
                 "level": meta["level"],
                 "direction": meta["direction"],
                 "value": value,
@@ -198,67 +181,3 @@ def candidates(
         table = table[table["settlement_type"].isin(list(settlement_types))]
     table = table.sort_values(["rank", "name"], na_position="last")
     return Candidates(table, thresholds)
-
-
-_XLSX_COLUMNS = {
-    "key": {"de": "Gebietsschlüssel", "en": "Key"},
-    "name": {"de": "Name", "en": "Name"},
-    "district_name": {"de": "Kreis", "en": "District"},
-    "state_name": {"de": "Land", "en": "State"},
-    "settlement_type": {"de": "Siedlungsstruktureller Kreistyp", "en": "Settlement type"},
-    "rank": {"de": "Rang Strukturschwäche", "en": "Structural-weakness rank"},
-    "index": {"de": "Strukturschwäche-Index (z)", "en": "Structural-weakness index (z)"},
-    "coverage": {"de": "Gewichtsanteil vorhandener Indikatoren", "en": "Weight coverage"},
-}
-
-
-def candidate_sheet(cands: Candidates, data: RegionalData, lang: str = "de") -> pd.DataFrame:
-    """The candidate table with localised column names, ready for a planner."""
-    check_language(lang)
-    t = cands.table.reset_index()
-    t["settlement_type"] = [
-        SETTLEMENT_TYPES[int(v)][lang] if pd.notna(v) else None for v in t["settlement_type"]
-    ]
-    value_cols = list(cands.thresholds.index)
-    cols = [
-        "key",
-        "name",
-        "district_name",
-        "state_name",
-        "settlement_type",
-        "rank",
-        "index",
-        "coverage",
-        *value_cols,
-    ]
-    t = t[cols]
-    names = {c: _XLSX_COLUMNS[c][lang] for c in cols if c in _XLSX_COLUMNS}
-    for c in value_cols:
-        meta = data.indicators.loc[c]
-        names[c] = f"{meta[f'label_{lang}']} ({meta[f'unit_{lang}']})"
-    return t.rename(columns=names)
-
-
-def candidates_xlsx(
-    cands: Candidates, data: RegionalData, path: str | Path, lang: str = "de"
-) -> Path:
-    """Write the candidates, their selection rule and the source attribution to XLSX."""
-    sheet = candidate_sheet(cands, data, lang)
-    de = lang == "de"
-    rule = pd.DataFrame(
-        {
-            ("Indikator" if de else "Indicator"): [
-                data.indicators.loc[c, f"label_{lang}"] for c in cands.thresholds.index
-            ],
-            ("Schwelle (≥)" if de else "Threshold (≥)"): cands.thresholds.to_numpy(),
-        }
-    )
-    notes = pd.DataFrame({("Hinweis" if de else "Note"): [ATTRIBUTION[lang]]})
-    return write_xlsx(
-        {
-            ("Kandidaten" if de else "Candidates"): sheet,
-            ("Auswahlregel" if de else "Selection rule"): rule,
-            ("Quelle" if de else "Source"): notes,
-        },
-        path,
-    )
