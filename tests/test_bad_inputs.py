@@ -198,7 +198,7 @@ def test_project_copy_is_good_again(prepared: Prepared) -> None:
     """After any cases, the restored copy is up to date: no input or parameter differs
     from the good run (an edit of src/analysis by someone else meanwhile may count)."""
     from analysis.paths import project
-    from analysis.pipeline import runner as runner
+    from analysis.pipeline import runner
 
     plan = runner.status(project(prepared.root), prepared.runs)
     reasons = {
@@ -274,8 +274,7 @@ def test_a_crashing_validator_is_a_problem_of_its_file(
 
 def test_files_with_a_byte_order_mark_are_read_like_utf8(tmp_path: Path) -> None:
     """Excel's "CSV UTF-8" writes a BOM: panel, units and survey files accept it."""
-    from analysis.outcomes import panel as panel
-    from analysis.outcomes import survey as survey
+    from analysis.outcomes import panel, survey
 
     bom = b"\xef\xbb\xbf"
     units = "# synthetic\nunit,name,kind\ng1,Gebiet 1,quarter\ng2,Gebiet 2,estate\n"

@@ -35,11 +35,9 @@ from analysis import results
 from analysis.errors import InputError, ManifestError, ParameterError
 from analysis.formatting import md_text, report_table
 from analysis.paths import check_file_id
-from analysis.pipeline import export as export
-from analysis.pipeline import runner as runner
+from analysis.pipeline import export, runner
 from analysis.pipeline.manifest import load_manifest
-from analysis.protocols import coding as coding
-from analysis.protocols import documentation as documentation
+from analysis.protocols import coding, documentation
 from analysis.protocols import parse as protocols
 from analysis.spreadsheets import (
     FORMULA_TRIGGERS,

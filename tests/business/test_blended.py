@@ -9,10 +9,10 @@ from typing import Any
 import matplotlib
 import pytest
 
-from analysis.business import blended as blended
+from analysis.business import blended
 from analysis.business import case as business
 from analysis.sroi import engine as sroi
-from analysis.sroi import partners as partners
+from analysis.sroi import partners
 from tests.business.fixtures import business_data, capital, file_data, make_case
 from tests.sroi.fixtures import fig, input_row, outcome
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.pipeline import atomic as atomic
+from analysis.pipeline import atomic
 
 
 def test_write_replaces_whole_file(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from analysis.paths import ProjectPaths
-from analysis.pipeline import runner as runner
+from analysis.pipeline import runner
 from analysis.pipeline.executors import make_executor
 
 pytestmark = pytest.mark.slow

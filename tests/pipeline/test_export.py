@@ -7,7 +7,7 @@ import base64
 import nbformat
 
 from analysis import results
-from analysis.pipeline import export as export
+from analysis.pipeline import export
 
 HEADER = {
     "title": "run_x",

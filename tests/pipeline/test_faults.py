@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from analysis.paths import ProjectPaths
-from analysis.pipeline import atomic as atomic
-from analysis.pipeline import runner as runner
+from analysis.pipeline import atomic, runner
 from tests.conftest import make_notebook
 from tests.test_bad_inputs import cli
 
@@ -215,8 +214,8 @@ def test_read_only_reports_folder_keeps_the_last_good_reports(one_run: ProjectPa
 
 _KILL_WHILE_PROMOTING = """
 import os, signal, sys
-from analysis.pipeline import atomic as atomic
-from analysis.pipeline import runner as runner
+from analysis.pipeline import atomic
+from analysis.pipeline import runner
 from analysis.paths import project
 
 real = atomic.replace_file

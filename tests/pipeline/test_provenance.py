@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from analysis.pipeline import provenance as provenance
+from analysis.pipeline import provenance
 
 
 def _git(cwd: Path, *args: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from analysis.errors import LockedError, ParameterError
 from analysis.paths import ProjectPaths
-from analysis.pipeline import runner as runner
+from analysis.pipeline import runner
 from tests.conftest import FAIL_NOTEBOOK, OK_NOTEBOOK, REQUIRED_NOTEBOOK
 
 pytestmark = pytest.mark.slow

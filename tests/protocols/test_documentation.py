@@ -15,16 +15,16 @@ from analysis.protocols.coding import (
     code_frequencies,
     codings_from_suggestions,
     load_codebook,
+    needs_and_offers,
     suggest_codes,
+    top_recommendations,
 )
 from analysis.protocols.documentation import (
     DocumentationInput,
     build_docx,
     heatmap,
-    needs_and_offers,
     protocol_html,
     themes_by_workshop,
-    top_recommendations,
 )
 from analysis.protocols.parse import (
     Protocol,

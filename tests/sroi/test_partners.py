@@ -8,7 +8,7 @@ import matplotlib
 import pytest
 
 from analysis.sroi import engine as sroi
-from analysis.sroi import partners as partners
+from analysis.sroi import partners
 from tests.sroi.fixtures import centre_data, input_row, make_map, outcome
 
 matplotlib.use("Agg")

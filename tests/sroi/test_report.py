@@ -9,7 +9,7 @@ import pandas as pd
 from analysis import sensitivity
 from analysis.formatting import md_text
 from analysis.sroi import engine as sroi
-from analysis.sroi import partners as partners
+from analysis.sroi import partners
 from analysis.sroi import report as sroi_report
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "sroi"

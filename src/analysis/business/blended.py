@@ -45,7 +45,7 @@ from analysis.business import case as biz
 from analysis.formatting import fmt_currency, fmt_number, format_frame
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
 from analysis.sroi import engine as sroi
-from analysis.sroi import partners as partners
+from analysis.sroi import partners
 from analysis.sroi.schema import STAKEHOLDER_GROUPS
 
 FLOW_KINDS = (

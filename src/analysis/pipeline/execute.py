@@ -122,7 +122,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     import nbformat
 
     from analysis import results
-    from analysis.pipeline import export as export
+    from analysis.pipeline import export
 
     started = now()
     t0 = time.perf_counter()

@@ -27,7 +27,7 @@ from typing import Any
 from analysis.errors import InputError, LockedError
 from analysis.i18n import DEFAULT_LANGUAGE, t
 from analysis.paths import KERNEL_NAME, ProjectPaths
-from analysis.pipeline import atomic as atomic
+from analysis.pipeline import atomic
 from analysis.pipeline.cache import Fingerprint, fingerprint, package_digest, stale_reasons
 from analysis.pipeline.execute import RunOutcome, RunTask
 from analysis.pipeline.manifest import Run, load_manifest, select

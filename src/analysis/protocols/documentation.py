@@ -24,7 +24,12 @@ import pandas as pd
 
 from analysis.formatting import fmt_date, fmt_int
 from analysis.i18n import DEFAULT_LANGUAGE, check_language
-from analysis.protocols.coding import Codebook, code_frequencies
+from analysis.protocols.coding import (
+    Codebook,
+    code_frequencies,
+    needs_and_offers,
+    top_recommendations,
+)
 from analysis.protocols.parse import TEMPLATE, Protocol
 
 SERIES_DEFAULT = "Soziale Organisationen als Partner der Wohnungswirtschaft"
@@ -126,48 +131,6 @@ def themes_by_workshop(
         *(workshop_label(p, lang) for p in protocols),
         t("total", lang),
     ]
-    return table
-
-
-def top_recommendations(
-    suggested: pd.DataFrame,
-    codings: pd.DataFrame,
-    codebook: Codebook,
-    n: int = 5,
-    question: str = "d",
-) -> pd.DataFrame:
-    """The ``n`` themes most often raised under ``question`` (default d): code, number of
-    workshops, number of statements, and the statements' texts (verbatim)."""
-    sub = codings[codings["question"] == question]
-    if sub.empty:
-        return pd.DataFrame(columns=["code", "workshops", "statements", "texts"])
-    texts = suggested.set_index("statement_id")["text"]
-    rows = []
-    for code, grp in sub.groupby("code", sort=False):
-        rows.append(
-            {
-                "code": code,
-                "workshops": grp["protocol_id"].nunique(),
-                "statements": grp["statement_id"].nunique(),
-                "texts": list(zip(grp["protocol_id"], texts.loc[grp["statement_id"]], strict=True)),
-            }
-        )
-    order = {c: i for i, c in enumerate(codebook.names)}
-    out = pd.DataFrame(rows)
-    out["_order"] = out["code"].map(order)
-    out = out.sort_values(["workshops", "statements", "_order"], ascending=[False, False, True])
-    return out.drop(columns="_order").head(n).reset_index(drop=True)
-
-
-def needs_and_offers(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Statements per theme under question c (needs) and d (offers), codebook order;
-    ``gap`` is True where organisations need something no recommendation offers."""
-    sub = codings[codings["question"].isin(["c", "d"])]
-    table = code_frequencies(sub.assign(q=sub["question"]), codebook, by="q")
-    table = table.reindex(columns=["c", "d"], fill_value=0)
-    table.columns = ["needs", "offers"]
-    table = table[(table["needs"] + table["offers"]) > 0].copy()
-    table["gap"] = (table["needs"] > 0) & (table["offers"] == 0)
     return table
 
 

@@ -15,7 +15,7 @@ from analysis.formatting import fmt_number, format_frame, md_text
 from analysis.i18n import DEFAULT_LANGUAGE
 from analysis.sensitivity import FOUND, NONE_IN_RANGE
 from analysis.sroi import engine as sroi
-from analysis.sroi import partners as partners
+from analysis.sroi import partners
 from analysis.sroi.engine import ImpactMap, SroiResult
 
 _STATUS = {
