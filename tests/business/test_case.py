@@ -20,7 +20,7 @@ from analysis import sensitivity
 from analysis.business import case as business
 from analysis.errors import InputError
 from analysis.pipeline.kinds import VALIDATORS
-from analysis.sroi import engine as sroi
+from analysis.sroi import centre as sroi_centre
 from tests.business.fixtures import business_data, capital, factor, file_data, make_case
 from tests.sroi.fixtures import fig
 
@@ -413,7 +413,7 @@ def test_business_scenario_and_top_level_override() -> None:
 
 @pytest.mark.parametrize("centre", CENTRES)
 def test_example_business_models(centre: str) -> None:
-    imap = sroi.load_centre(centre, RAW)
+    imap = sroi_centre.load_centre(centre, RAW)
     assert business.validate_file(RAW / f"{centre}.yaml") is not None
     npvs = {}
     for scenario in imap.scenarios:
@@ -613,7 +613,7 @@ def test_catalogue_check_finds_a_bad_business_section(tmp_path: Path) -> None:
     data["business"]["ranges"][0]["gross_margin"] = fig(1.5)
     path = tmp_path / "centre.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    sroi.validate_file(path)  # the impact map alone is sound: sroi knows no business
+    sroi_centre.validate_file(path)  # the impact map alone is sound: sroi knows no business
     with pytest.raises(InputError) as err:
         VALIDATORS["sroi_centre"](path)  # the whole file, as the pipeline checks it
     assert err.value.column == "business.ranges.gross_margin" and err.value.file == str(path)
@@ -622,8 +622,8 @@ def test_catalogue_check_finds_a_bad_business_section(tmp_path: Path) -> None:
 
 
 def test_business_is_not_part_of_the_impact_map_workbook(tmp_path: Path) -> None:
-    imap = sroi.load_centre("barmen", RAW)
+    imap = sroi_centre.load_centre("barmen", RAW)
     assert "business" not in imap.model.model_dump()
-    xlsx = sroi.export_impact_map_xlsx(imap, tmp_path / "barmen.xlsx")
+    xlsx = sroi_centre.export_impact_map_xlsx(imap, tmp_path / "barmen.xlsx")
     with pytest.raises(InputError, match="no business model"):
         business.load_case(xlsx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from analysis.sroi.engine import ImpactMap, validate_centre_data
+from analysis.sroi.centre import ImpactMap, validate_centre_data
 
 
 def fig(value: float, **kw: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import sensitivity
 from analysis.formatting import md_text
+from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners as partners
 from analysis.sroi import report as sroi_report
@@ -16,7 +17,7 @@ RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "sroi"
 
 
 def test_centre_header_names_status_scenario_and_sourced_facts() -> None:
-    imap = sroi.load_centre("barmen", RAW)
+    imap = sroi_centre.load_centre("barmen", RAW)
     de = sroi_report.centre_header(imap, "conservative", "de")
     assert de.startswith(f"## {md_text(imap.model.centre.name)}")
     assert "**Datenstatus: fiktiv.**" in de and "**Szenario:** conservative" in de
@@ -44,7 +45,7 @@ def test_tipping_table_localised() -> None:
 
 
 def test_exchange_table_in_euros() -> None:
-    res = sroi.evaluate(sroi.load_centre("fictional_quarter", RAW))
+    res = sroi.evaluate(sroi_centre.load_centre("fictional_quarter", RAW))
     ex = partners.value_exchange(res)
     tab = sroi_report.exchange_table(ex, "de")
     assert tab.columns[0] == "Stakeholder" and len(tab) == len(ex)
@@ -58,7 +59,7 @@ def test_comparison_tables_name_every_centre_and_scenario() -> None:
     assert tab.columns[:3].tolist() == ["Zentrum", "Szenario", "SROI-Quote"]
     assert len(tab) == len(cmp) and tab["SROI-Quote"].str.contains(r"^\d+,\d\d\s:\s1$").all()
     hc = sroi_report.housing_company_comparison(RAW, "de")
-    assert len(hc) == len(sroi.centre_files(RAW))
+    assert len(hc) == len(sroi_centre.centre_files(RAW))
     quarter = hc[hc["Zentrum"].str.contains("Lindenhof")].iloc[0]
     assert quarter["Einsatz Wohnungsunternehmen"] != "0\u00a0€"  # the quarter has a partner
 

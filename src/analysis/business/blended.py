@@ -44,6 +44,7 @@ import pandas as pd
 from analysis.business import case as biz
 from analysis.formatting import fmt_currency, fmt_number, format_frame
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
+from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners as partners
 from analysis.sroi.schema import STAKEHOLDER_GROUPS
@@ -421,8 +422,8 @@ def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
     """Financial and social key figures of every centre file with a business section ×
     declared scenario, one row each (files without a business section are left out)."""
     rows = []
-    for centre_id, path in sroi.centre_files(folder).items():
-        imap = sroi.load_impact_map(path)
+    for centre_id, path in sroi_centre.centre_files(folder).items():
+        imap = sroi_centre.load_impact_map(path)
         if imap.model.business is None:
             continue
         for scenario in imap.scenarios or [None]:

@@ -67,14 +67,14 @@ from analysis.business.schema import (
 from analysis.errors import InputError, Problem
 from analysis.i18n import report_language
 from analysis.sensitivity import Parameter
-from analysis.sroi.engine import (
+from analysis.sroi.centre import (
     ImpactMap,
     apply_overrides,
     apply_scenario,
     load_centre,
     load_impact_map,
 )
-from analysis.sroi.engine import validate_file as sroi_validate_file
+from analysis.sroi.centre import validate_file as sroi_validate_file
 from analysis.sroi.schema import FigureSchema
 
 MUNICIPAL_FILE = "deutschlandatlas_gem1222.csv"
@@ -160,7 +160,7 @@ def validate_business(data: Any, imap: ImpactMap, file: str | Path) -> BusinessS
 
 def _apply_business_overrides(data: Mapping[str, Any], scenario: str, file: str) -> dict:
     """``data`` with the overrides of ``business.scenarios.<scenario>`` applied, using the
-    impact map's override rules (:func:`analysis.sroi.engine.apply_overrides`)."""
+    impact map's override rules (:func:`analysis.sroi.centre.apply_overrides`)."""
     overrides = (data.get("scenarios") or {}).get(scenario) or {}
     wrapped = {"scenarios": {scenario: overrides}, "business": copy.deepcopy(dict(data))}
     try:
@@ -227,7 +227,7 @@ def business_file_problems(imap: ImpactMap) -> list[Problem]:
 
 def validate_file(path: str | Path) -> BusinessCase | None:
     """Validate a whole centre file: its impact map and scenarios
-    (:func:`analysis.sroi.engine.validate_file`), then its business section under every
+    (:func:`analysis.sroi.centre.validate_file`), then its business section under every
     declared scenario; ``None`` when the file has no business section. The validator of
     the ``sroi_centre`` kind (:mod:`analysis.pipeline.kinds`)."""
     imap = sroi_validate_file(path)

@@ -23,7 +23,8 @@ from matplotlib.ticker import MaxNLocator
 from analysis.formatting import fmt_currency
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
 from analysis.plots import localise_axis
-from analysis.sroi.engine import ImpactMap, SroiResult
+from analysis.sroi.centre import ImpactMap
+from analysis.sroi.engine import SroiResult
 
 GROUP_LABELS = {
     "de": {

@@ -14,9 +14,11 @@ from analysis import plots
 from analysis.formatting import fmt_number, format_frame, md_text
 from analysis.i18n import DEFAULT_LANGUAGE
 from analysis.sensitivity import FOUND, NONE_IN_RANGE
+from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners as partners
-from analysis.sroi.engine import ImpactMap, SroiResult
+from analysis.sroi.centre import ImpactMap
+from analysis.sroi.engine import SroiResult
 
 _STATUS = {
     "de": {"fictional": "fiktiv", "synthetic": "synthetisch", "real": "real"},
@@ -152,8 +154,8 @@ def housing_company_comparison(folder=None, lang: str = DEFAULT_LANGUAGE) -> pd.
     and the social value for everyone else (zero where there is no such partner)."""
     de = _de(lang)
     rows = []
-    for centre_id in sroi.centre_files(folder):
-        imap = sroi.load_centre(centre_id, folder)
+    for centre_id in sroi_centre.centre_files(folder):
+        imap = sroi_centre.load_centre(centre_id, folder)
         res = sroi.evaluate(imap, lang=lang)
         hc = partners.housing_company_return(res, imap)
         rows.append(
