@@ -63,6 +63,35 @@ FLOW_KINDS = (
     "centre_result",
 )
 
+GROUP_LABELS = {
+    "de": {
+        "social_organisation": "Soziale Organisation",
+        "housing_company": "Wohnungsunternehmen",
+        "municipality": "Kommune",
+        "residents": "Bewohnerschaft",
+        "tenants": "Mieterschaft",
+        "volunteers": "Ehrenamtliche",
+        "local_businesses": "Lokale Wirtschaft",
+        "citizen_shareholders": "Bürger-Anteilseigner",
+        "funders": "Förderer",
+        "state": "Land/Bund",
+        "other": "Sonstige",
+    },
+    "en": {
+        "social_organisation": "Social organisation",
+        "housing_company": "Housing company",
+        "municipality": "Municipality",
+        "residents": "Residents",
+        "tenants": "Tenants",
+        "volunteers": "Volunteers",
+        "local_businesses": "Local businesses",
+        "citizen_shareholders": "Citizen shareholders",
+        "funders": "Funders",
+        "state": "State",
+        "other": "Other",
+    },
+}
+
 KIND_LABELS = {
     "de": {
         "shares": "Anteile eingezahlt",
@@ -242,7 +271,7 @@ def blended_return(
     table = pd.DataFrame(
         {
             "group": order,
-            "partner": [partners.GROUP_LABELS[lg][g] for g in order],
+            "partner": [GROUP_LABELS[lg][g] for g in order],
             "money_in": money_in.to_numpy(dtype=float),
             "money_out": money_out.to_numpy(dtype=float),
         }
@@ -319,7 +348,7 @@ def kinds_frame(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame
     """Present value of each kind of money flow per partner (formatted, zeros as –)."""
     lg = report_language(lang)
     df = br.by_kind.copy()
-    df.index = [partners.GROUP_LABELS[lg][g] for g in df.index]
+    df.index = [GROUP_LABELS[lg][g] for g in df.index]
     df = df.rename(columns=KIND_LABELS[lg])
     shown = df.apply(lambda c: [fmt_number(v, 0, lg) if v != 0 else "–" for v in c])
     shown.index.name = COLUMNS[lg]["partner"]

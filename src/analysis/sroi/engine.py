@@ -36,7 +36,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,27 +49,6 @@ OUTCOME_FIELDS = ("quantity", "proxy", "deadweight", "displacement", "attributio
 
 FRACTION_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
 
-FIELD_LABELS = {
-    "de": {
-        "quantity": "Menge",
-        "proxy": "Finanzproxy",
-        "deadweight": "Deadweight",
-        "displacement": "Verdrängung",
-        "attribution": "Zurechnung",
-        "drop_off": "Wirkungsrückgang",
-        "discount_rate": "Diskontsatz",
-    },
-    "en": {
-        "quantity": "quantity",
-        "proxy": "financial proxy",
-        "deadweight": "deadweight",
-        "displacement": "displacement",
-        "attribution": "attribution",
-        "drop_off": "drop-off",
-        "discount_rate": "discount rate",
-    },
-}
-
 
 # --------------------------------------------------------------------------------------
 # Parameter vector: every figure as one column, so the same core serves the
@@ -78,7 +56,7 @@ FIELD_LABELS = {
 # --------------------------------------------------------------------------------------
 
 
-def _param(name: str, fig: FigureSchema, bounds: tuple[float, float], label: str) -> Parameter:
+def _param(name: str, fig: FigureSchema, bounds: tuple[float, float]) -> Parameter:
     return Parameter(
         name=name,
         base=float(fig.value),
@@ -86,35 +64,32 @@ def _param(name: str, fig: FigureSchema, bounds: tuple[float, float], label: str
         high=fig.high,
         distribution=fig.distribution,
         bounds=bounds,
-        label=label,
     )
 
 
-def model_parameters(imap: ImpactMap, lang: str = "de") -> list[Parameter]:
+def model_parameters(imap: ImpactMap) -> list[Parameter]:
     """Every figure of the map as a :class:`~analysis.sensitivity.Parameter`.
 
     Names: ``discount_rate``, ``outcomes.<id>.<field>``, ``inputs.<id>.<factor>``.
     Bounds are the feasible domain used by tipping-point searches: [0, 1] for fractions
     and rates, [0, 10 × max(value, high)] for quantities, proxies and input factors.
+    The parameters carry no labels; :func:`analysis.sroi.report.labelled_parameters`
+    adds them in the report's language.
     """
-    labels = FIELD_LABELS["en" if lang == "en" else "de"]
     m = imap.model.impact_map
-    params = [_param("discount_rate", m.discount_rate, (0.0, 1.0), labels["discount_rate"])]
+    params = [_param("discount_rate", m.discount_rate, (0.0, 1.0))]
     for o in m.outcomes:
-        title = o.outcome_en if lang == "en" and o.outcome_en else o.outcome
         for fld in OUTCOME_FIELDS:
             fig = getattr(o, fld)
             if fld in FRACTION_FIELDS:
                 bounds = (0.0, 1.0)
             else:
                 bounds = (0.0, 10.0 * max(float(fig.value), float(fig.high or 0.0), 1.0))
-            params.append(_param(f"outcomes.{o.id}.{fld}", fig, bounds, f"{title}: {labels[fld]}"))
+            params.append(_param(f"outcomes.{o.id}.{fld}", fig, bounds))
     for inp in m.inputs:
         for fac in inp.factors:
             bounds = (0.0, 10.0 * max(float(fac.value), float(fac.high or 0.0), 1.0))
-            unit = f" ({fac.unit})" if fac.unit else ""
-            label = f"{inp.description}: {fac.name.replace('_', ' ')}{unit}"
-            params.append(_param(f"inputs.{inp.id}.{fac.name}", fac, bounds, label))
+            params.append(_param(f"inputs.{inp.id}.{fac.name}", fac, bounds))
     return params
 
 
@@ -467,98 +442,6 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
     )
 
 
-# --------------------------------------------------------------------------------------
-# Report tables (German or English labels, localised numbers)
-# --------------------------------------------------------------------------------------
-
-COLUMN_LABELS = {
-    "de": {
-        "stakeholder": "Stakeholder",
-        "outcome": "Wirkung",
-        "indicator": "Indikator",
-        "quantity": "Menge",
-        "proxy": "Finanzproxy (€)",
-        "deadweight": "Deadweight",
-        "displacement": "Verdrängung",
-        "attribution": "Zurechnung",
-        "drop_off": "Wirkungsrückgang",
-        "duration_years": "Dauer (Jahre)",
-        "impact": "Wirkung Jahr 1 (€)",
-        "present_value": "Barwert (€)",
-        "share": "Anteil",
-        "description": "Einsatz",
-        "value_per_year": "Wert je Jahr (€)",
-        "years": "Jahre",
-        "in_kind": "Sachleistung",
-    },
-    "en": {
-        "stakeholder": "Stakeholder",
-        "outcome": "Outcome",
-        "indicator": "Indicator",
-        "quantity": "Quantity",
-        "proxy": "Financial proxy (€)",
-        "deadweight": "Deadweight",
-        "displacement": "Displacement",
-        "attribution": "Attribution",
-        "drop_off": "Drop-off",
-        "duration_years": "Duration (years)",
-        "impact": "Impact year 1 (€)",
-        "present_value": "Present value (€)",
-        "share": "Share",
-        "description": "Input",
-        "value_per_year": "Value per year (€)",
-        "years": "Years",
-        "in_kind": "In kind",
-    },
-}
-
-
-def report_table(result: SroiResult, which: str, lang: str = "de") -> pd.DataFrame:
-    """A formatted report table: ``outcomes`` (the impact map), ``stakeholders`` or ``inputs``."""
-    from analysis.formatting import format_frame
-
-    lg = "en" if lang == "en" else "de"
-    if which == "outcomes":
-        cols = [
-            "stakeholder",
-            "outcome",
-            "indicator",
-            "quantity",
-            "proxy",
-            "deadweight",
-            "displacement",
-            "attribution",
-            "drop_off",
-            "duration_years",
-            "impact",
-            "present_value",
-        ]
-        fmts = {
-            "quantity": "number:1",
-            "proxy": "number:2",
-            "impact": "number:0",
-            "present_value": "number:0",
-            **{c: "percent:0" for c in FRACTION_FIELDS},
-        }
-        df = result.by_outcome[cols]
-    elif which == "stakeholders":
-        cols = ["stakeholder", "present_value", "share"]
-        fmts = {"present_value": "number:0", "share": "percent:1"}
-        df = result.by_stakeholder[cols]
-    elif which == "inputs":
-        cols = ["stakeholder", "description", "in_kind", "value_per_year", "years", "present_value"]
-        fmts = {"value_per_year": "number:0", "present_value": "number:0"}
-        df = result.by_input[cols].assign(
-            in_kind=lambda d: d["in_kind"].map(
-                {True: "ja" if lg == "de" else "yes", False: "nein" if lg == "de" else "no"}
-            )
-        )
-    else:
-        raise ValueError("which must be 'outcomes', 'stakeholders' or 'inputs'")
-    out = format_frame(df, fmts, lang=lg)
-    return out.rename(columns=COLUMN_LABELS[lg])
-
-
 def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
     """Key figures of every centre file × declared scenario, one row each."""
     rows = []
@@ -577,48 +460,3 @@ def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def summary_text(result: SroiResult, lang: str = "de") -> str:
-    """Two sentences on the result for the report (Markdown, localised numbers)."""
-    from analysis.formatting import fmt_currency, fmt_number, fmt_percent, fmt_ratio
-
-    def eur(v: float) -> str:
-        return fmt_currency(v, decimals=0, lang=lang)
-
-    rate, ratio = fmt_percent(result.discount_rate, 1, lang), fmt_ratio(result.ratio, 2, lang)
-    net = fmt_ratio(result.net_ratio, 2, lang)
-    months = fmt_number(result.payback_months, 1, lang)
-    if lang == "en":
-        return (
-            f"At a discount rate of {rate} over {result.period} years the outcomes have a "
-            f"present value of **{eur(result.total_present_value)}** against inputs of "
-            f"**{eur(result.total_investment)}**: an SROI ratio of **{ratio}** (net {net}; "
-            f"NPV {eur(result.npv)}). Payback by the Guide's formula: {months} months."
-        )
-    return (
-        f"Bei einem Diskontsatz von {rate} über {result.period} Jahre ergibt sich ein Barwert "
-        f"der Wirkungen von **{eur(result.total_present_value)}** bei einem Einsatz von "
-        f"**{eur(result.total_investment)}**: eine SROI-Quote von **{ratio}** (netto {net}; "
-        f"Kapitalwert {eur(result.npv)}). Amortisation nach der Formel des Guide: {months} Monate."
-    )
-
-
-def monte_carlo_text(mc: Any, lang: str = "de") -> str:
-    """One sentence on a Monte Carlo result of the SROI ratio (quantiles, P(ratio > 1))."""
-    from analysis.formatting import fmt_number, fmt_percent, fmt_ratio
-
-    q = mc.quantiles()
-    lo, med, hi = (fmt_ratio(q[k], 2, lang) for k in (0.05, 0.5, 0.95))
-    n, p = fmt_number(mc.draws, 0, lang), fmt_percent(mc.p_exceeds, 2, lang)
-    if lang == "en":
-        return (
-            f"Monte Carlo with {n} draws (seed {mc.seed}) over the declared uncertainties: "
-            f"5 % quantile {lo}, median {med}, 95 % quantile {hi}; probability of a ratio "
-            f"above 1 : 1: {p}."
-        )
-    return (
-        f"Monte-Carlo-Simulation mit {n} Ziehungen (Startwert {mc.seed}) über die erklärten "
-        f"Unsicherheiten: 5-%-Quantil {lo}, Median {med}, 95-%-Quantil {hi}; "
-        f"Wahrscheinlichkeit einer Quote über 1 : 1: {p}."
-    )
