@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -290,27 +290,15 @@ def _discounted_payback(by_year: pd.DataFrame, investment: float) -> float | Non
     return None
 
 
-def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> SroiResult:
-    """Evaluate the SROI of ``imap`` (with ``scenario`` applied, if given).
-
-    Conventions are those of the SROI Guide (2012) as set out in the module docstring:
-    impact = quantity × proxy × (1 − deadweight) × (1 − displacement) × (1 − attribution);
-    drop-off from the outcome's second year; year t discounted by (1 + r)^t with year 1
-    discounted by 1/(1 + r); year-0 inputs undiscounted; payback in months =
-    investment / (annual impact / 12).
-    """
-    if scenario is not None:
-        imap = apply_scenario(imap, scenario)
+def _outcome_table(imap: ImpactMap, period: int, lang: str) -> pd.DataFrame:
+    """One row per outcome: its figures, first-year impact (stage 4), value in each year
+    of the analysis with drop-off from the outcome's second year (stage 5.1) and present
+    value with year t discounted by (1 + r)^t (stage 5.2)."""
     m = imap.model.impact_map
-    lay = _layout(imap)
-    x = base_vector(imap)[None, :]
-    core = _core(x, lay)
     r = m.discount_rate.value
     names = imap.stakeholder_names(lang)
-
-    # by outcome and year
+    year_cols = [f"year_{t}" for t in range(1, period + 1)]
     rows = []
-    year_cols = [f"year_{t}" for t in range(1, lay.period + 1)]
     for o in m.outcomes:
         impact = (
             o.quantity.value
@@ -320,7 +308,7 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
             * (1 - o.attribution.value)
         )
         values = []
-        for t in range(1, lay.period + 1):
+        for t in range(1, period + 1):
             k = t - o.start_year
             values.append(
                 impact * (1 - o.drop_off.value) ** k if 0 <= k < o.duration_years else 0.0
@@ -347,10 +335,13 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
                 "present_value": pv,
             }
         )
-    by_outcome = pd.DataFrame(rows)
-    total_pv = float(core["pv"][0])
-    by_outcome["share"] = by_outcome["present_value"] / total_pv if total_pv else np.nan
+    return pd.DataFrame(rows)
 
+
+def _stakeholder_table(
+    by_outcome: pd.DataFrame, groups: Mapping[str, str], total_pv: float
+) -> pd.DataFrame:
+    """Impact and present value summed per stakeholder, with its group and share."""
     by_stakeholder = (
         by_outcome.groupby(["stakeholder_id", "stakeholder"], sort=False)[
             ["impact", "present_value"]
@@ -359,15 +350,21 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
         .reset_index()
     )
     by_stakeholder["share"] = by_stakeholder["present_value"] / total_pv if total_pv else np.nan
-    groups = {s.id: s.group for s in imap.model.stakeholders}
     by_stakeholder.insert(2, "group", by_stakeholder["stakeholder_id"].map(groups))
+    return by_stakeholder
 
-    # inputs
-    in_rows = []
+
+def _input_table(imap: ImpactMap, groups: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """One row per input: value per year (product of its factors) and present value, year
+    0 undiscounted, later years discounted like outcomes."""
+    m = imap.model.impact_map
+    r = m.discount_rate.value
+    names = imap.stakeholder_names(lang)
+    rows = []
     for inp in m.inputs:
         value = float(np.prod([f.value for f in inp.factors]))
         yrs = range(inp.year, inp.year + inp.repeat_years)
-        in_rows.append(
+        rows.append(
             {
                 "input_id": inp.id,
                 "stakeholder_id": inp.stakeholder,
@@ -382,13 +379,17 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
                 "present_value": sum(value / (1 + r) ** y for y in yrs),
             }
         )
-    by_input = pd.DataFrame(in_rows)
-    investment = float(core["investment"][0])
+    return pd.DataFrame(rows)
 
-    years = np.arange(1, lay.period + 1)
-    value_t = core["years"][0]
+
+def _year_table(imap: ImpactMap, value_t: np.ndarray, period: int) -> pd.DataFrame:
+    """Years 0 … period: value of the outcomes, discount factor 1 / (1 + r)^t, present
+    value, its running total and the inputs of the year (year 0: inputs only)."""
+    m = imap.model.impact_map
+    r = m.discount_rate.value
+    years = np.arange(1, period + 1)
     disc = (1 + r) ** -years.astype(float)
-    inv_t = np.zeros(lay.period + 1)
+    inv_t = np.zeros(period + 1)
     for inp in m.inputs:
         value = float(np.prod([f.value for f in inp.factors]))
         for y in range(inp.year, inp.year + inp.repeat_years):
@@ -403,29 +404,43 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
     )
     by_year["cumulative_present_value"] = by_year["present_value"].cumsum()
     by_year["investment"] = inv_t[1:]
-    by_year = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "year": [0],
-                    "value": [0.0],
-                    "discount_factor": [1.0],
-                    "present_value": [0.0],
-                    "cumulative_present_value": [0.0],
-                    "investment": [inv_t[0]],
-                }
-            ),
-            by_year,
-        ],
-        ignore_index=True,
-    )
+    year_0 = {
+        "year": [0],
+        "value": [0.0],
+        "discount_factor": [1.0],
+        "present_value": [0.0],
+        "cumulative_present_value": [0.0],
+        "investment": [inv_t[0]],
+    }
+    return pd.concat([pd.DataFrame(year_0), by_year], ignore_index=True)
 
+
+def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> SroiResult:
+    """Evaluate the SROI of ``imap`` (with ``scenario`` applied, if given).
+
+    Conventions are those of the SROI Guide (2012) as set out in the module docstring:
+    impact = quantity × proxy × (1 − deadweight) × (1 − displacement) × (1 − attribution);
+    drop-off from the outcome's second year; year t discounted by (1 + r)^t with year 1
+    discounted by 1/(1 + r); year-0 inputs undiscounted; payback in months =
+    investment / (annual impact / 12). ``lang`` picks the stakeholder and outcome names
+    of the file (``name_en``, ``outcome_en``) for the tables.
+    """
+    if scenario is not None:
+        imap = apply_scenario(imap, scenario)
+    lay = _layout(imap)
+    core = _core(base_vector(imap)[None, :], lay)
+    total_pv = float(core["pv"][0])
+    groups = {s.id: s.group for s in imap.model.stakeholders}
+    by_outcome = _outcome_table(imap, lay.period, lang)
+    by_outcome["share"] = by_outcome["present_value"] / total_pv if total_pv else np.nan
+    by_year = _year_table(imap, core["years"][0], lay.period)
+    investment = float(core["investment"][0])
     annual_impact = float(core["impact"][:, 0].sum())
     payback_months = investment / (annual_impact / 12.0) if annual_impact > 0 else math.inf
     return SroiResult(
         centre_id=imap.centre_id,
         scenario=imap.scenario,
-        discount_rate=r,
+        discount_rate=imap.discount_rate,
         period=lay.period,
         total_present_value=total_pv,
         total_investment=investment,
@@ -436,9 +451,9 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
         payback_months=payback_months,
         payback_years_discounted=_discounted_payback(by_year[by_year["year"] >= 1], investment),
         by_outcome=by_outcome,
-        by_stakeholder=by_stakeholder,
+        by_stakeholder=_stakeholder_table(by_outcome, groups, total_pv),
         by_year=by_year,
-        by_input=by_input,
+        by_input=_input_table(imap, groups, lang),
     )
 
 
