@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from analysis.business import case as business
+from analysis.business import centre as business_centre
 from tests.sroi.fixtures import centre_data, fig, make_map
 
 
@@ -73,8 +73,8 @@ def file_data(business_section: dict[str, Any] | None = None, **kw: Any) -> dict
     return data
 
 
-def make_case(data: dict[str, Any], scenario: str | None = None) -> business.BusinessCase:
-    return business.from_impact_map(make_map(copy.deepcopy(data)), scenario)
+def make_case(data: dict[str, Any], scenario: str | None = None) -> business_centre.BusinessCase:
+    return business_centre.from_impact_map(make_map(copy.deepcopy(data)), scenario)
 
 
 def capital(

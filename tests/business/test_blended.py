@@ -11,6 +11,7 @@ import pytest
 
 from analysis.business import blended as blended
 from analysis.business import case as business
+from analysis.business import centre as business_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners as partners
 from tests.business.fixtures import business_data, capital, file_data, make_case
@@ -177,7 +178,7 @@ def test_horizon_defaults_to_the_impact_map_period() -> None:
 
 
 def test_centre_without_housing_company() -> None:
-    case = business.load_centre_case("barmen", folder=RAW)
+    case = business_centre.load_centre_case("barmen", folder=RAW)
     br = blended.blended_return(case)
     assert br.housing_company is None
     assert "kein Wohnungsunternehmen" in blended.headline_text(br, "de")
@@ -188,7 +189,7 @@ def test_centre_without_housing_company() -> None:
 
 
 def test_quarter_headline_and_outputs() -> None:
-    case = business.load_centre_case("fictional_quarter", folder=RAW)
+    case = business_centre.load_centre_case("fictional_quarter", folder=RAW)
     br = blended.blended_return(case)
     hc = br.housing_company
     assert hc is not None and hc.money_out > 0 and hc.total > hc.money_net

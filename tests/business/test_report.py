@@ -9,6 +9,7 @@ import pytest
 
 from analysis import sensitivity
 from analysis.business import case as business
+from analysis.business import centre as business_centre
 from analysis.business import report as business_report
 from tests.business.fixtures import business_data, file_data, make_case
 from tests.sroi.fixtures import fig
@@ -27,7 +28,7 @@ def test_cash_running_out_is_said() -> None:
 
 
 def test_report_tables_and_texts() -> None:
-    case = business.load_centre_case("fictional_quarter", folder=RAW)
+    case = business_centre.load_centre_case("fictional_quarter", folder=RAW)
     r = business.evaluate(case)
     a = business_report.assumptions_table(case, "de")
     assert len(a) == len(business.model_parameters(case))
@@ -44,7 +45,7 @@ def test_report_tables_and_texts() -> None:
     assert "capture rate" in business_report.break_even_text(r, "en")
     assert "Mindest-Mietnachlass" in business_report.break_even_text(r, "de")
     assert business_report.region_text(case) is None
-    barmen = business.load_centre_case("barmen", folder=RAW)
+    barmen = business_centre.load_centre_case("barmen", folder=RAW)
     assert "05358024" in business_report.region_text(barmen, "de")
     assert len(business_report.sources_table(r, "en")) == len(case.model.ranges) + len(
         case.model.services

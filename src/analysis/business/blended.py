@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.business import case as biz
+from analysis.business import centre as business_centre
 from analysis.formatting import fmt_currency, fmt_number, format_frame
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
 from analysis.sroi import centre as sroi_centre
@@ -143,12 +144,12 @@ COLUMNS = {
 }
 
 
-def default_horizon(case: biz.BusinessCase) -> int:
+def default_horizon(case: business_centre.BusinessCase) -> int:
     """The impact map's analysis period, capped at the business horizon."""
     return min(case.imap.period, case.horizon)
 
 
-def partner_flows(case: biz.BusinessCase, horizon: int | None = None) -> pd.DataFrame:
+def partner_flows(case: business_centre.BusinessCase, horizon: int | None = None) -> pd.DataFrame:
     """Every money flow between the centre and its partners, year by year (long table).
 
     Columns: ``stakeholder_id``, ``stakeholder``, ``group``, ``kind`` (one of
@@ -246,7 +247,7 @@ class BlendedReturn:
 
 
 def blended_return(
-    case: biz.BusinessCase,
+    case: business_centre.BusinessCase,
     sroi_result: sroi.SroiResult | None = None,
     horizon: int | None = None,
     lang: str = DEFAULT_LANGUAGE,
@@ -456,7 +457,7 @@ def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
         if imap.model.business is None:
             continue
         for scenario in imap.scenarios or [None]:
-            case = biz.from_impact_map(imap, scenario)
+            case = business_centre.from_impact_map(imap, scenario)
             res = biz.evaluate(case)
             soc = sroi.evaluate(case.imap)
             br = blended_return(case, soc)

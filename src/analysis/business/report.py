@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.business.case import FOUND, ZERO, BusinessCase, BusinessResult, figures
+from analysis.business.case import FOUND, ZERO, BusinessResult, figures
+from analysis.business.centre import BusinessCase
 from analysis.i18n import report_language
 from analysis.sensitivity import DISTRIBUTION_NAMES
 

@@ -105,7 +105,7 @@ def load_impact_map(path: str | Path, scenario: str | None = None) -> ImpactMap:
 def validate_file(path: str | Path) -> ImpactMap:
     """Load a centre file's impact map and apply every declared scenario, so an override
     that addresses no figure or breaks a rule is found before a run. The business section
-    is the business domain's to check (:func:`analysis.business.case.validate_file`
+    is the business domain's to check (:func:`analysis.business.centre.validate_file`
     checks the whole file)."""
     imap = load_impact_map(path)
     problems: list[Problem] = []
