@@ -378,17 +378,12 @@ def _cost_sum(x: np.ndarray, items: tuple[tuple[int, ...], ...]) -> np.ndarray:
     return total
 
 
-def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
-    """Cash flows of every row of ``x`` (rows × parameters), following the module's
-    conventions. Pure NumPy without shared state (thread-safe). Arrays are (rows,) or
-    (rows, horizon) for years 1 … H; ``project`` and ``operator`` are (rows, H + 1)."""
-    x = np.asarray(x, dtype=float)
-    if x.ndim == 1:
-        x = x[None, :]
+def _operating(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
+    """Operating result of years 1 … H and its parts: gross profit of the ranges
+    (inhabitants_t × spending × capture × margin, ramp-up in year 1) and services,
+    subsidies, rent, staff, energy and other costs."""
     n, H = x.shape[0], lay.horizon
     t = np.arange(H, dtype=float)  # year index − 1
-    rate = x[:, lay.rate]
-    disc = (1.0 + rate)[:, None] ** -(t + 1.0)  # 1 / (1 + r)^t, t = 1 … H
     inhabitants = x[:, lay.inhabitants, None] * (1.0 + x[:, lay.growth])[:, None] ** t
     ramp = np.ones((n, H))
     ramp[:, 0] = x[:, lay.ramp]
@@ -399,23 +394,33 @@ def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
     service_revenue = ramp * srv.sum(axis=1)[:, None]
     service_gross = ramp * (srv * x[:, lay.service_margin]).sum(axis=1)[:, None]
     subsidies = x[:, lay.subsidies] @ lay.subsidy_active
-    area, market = x[:, lay.area], x[:, lay.market_rent]
-    reduction = x[:, lay.rent_reduction]
-    rent = area * (market - reduction) * 12.0
+    rent = x[:, lay.area] * (x[:, lay.market_rent] - x[:, lay.rent_reduction]) * 12.0
     staff = _cost_sum(x, lay.costs["staff"])
     energy = _cost_sum(x, lay.costs["energy"])
     other = _cost_sum(x, lay.costs["other"])
     operating = range_gross + service_gross + subsidies - (rent + staff + energy + other)[:, None]
+    return {
+        "inhabitants": inhabitants,
+        "range_revenue": range_revenue,
+        "range_gross": range_gross,
+        "service_revenue": service_revenue,
+        "service_gross": service_gross,
+        "subsidies": subsidies,
+        "rent": rent,
+        "staff": staff,
+        "energy": energy,
+        "other": other,
+        "operating": operating,
+    }
 
-    cash_investment = x[:, lay.investment].sum(axis=1)
-    in_kind = x[:, list(lay.amounts["in_kind"])].sum(axis=1)
-    residual = x[:, lay.residual]
-    project = np.empty((n, H + 1))
-    project[:, 0] = -(cash_investment + in_kind)
-    project[:, 1:] = operating
-    project[:, H] += residual
-    npv = project[:, 0] + (project[:, 1:] * disc).sum(axis=1)
 
+def _financing(
+    x: np.ndarray, lay: _Layout, operating: np.ndarray, cash_investment: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The operator's cash after financing: opening cash (shares, grants, own funds and
+    loan less cash start-up expenses), then operating result less interest, repayment and
+    dividends; ``cash`` is its running total."""
+    n, H = x.shape[0], lay.horizon
     share_capital, dividends = np.zeros(n), np.zeros(n)
     for number, price, div in lay.shares:
         capital = x[:, number] * x[:, price]
@@ -435,23 +440,6 @@ def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
     operator[:, 1:] = operating - interest - repayment - dividends[:, None]
     cash = np.cumsum(operator, axis=1)
     return {
-        "disc": disc,
-        "inhabitants": inhabitants,
-        "range_revenue": range_revenue,
-        "range_gross": range_gross,
-        "service_revenue": service_revenue,
-        "service_gross": service_gross,
-        "subsidies": subsidies,
-        "rent": rent,
-        "staff": staff,
-        "energy": energy,
-        "other": other,
-        "operating": operating,
-        "cash_investment": cash_investment,
-        "in_kind": in_kind,
-        "residual": residual,
-        "project": project,
-        "npv": npv,
         "share_capital": share_capital,
         "dividends": dividends,
         "grants": grants,
@@ -462,7 +450,39 @@ def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
         "operator": operator,
         "cash": cash,
         "min_cash": cash.min(axis=1),
-        "rent_given_up": area * reduction * 12.0,
+    }
+
+
+def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
+    """Cash flows of every row of ``x`` (rows × parameters), following the module's
+    conventions. Pure NumPy without shared state (thread-safe). Arrays are (rows,) or
+    (rows, horizon) for years 1 … H; ``project`` and ``operator`` are (rows, H + 1)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 1:
+        x = x[None, :]
+    n, H = x.shape[0], lay.horizon
+    t = np.arange(H, dtype=float)  # year index − 1
+    disc = (1.0 + x[:, lay.rate])[:, None] ** -(t + 1.0)  # 1 / (1 + r)^t, t = 1 … H
+    ops = _operating(x, lay)
+    cash_investment = x[:, lay.investment].sum(axis=1)
+    in_kind = x[:, list(lay.amounts["in_kind"])].sum(axis=1)
+    residual = x[:, lay.residual]
+    project = np.empty((n, H + 1))
+    project[:, 0] = -(cash_investment + in_kind)
+    project[:, 1:] = ops["operating"]
+    project[:, H] += residual
+    npv = project[:, 0] + (project[:, 1:] * disc).sum(axis=1)
+    area, market = x[:, lay.area], x[:, lay.market_rent]
+    return {
+        "disc": disc,
+        **ops,
+        "cash_investment": cash_investment,
+        "in_kind": in_kind,
+        "residual": residual,
+        "project": project,
+        "npv": npv,
+        **_financing(x, lay, ops["operating"], cash_investment),
+        "rent_given_up": area * x[:, lay.rent_reduction] * 12.0,
         "avoided_vacancy": area * market * 12.0 * x[:, lay.vacancy],
     }
 
