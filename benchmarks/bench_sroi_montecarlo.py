@@ -28,7 +28,7 @@ import numpy as np
 
 from analysis import sensitivity
 from analysis.sroi import engine as sroi
-from analysis.sroi.engine import ImpactMap, validate_centre_data
+from analysis.sroi.centre import ImpactMap, validate_centre_data
 
 DRAWS = 100_000
 OUTCOMES = 30

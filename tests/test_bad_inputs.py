@@ -320,17 +320,17 @@ def test_impact_map_workbook_layout_checks_accept_a_clean_export(tmp_path: Path)
     """A plain export reads back; a notes sheet is fine; a copied sheet is not."""
     from openpyxl import load_workbook
 
-    from analysis.sroi import engine as sroi
+    from analysis.sroi import centre as sroi_centre
 
-    path = sroi.export_impact_map_xlsx(
-        sroi.load_impact_map(ROOT / "data" / "raw" / "sroi" / "fictional_village.yaml"),
+    path = sroi_centre.export_impact_map_xlsx(
+        sroi_centre.load_impact_map(ROOT / "data" / "raw" / "sroi" / "fictional_village.yaml"),
         tmp_path / "w.xlsx",
     )
     wb = load_workbook(path)
     wb.create_sheet("Notizen")["A1"] = "Anmerkungen der Evaluatorin"
     wb.save(path)
-    assert sroi.validate_file(path).centre_id == "fictional_village"
+    assert sroi_centre.validate_file(path).centre_id == "fictional_village"
     wb.copy_worksheet(wb["Inputs"]).title = "Inputs alt"
     wb.save(path)
     with pytest.raises(InputError, match="looks like a copy of sheet 'Inputs'"):
-        sroi.load_impact_map(path)
+        sroi_centre.load_impact_map(path)

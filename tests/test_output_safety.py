@@ -47,7 +47,7 @@ from analysis.spreadsheets import (
     write_csv,
     write_xlsx,
 )
-from analysis.sroi import engine as sroi
+from analysis.sroi import centre as sroi_centre
 from tests.conftest import make_notebook, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -226,9 +226,9 @@ def test_impact_map_round_trip_with_formula_text_is_lossless(tmp_path: Path) -> 
     data["scenarios"][first]["description"] = "-vorsichtig gerechnet"
     source = tmp_path / "fictional_village.yaml"
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    imap = sroi.load_impact_map(source)
+    imap = sroi_centre.load_impact_map(source)
 
-    path = sroi.export_impact_map_xlsx(imap, tmp_path / "map.xlsx")
+    path = sroi_centre.export_impact_map_xlsx(imap, tmp_path / "map.xlsx")
     _no_formula_anywhere(path)
     wb = load_workbook(path)
     centre = {r[0].value: r[1] for r in wb["Centre"].iter_rows(min_row=2)}
@@ -236,7 +236,7 @@ def test_impact_map_round_trip_with_formula_text_is_lossless(tmp_path: Path) -> 
     assert centre["discount_rate"].data_type == "n"  # numbers stay numbers
     assert all(c.data_type == "n" for c in wb["Outcomes"]["G"][1:])  # Quantity
 
-    back = sroi.load_impact_map(path)
+    back = sroi_centre.load_impact_map(path)
     assert back.model.model_dump() == imap.model.model_dump()
     assert back.model.centre.name == "=Dorfladen"
 
@@ -408,12 +408,12 @@ def test_plain_ids_pass(good: str) -> None:
 @pytest.mark.parametrize("bad", ["../barmen", "a/b"])
 def test_domain_loaders_refuse_path_like_ids(bad: str) -> None:
     with pytest.raises(InputError, match="centre_id must be a plain id"):
-        sroi.load_centre(bad, RAW / "sroi")
+        sroi_centre.load_centre(bad, RAW / "sroi")
     with pytest.raises(InputError, match="protocol_id must be a plain id"):
         protocols.find_protocol(RAW / "protocols", bad)
-    imap = sroi.load_centre("barmen", RAW / "sroi")
+    imap = sroi_centre.load_centre("barmen", RAW / "sroi")
     with pytest.raises(InputError, match="scenario must be a plain id"):
-        sroi.apply_scenario(imap, bad)
+        sroi_centre.apply_scenario(imap, bad)
 
 
 NB = make_notebook(

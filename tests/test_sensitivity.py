@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from analysis import sensitivity as sens
+from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw" / "sroi"
@@ -193,14 +194,14 @@ def test_parameter_validation() -> None:
 
 
 def test_sroi_monte_carlo_equals_deterministic_without_uncertainty() -> None:
-    imap = sroi.load_centre("barmen", RAW)
+    imap = sroi_centre.load_centre("barmen", RAW)
     params = [sens.Parameter(p.name, p.base, bounds=p.bounds) for p in sroi.model_parameters(imap)]
     mc = sens.monte_carlo(sroi.model_function(imap), params, draws=500, seed=0)
     assert np.allclose(mc.values, sroi.evaluate(imap).ratio, rtol=1e-12, atol=0)
 
 
 def test_sroi_tipping_point_of_an_input() -> None:
-    imap = sroi.load_centre("fictional_quarter", RAW)
+    imap = sroi_centre.load_centre("fictional_quarter", RAW)
     f = sroi.model_function(imap)
     params = sroi.model_parameters(imap)
     name = "inputs.conversion.cost_per_m2"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from analysis.business import case as business
-from tests.sroi.fixtures import centre_data, fig, make_map
+from analysis.business import centre as business_centre
+from tests.sroi.fixtures import centre_data, fig, input_row, make_map, outcome
 
 
 def factor(name: str, value: float, **kw: Any) -> dict[str, Any]:
@@ -73,8 +73,8 @@ def file_data(business_section: dict[str, Any] | None = None, **kw: Any) -> dict
     return data
 
 
-def make_case(data: dict[str, Any], scenario: str | None = None) -> business.BusinessCase:
-    return business.from_impact_map(make_map(copy.deepcopy(data)), scenario)
+def make_case(data: dict[str, Any], scenario: str | None = None) -> business_centre.BusinessCase:
+    return business_centre.from_impact_map(make_map(copy.deepcopy(data)), scenario)
 
 
 def capital(
@@ -88,3 +88,53 @@ def capital(
         "description": description,
         "amount": amount,
     }
+
+
+def partnership_data() -> dict[str, Any]:
+    """Every kind of partner flow over three years at 10 %.
+
+    Housing company: landlord (area 10 m², market rent 10 €, reduction 4 €, vacancy without
+    the centre 50 %) and conversion in kind 3,000. Shareholders: 20 × 250 € at 2 %.
+    City: grant 1,000 and a subsidy of 500 a year. Bank (a partner): loan 6,000 at 10 %,
+    three years, one year interest only. Operator: own funds 10,000.
+    """
+    section = business_data(
+        premises={
+            "area": fig(10),
+            "market_rent": fig(10),
+            "rent_reduction": fig(4),
+            "landlord": "hc",
+            "vacancy_without_centre": fig(0.5),
+        },
+        start_capital=[
+            capital("own", "org", "own_funds", fig(10000)),
+            capital("conv", "hc", "in_kind", fig(3000), "Umbau"),
+            {
+                "id": "shares",
+                "partner": "shareholders",
+                "kind": "shares",
+                "description": "A",
+                "shares": fig(20),
+                "share_price": fig(250),
+                "dividend_rate": fig(0.02),
+            },
+            capital("grant", "city", "grant", fig(1000), "Z"),
+        ],
+        subsidies=[{"id": "sub", "partner": "city", "description": "S", "amount": fig(500)}],
+        loan={
+            "amount": fig(6000),
+            "interest_rate": fig(0.1),
+            "term_years": 3,
+            "grace_years": 1,
+            "lender": "bank",
+        },
+    )
+    return file_data(
+        section,
+        outcomes=[
+            outcome("shop", "res", quantity=10, proxy=100, duration=3),  # 1,000 a year
+            outcome("flats", "hc", quantity=1, proxy=500, duration=3),  # 500 a year
+        ],
+        inputs=[input_row("rent", "hc", value=600), input_row("hours", "org", value=400)],
+        period=3,
+    )

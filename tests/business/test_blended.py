@@ -1,78 +1,28 @@
 """Tests of analysis.business.blended: partner money flows by hand, the accounting identity, social
-value shares, the housing company's full return and the comparison of centres."""
+value shares, the housing company's full return and the comparison of centres (their wording:
+tests/business/report/test_blended.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 import pytest
 
 from analysis.business import blended
 from analysis.business import case as business
+from analysis.business import centre as business_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners
-from tests.business.fixtures import business_data, capital, file_data, make_case
-from tests.sroi.fixtures import fig, input_row, outcome
+from tests.business.fixtures import make_case, partnership_data
 
 matplotlib.use("Agg")
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "sroi"
 
 
-def _partnership() -> dict[str, Any]:
-    """Every kind of partner flow over three years at 10 %.
-
-    Housing company: landlord (area 10 m², market rent 10 €, reduction 4 €, vacancy without
-    the centre 50 %) and conversion in kind 3,000. Shareholders: 20 × 250 € at 2 %.
-    City: grant 1,000 and a subsidy of 500 a year. Bank (a partner): loan 6,000 at 10 %,
-    three years, one year interest only. Operator: own funds 10,000.
-    """
-    section = business_data(
-        premises={
-            "area": fig(10),
-            "market_rent": fig(10),
-            "rent_reduction": fig(4),
-            "landlord": "hc",
-            "vacancy_without_centre": fig(0.5),
-        },
-        start_capital=[
-            capital("own", "org", "own_funds", fig(10000)),
-            capital("conv", "hc", "in_kind", fig(3000), "Umbau"),
-            {
-                "id": "shares",
-                "partner": "shareholders",
-                "kind": "shares",
-                "description": "A",
-                "shares": fig(20),
-                "share_price": fig(250),
-                "dividend_rate": fig(0.02),
-            },
-            capital("grant", "city", "grant", fig(1000), "Z"),
-        ],
-        subsidies=[{"id": "sub", "partner": "city", "description": "S", "amount": fig(500)}],
-        loan={
-            "amount": fig(6000),
-            "interest_rate": fig(0.1),
-            "term_years": 3,
-            "grace_years": 1,
-            "lender": "bank",
-        },
-    )
-    return file_data(
-        section,
-        outcomes=[
-            outcome("shop", "res", quantity=10, proxy=100, duration=3),  # 1,000 a year
-            outcome("flats", "hc", quantity=1, proxy=500, duration=3),  # 500 a year
-        ],
-        inputs=[input_row("rent", "hc", value=600), input_row("hours", "org", value=400)],
-        period=3,
-    )
-
-
 def test_partner_flows_by_hand() -> None:
-    case = make_case(_partnership())
+    case = make_case(partnership_data())
     flows = blended.partner_flows(case)
     by = flows.groupby(["stakeholder_id", "kind"])["amount"]
     total = by.sum()
@@ -110,7 +60,7 @@ def test_partner_flows_by_hand() -> None:
 def test_money_adds_up_to_npv_less_transfers_plus_avoided_vacancy() -> None:
     # Over the whole horizon, with every partner a stakeholder, the flows between partners
     # cancel: Σ money = project NPV − PV(subsidies) − PV(rent given up) + PV(avoided vacancy).
-    case = make_case(_partnership())
+    case = make_case(partnership_data())
     result = business.evaluate(case)
     flows = blended.partner_flows(case)
     a3 = 1 / 1.1 + 1 / 1.21 + 1 / 1.331
@@ -119,7 +69,7 @@ def test_money_adds_up_to_npv_less_transfers_plus_avoided_vacancy() -> None:
 
 
 def test_blended_table_by_hand() -> None:
-    case = make_case(_partnership())
+    case = make_case(partnership_data())
     br = blended.blended_return(case)
     assert br.horizon == 3 and br.money_rate == 0.1 and br.social_rate == 0.0
     t = br.table.set_index("group")
@@ -148,7 +98,7 @@ def test_blended_table_by_hand() -> None:
 
 
 def test_housing_company_full_return() -> None:
-    case = make_case(_partnership())
+    case = make_case(partnership_data())
     br = blended.blended_return(case)
     hc = br.housing_company
     ret = partners.housing_company_return(sroi.evaluate(case.imap), case.imap)
@@ -159,13 +109,10 @@ def test_housing_company_full_return() -> None:
     assert hc.total == pytest.approx(-3000 + 120 * a3 + 1500 + 1800)
     assert hc.per_euro == pytest.approx((600 * a3 + 1500 + 1800) / (3000 + 480 * a3))
     assert br.key_figures()["hc_full_return"] == pytest.approx(hc.total)
-    text = blended.headline_text(br, "de")
-    assert "Gesamtrendite des Wohnungsunternehmens" in text and "€" in text
-    assert "full return" in blended.headline_text(br, "en")
 
 
 def test_horizon_defaults_to_the_impact_map_period() -> None:
-    data = _partnership()
+    data = partnership_data()
     data["business"]["horizon_years"] = 6
     data["impact_map"]["analysis_period_years"] = 3
     case = make_case(data)
@@ -177,29 +124,21 @@ def test_horizon_defaults_to_the_impact_map_period() -> None:
 
 
 def test_centre_without_housing_company() -> None:
-    case = business.load_centre_case("barmen", folder=RAW)
+    case = business_centre.load_centre_case("barmen", folder=RAW)
     br = blended.blended_return(case)
     assert br.housing_company is None
-    assert "kein Wohnungsunternehmen" in blended.headline_text(br, "de")
     assert "housing_company" not in set(br.table["group"])
     shareholders = br.table.set_index("group").loc["citizen_shareholders"]
     assert shareholders["money_net"] == pytest.approx(-70_000)  # no interest, no repayment
     assert br.key_figures()["hc_full_return"] is None
 
 
-def test_quarter_headline_and_outputs() -> None:
-    case = business.load_centre_case("fictional_quarter", folder=RAW)
+def test_quarter_housing_company_full_return() -> None:
+    case = business_centre.load_centre_case("fictional_quarter", folder=RAW)
     br = blended.blended_return(case)
     hc = br.housing_company
     assert hc is not None and hc.money_out > 0 and hc.total > hc.money_net
     assert hc.total == pytest.approx(hc.money_net + hc.own_social_value + hc.co_created)
-    frame = blended.report_frame(br, "de")
-    assert frame.columns[0] == "Partner" and "Gesamtrendite (€)" in frame.columns
-    kinds = blended.kinds_frame(br, "en")
-    assert "rent reduction (rent given up)" in kinds.columns
-    assert "Kapitalkosten" in blended.basis_text(br, "de")
-    fig = blended.blended_figure(br, "de")
-    assert "Geld und sozialer Wert" in fig.axes[0].get_title()
 
 
 def test_compare_centres() -> None:
@@ -210,22 +149,3 @@ def test_compare_centres() -> None:
     assert quarter["hc_full_return"].notna().all()
     assert cmp.loc[cmp["centre_id"] == "barmen", "hc_full_return"].isna().all()
     assert (cmp["sroi_ratio"] > 0).all()
-
-
-def test_comparison_figure_and_text() -> None:
-    cmp = blended.compare_centres(RAW)
-    base = cmp[cmp["scenario"] == "base"]
-    paid = int((base["npv"] >= 0).sum())
-    assert f"{paid} von 3 Zentren" in blended.comparison_text(cmp, "de")
-    assert "SROI ratio above 1 : 1" in blended.comparison_text(cmp, "en")
-    fig = blended.comparison_figure(cmp, "de")
-    ax = fig.axes[0]
-    assert ax.get_xlabel() == "SROI-Quote" and len(ax.get_legend().get_texts()) == 3
-
-
-def test_comparison_table_localised() -> None:
-    cmp = blended.compare_centres(RAW)
-    tab = blended.comparison_table(cmp, "de")
-    assert tab.columns[:3].tolist() == ["Zentrum", "Szenario", "Kapitalwert"]
-    assert tab["Kapitalwert"].str.endswith("\u00a0€").all() and len(tab) == len(cmp)
-    assert blended.comparison_table(cmp, "en").columns[2] == "NPV"

@@ -1,9 +1,8 @@
-"""Tests of analysis.business: hand-computed cash flows, NPV/IRR against numpy-financial,
-break-even, sensitivity reuse, scenario overrides and every kind of bad business section."""
+"""Tests of analysis.business.case: hand-computed cash flows, NPV/IRR against numpy-financial,
+break-even, sensitivity reuse and scenario overrides."""
 
 from __future__ import annotations
 
-import copy
 import math
 from pathlib import Path
 from typing import Any
@@ -12,15 +11,13 @@ import matplotlib
 import numpy as np
 import numpy_financial as npf
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import sensitivity
 from analysis.business import case as business
-from analysis.errors import InputError
-from analysis.pipeline.kinds import VALIDATORS
-from analysis.sroi import engine as sroi
+from analysis.business import centre as business_centre
+from analysis.sroi import centre as sroi_centre
 from tests.business.fixtures import business_data, capital, factor, file_data, make_case
 from tests.sroi.fixtures import fig
 
@@ -77,7 +74,7 @@ def test_npv_follows_numpy_financial_convention() -> None:
 
 @pytest.mark.parametrize("centre", CENTRES)
 def test_example_npv_and_irr_against_library(centre: str) -> None:
-    case = business.load_centre_case(centre, folder=RAW)
+    case = business_centre.load_centre_case(centre, folder=RAW)
     r = business.evaluate(case)
     cf = r.by_year["project_cash_flow"].to_numpy()
     assert r.npv == pytest.approx(npf.npv(case.discount_rate, cf), rel=1e-12)
@@ -255,7 +252,7 @@ def test_break_even_not_reachable_and_zero() -> None:
 @pytest.mark.parametrize("centre", CENTRES)
 def test_break_even_agrees_with_tipping_points(centre: str) -> None:
     """The closed-form break-even equals Brent's root of NPV = 0 in analysis.sensitivity."""
-    case = business.load_centre_case(centre, "conservative", folder=RAW)
+    case = business_centre.load_centre_case(centre, "conservative", folder=RAW)
     params = business.model_parameters(case)
     model = business.model_function(case, "npv")
     be = business.break_even(case)
@@ -330,7 +327,7 @@ def test_higher_rent_reduction_never_lowers_the_operators_cash_flow(
 
 
 def test_parameters_are_override_paths_with_declared_uncertainty() -> None:
-    case = business.load_centre_case("fictional_quarter", folder=RAW)
+    case = business_centre.load_centre_case("fictional_quarter", folder=RAW)
     params = {p.name: p for p in business.model_parameters(case)}
     cap = params["business.ranges.groceries.capture_rate"]
     assert cap.uncertain and cap.bounds == (0.0, 1.0) and cap.base == 0.08
@@ -341,7 +338,7 @@ def test_parameters_are_override_paths_with_declared_uncertainty() -> None:
 
 
 def test_monte_carlo_is_reproducible_and_thread_safe() -> None:
-    case = business.load_centre_case("fictional_village", folder=RAW)
+    case = business_centre.load_centre_case("fictional_village", folder=RAW)
     params, model = business.model_parameters(case), business.model_function(case, "npv")
     one = sensitivity.monte_carlo(model, params, draws=20_000, seed=5, threshold=0.0, workers=1)
     two = sensitivity.monte_carlo(model, params, draws=20_000, seed=5, threshold=0.0, workers=3)
@@ -352,7 +349,7 @@ def test_monte_carlo_is_reproducible_and_thread_safe() -> None:
 
 
 def test_tornado_on_npv() -> None:
-    case = business.load_centre_case("barmen", folder=RAW)
+    case = business_centre.load_centre_case("barmen", folder=RAW)
     tor = sensitivity.tornado(business.model_function(case), business.model_parameters(case))
     assert tor.iloc[0]["parameter"] == "business.ranges.groceries.capture_rate"
     assert (tor["swing"] >= 0).all()
@@ -413,217 +410,11 @@ def test_business_scenario_and_top_level_override() -> None:
 
 @pytest.mark.parametrize("centre", CENTRES)
 def test_example_business_models(centre: str) -> None:
-    imap = sroi.load_centre(centre, RAW)
-    assert business.validate_file(RAW / f"{centre}.yaml") is not None
+    imap = sroi_centre.load_centre(centre, RAW)
+    assert business_centre.validate_file(RAW / f"{centre}.yaml") is not None
     npvs = {}
     for scenario in imap.scenarios:
-        r = business.evaluate(business.from_impact_map(imap, scenario))
+        r = business.evaluate(business_centre.from_impact_map(imap, scenario))
         assert math.isfinite(r.npv) and r.investment > 0
         npvs[scenario] = r.npv
     assert npvs["conservative"] < npvs["base"] < npvs["optimistic"]
-
-
-def test_barmen_business_model_keeps_the_public_facts() -> None:
-    # ≈ 70,000 € from shares of 250 € and ≈ 120,000 € needed in total (Aachener Zeitung 2014);
-    # 100–150 m² sales floor; about 1,360–1,400 inhabitants.
-    case = business.load_centre_case("barmen", folder=RAW)
-    b = case.model
-    shares = next(s for s in b.start_capital if s.kind == "shares")
-    assert shares.share_price.value == 250 and shares.dividend_rate.value == 0
-    assert shares.shares.value * shares.share_price.value == pytest.approx(70_000)
-    total = sum(
-        s.amount.value if s.amount else s.shares.value * s.share_price.value
-        for s in b.start_capital
-    )
-    assert total == pytest.approx(120_000)
-    assert 100 <= b.premises.area.value <= 150
-    assert 1_360 <= b.catchment.inhabitants.value <= 1_400
-    assert case.region is not None and case.region["name"] == "Jülich, Stadt"
-
-
-def test_population_change_from_the_regional_data(tmp_path: Path) -> None:
-    data = yaml.safe_load((RAW / "barmen.yaml").read_text(encoding="utf-8"))
-    del data["business"]["catchment"]["population_change"]
-    path = tmp_path / "barmen.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    change = business.load_case(path).model.catchment.population_change
-    # Deutschlandatlas bev_entw of Jülich (05358024): 0.4 % a year
-    assert change.value == pytest.approx(0.004)
-    assert "bev_entw" in change.source and "05358024" in change.source
-
-
-# ---------------------------------------------------------------------------------------
-# Bad business sections: each names file, row and field
-# ---------------------------------------------------------------------------------------
-
-
-def _problem(data: dict[str, Any], tmp_path: Path) -> InputError:
-    path = tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        business.load_case(path)
-    assert err.value.file == str(path)
-    return err.value
-
-
-def _bad(**changes: Any) -> dict[str, Any]:
-    return file_data(business_data(**changes))
-
-
-def test_fraction_above_one(tmp_path: Path) -> None:
-    ranges = business_data()["ranges"] + [
-        {**business_data()["ranges"][0], "id": "drinks", "capture_rate": fig(1.2)}
-    ]
-    err = _problem(_bad(ranges=ranges), tmp_path)
-    assert err.row == 2 and err.column == "business.ranges.capture_rate"
-    assert "maximum 1.0" in err.rule
-
-
-def test_negative_value(tmp_path: Path) -> None:
-    err = _problem(_bad(catchment={"inhabitants": fig(-5)}), tmp_path)
-    assert err.column == "business.catchment.inhabitants" and "minimum" in err.rule
-    costs = copy.deepcopy(business_data()["costs"])
-    costs[1]["factors"][0]["value"] = -100
-    err = _problem(_bad(costs=costs), tmp_path)
-    assert err.row == 2 and err.column == "business.costs.factors[1]" and "minimum" in err.rule
-
-
-def test_missing_field(tmp_path: Path) -> None:
-    data = _bad()
-    del data["business"]["ranges"][0]["gross_margin"]
-    err = _problem(data, tmp_path)
-    assert err.row == 1 and err.column == "business.ranges.gross_margin"
-    assert "required" in err.rule.lower()
-    data = _bad()
-    del data["business"]["discount_rate"]
-    assert _problem(data, tmp_path).column == "business.discount_rate"
-
-
-def test_missing_business_section(tmp_path: Path) -> None:
-    data = file_data()
-    del data["business"]
-    err = _problem(data, tmp_path)
-    assert err.column == "business" and "no business model" in err.rule
-
-
-def test_unknown_partner(tmp_path: Path) -> None:
-    capital = business_data()["start_capital"] + [
-        {"id": "x", "partner": "sparkasse", "kind": "grant", "description": "G", "amount": fig(100)}
-    ]
-    err = _problem(_bad(start_capital=capital), tmp_path)
-    assert err.row == 2 and err.column == "business.start_capital.partner"
-    assert "unknown partner" in err.rule and err.problems[0].value == "sparkasse"
-    premises = {
-        **business_data()["premises"],
-        "landlord": "nobody",
-        "vacancy_without_centre": fig(0.5),
-    }
-    err = _problem(_bad(premises=premises, operator="ghost"), tmp_path)
-    assert [p.column for p in err.problems] == ["business.operator", "business.premises.landlord"]
-
-
-def test_number_without_basis_and_text_number(tmp_path: Path) -> None:
-    data = _bad()
-    del data["business"]["ranges"][0]["capture_rate"]["assumption"]
-    err = _problem(data, tmp_path)
-    assert err.column == "business.ranges.capture_rate" and "assumption" in err.rule
-    data = _bad()
-    data["business"]["ranges"][0]["capture_rate"] = fig("15 %")
-    assert "not '25 %'" in _problem(data, tmp_path).rule
-
-
-def test_inconsistent_sections(tmp_path: Path) -> None:
-    err = _problem(
-        _bad(premises={"area": fig(10), "market_rent": fig(5), "rent_reduction": fig(6)}), tmp_path
-    )
-    assert err.column == "business.premises" and "above the market_rent" in err.rule
-    err = _problem(
-        _bad(
-            premises={
-                "area": fig(10),
-                "market_rent": fig(5),
-                "rent_reduction": fig(1),
-                "landlord": "hc",
-            }
-        ),
-        tmp_path,
-    )
-    assert "vacancy_without_centre" in err.rule
-    shares = {
-        "id": "s",
-        "partner": "shareholders",
-        "kind": "shares",
-        "description": "A",
-        "shares": fig(10),
-    }
-    err = _problem(_bad(start_capital=[shares]), tmp_path)
-    assert err.row == 1 and err.column == "business.start_capital" and "share_price" in err.rule
-    loan = {"amount": fig(1000), "interest_rate": fig(0.05), "term_years": 5}
-    err = _problem(_bad(loan=loan), tmp_path)
-    assert err.column == "business.loan.term_years" and "past the horizon" in err.rule
-    investment = business_data()["investment"] * 2
-    err = _problem(_bad(investment=investment), tmp_path)
-    assert err.column == "business.investment.id" and err.row == 1
-
-
-def test_unknown_municipality_key(tmp_path: Path) -> None:
-    err = _problem(
-        _bad(catchment={"inhabitants": fig(100), "municipality_key": "99999999"}), tmp_path
-    )
-    assert err.column == "business.catchment.municipality_key" and "unknown" in err.rule
-    err = _problem(
-        _bad(catchment={"inhabitants": fig(100), "municipality_key": "5358024"}), tmp_path
-    )
-    assert err.column == "business.catchment.municipality_key"
-
-
-def test_bad_business_scenarios(tmp_path: Path) -> None:
-    undeclared = {"dream": {"overrides": []}}
-    err = _problem(_bad(scenarios=undeclared), tmp_path)
-    assert err.column == "business.scenarios.dream" and "not declared" in err.rule
-    bad_path = {
-        "base": {
-            "overrides": [
-                {"path": "business.ranges.nope.capture_rate", "value": 0.1, "assumption": "x"}
-            ]
-        }
-    }
-    path = tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump(_bad(scenarios=bad_path), allow_unicode=True), "utf-8")
-    with pytest.raises(InputError) as err_info:
-        business.load_case(path, "base")
-    assert err_info.value.column == "business.scenarios.base.overrides.path"
-    breaking = {
-        "base": {
-            "overrides": [
-                {"path": "business.ranges.groceries.capture_rate", "value": 1.5, "assumption": "x"}
-            ]
-        }
-    }
-    path.write_text(yaml.safe_dump(_bad(scenarios=breaking), allow_unicode=True), "utf-8")
-    with pytest.raises(InputError, match="above the allowed maximum") as err_info:
-        business.load_case(path, "base")
-    assert "[scenario base]" in err_info.value.file
-    with pytest.raises(InputError):  # the catalogue check finds it without naming a scenario
-        business.validate_file(path)
-
-
-def test_catalogue_check_finds_a_bad_business_section(tmp_path: Path) -> None:
-    data = _bad()
-    data["business"]["ranges"][0]["gross_margin"] = fig(1.5)
-    path = tmp_path / "centre.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    sroi.validate_file(path)  # the impact map alone is sound: sroi knows no business
-    with pytest.raises(InputError) as err:
-        VALIDATORS["sroi_centre"](path)  # the whole file, as the pipeline checks it
-    assert err.value.column == "business.ranges.gross_margin" and err.value.file == str(path)
-    assert len(err.value.problems) == 1  # reported once, not once per scenario
-    assert VALIDATORS["sroi_centre"](RAW / "barmen.yaml") is not None
-
-
-def test_business_is_not_part_of_the_impact_map_workbook(tmp_path: Path) -> None:
-    imap = sroi.load_centre("barmen", RAW)
-    assert "business" not in imap.model.model_dump()
-    xlsx = sroi.export_impact_map_xlsx(imap, tmp_path / "barmen.xlsx")
-    with pytest.raises(InputError, match="no business model"):
-        business.load_case(xlsx)

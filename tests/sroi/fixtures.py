@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from analysis.sroi.engine import ImpactMap, validate_centre_data
+from analysis.sroi.centre import ImpactMap, validate_centre_data
 
 
 def fig(value: float, **kw: Any) -> dict[str, Any]:
@@ -89,3 +89,19 @@ def centre_data(
 def make_map(data: dict[str, Any], file: str = "test.yaml") -> ImpactMap:
     model = validate_centre_data(data, file)
     return ImpactMap(model=model, raw=copy.deepcopy(data), file=file)
+
+
+def exchange_data() -> dict[str, Any]:
+    """A value exchange to check by hand (no discounting, one year): residents receive
+    1,000; the housing company puts in 600 (rent) and receives 500 (vacancy); the
+    organisation puts in 400 in kind (hours)."""
+    return centre_data(
+        outcomes=[
+            outcome("shop", "res", quantity=10, proxy=100, duration=1),  # 1,000
+            outcome("vacancy", "hc", quantity=2, proxy=250, duration=1),  # 500
+        ],
+        inputs=[
+            input_row("rent", "hc", value=600),
+            {**input_row("hours", "org", value=400), "in_kind": True},
+        ],
+    )

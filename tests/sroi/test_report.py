@@ -1,22 +1,30 @@
-"""Tests of analysis.sroi.report: the report pieces of notebook 20, on the example centres."""
+"""Tests of analysis.sroi.report: the report pieces of notebooks 20 and 21 (texts, tables,
+parameter labels, Sankey and its fallback), on the example centres and small maps."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
+import pytest
 
 from analysis import sensitivity
 from analysis.formatting import md_text
+from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners
 from analysis.sroi import report as sroi_report
+from tests.sroi.fixtures import centre_data, exchange_data, input_row, make_map, outcome
+
+matplotlib.use("Agg")
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "sroi"
 
 
 def test_centre_header_names_status_scenario_and_sourced_facts() -> None:
-    imap = sroi.load_centre("barmen", RAW)
+    imap = sroi_centre.load_centre("barmen", RAW)
     de = sroi_report.centre_header(imap, "conservative", "de")
     assert de.startswith(f"## {md_text(imap.model.centre.name)}")
     assert "**Datenstatus: fiktiv.**" in de and "**Szenario:** conservative" in de
@@ -44,7 +52,7 @@ def test_tipping_table_localised() -> None:
 
 
 def test_exchange_table_in_euros() -> None:
-    res = sroi.evaluate(sroi.load_centre("fictional_quarter", RAW))
+    res = sroi.evaluate(sroi_centre.load_centre("fictional_quarter", RAW))
     ex = partners.value_exchange(res)
     tab = sroi_report.exchange_table(ex, "de")
     assert tab.columns[0] == "Stakeholder" and len(tab) == len(ex)
@@ -58,7 +66,7 @@ def test_comparison_tables_name_every_centre_and_scenario() -> None:
     assert tab.columns[:3].tolist() == ["Zentrum", "Szenario", "SROI-Quote"]
     assert len(tab) == len(cmp) and tab["SROI-Quote"].str.contains(r"^\d+,\d\d\s:\s1$").all()
     hc = sroi_report.housing_company_comparison(RAW, "de")
-    assert len(hc) == len(sroi.centre_files(RAW))
+    assert len(hc) == len(sroi_centre.centre_files(RAW))
     quarter = hc[hc["Zentrum"].str.contains("Lindenhof")].iloc[0]
     assert quarter["Einsatz Wohnungsunternehmen"] != "0\u00a0€"  # the quarter has a partner
 
@@ -70,3 +78,87 @@ def test_data_status_note_lists_the_fictional_centres() -> None:
     note = sroi_report.data_status_note(cmp, "de")
     assert note.startswith("**Hinweis:**") and "A &lt;b&gt;" in note and "B" not in note
     assert sroi_report.data_status_note(cmp.assign(status="real"), "de") == ""
+
+
+def test_summary_and_monte_carlo_texts_localised() -> None:
+    # 10 × 100 € = 1,000 € impact in year 1 at 0 % against 400 € of inputs: ratio 2.5.
+    imap = make_map(centre_data(inputs=[input_row(value=400)]))
+    res = sroi.evaluate(imap)
+    de = sroi_report.summary_text(res, "de")
+    assert "SROI-Quote von **2,50\u00a0:\u00a01**" in de and "**1.000\u00a0€**" in de
+    assert "Amortisation nach der Formel des Guide: 4,8 Monate" in de
+    assert "an SROI ratio of **2.50\u00a0:\u00a01**" in sroi_report.summary_text(res, "en")
+    mc = sensitivity.monte_carlo(
+        sroi.model_function(imap), sroi.model_parameters(imap), draws=10, seed=3
+    )
+    assert "Startwert 3" in sroi_report.monte_carlo_text(mc, "de")
+    assert "above 1 : 1: 100.00" in sroi_report.monte_carlo_text(mc, "en")
+
+
+def test_result_tables_localised() -> None:
+    res = sroi.evaluate(make_map(exchange_data()))
+    outcomes = sroi_report.result_table(res, "outcomes", "de")
+    assert outcomes.columns[:2].tolist() == ["Stakeholder", "Wirkung"]
+    assert outcomes["Barwert (€)"].tolist() == ["1.000", "500"]
+    assert outcomes["Deadweight"].iloc[0] == "0\u00a0%"
+    inputs = sroi_report.result_table(res, "inputs", "en")
+    assert inputs["In kind"].tolist() == ["no", "yes"] and "Value per year (€)" in inputs
+    assert sroi_report.result_table(res, "inputs", "de")["Sachleistung"].iloc[1] == "ja"
+    shares = sroi_report.result_table(res, "stakeholders", "de")["Anteil"]
+    assert sorted(shares) == ["33,3\u00a0%", "66,7\u00a0%"]
+    with pytest.raises(ValueError, match="which must be"):
+        sroi_report.result_table(res, "years")
+
+
+def test_labelled_parameters_keep_the_engine_parameters() -> None:
+    imap = make_map(centre_data(outcomes=[outcome(), outcome("o2")]))
+    bare = sroi.model_parameters(imap)
+    assert all(p.label is None for p in bare)  # the engine carries no wording
+    de = sroi_report.labelled_parameters(imap, "de")
+    en = {p.name: p.label for p in sroi_report.labelled_parameters(imap, "en")}
+    assert [(p.name, p.base, p.bounds) for p in de] == [(p.name, p.base, p.bounds) for p in bare]
+    labels = {p.name: p.label for p in de}
+    assert labels["discount_rate"] == "Diskontsatz" and en["discount_rate"] == "discount rate"
+    assert labels["outcomes.o2.drop_off"] == "outcome o2: Wirkungsrückgang"
+    assert en["outcomes.o1.proxy"] == "outcome o1: financial proxy"
+    assert labels["inputs.i1.value"] == "input i1: value"
+
+
+def test_flows_balance_through_the_centre() -> None:
+    r = sroi.evaluate(make_map(exchange_data()))
+    f = sroi_report.flows(r, "en")
+    into = f.loc[f["target"] == "Centre", "value"].sum()
+    out = f.loc[f["source"] == "Centre", "value"].sum()
+    assert into == pytest.approx(r.total_investment) and out == pytest.approx(r.total_present_value)
+    assert "Wohnungsgesellschaft (input)" in set(f["source"])
+    assert "Wohnungsgesellschaft (value)" in set(f["target"])
+
+
+def test_housing_company_table_and_text() -> None:
+    imap = make_map(exchange_data())
+    h = partners.housing_company_return(sroi.evaluate(imap), imap)
+    assert len(sroi_report.housing_company_table(h, "de")) == 4
+    assert sroi_report.housing_company_table(h, "en").columns[0] == "Item"
+    shown = sroi_report.amount_table(sroi_report.housing_company_table(h, "de"), "de")
+    assert shown["Betrag"].tolist() == ["600\u00a0€", "500\u00a0€", "1.000\u00a0€", "600\u00a0€"]
+    assert "setzt 600\u00a0€ ein" in sroi_report.housing_company_text(h, "de")
+    assert "no housing-company partner" in sroi_report.housing_company_text(None, "en")
+
+
+def test_sankey_html_embeds_plotly_offline() -> None:
+    r = sroi.evaluate(make_map(exchange_data()))
+    fig = sroi_report.sankey_figure(r, "de")
+    sank = fig.data[0]
+    assert sum(sank.link.value) == pytest.approx(r.total_investment + r.total_present_value)
+    html = sroi_report.sankey_html(fig)
+    assert "Plotly" in html and len(html) > 1_000_000  # plotly.js inlined
+    assert not re.findall(r"<script[^>]*\bsrc=", html)  # no external script (CDN)
+
+
+def test_static_fallback_figure() -> None:
+    r = sroi.evaluate(make_map(exchange_data()))
+    fig = sroi_report.flows_figure(r, "de")
+    ax = fig.axes[0]
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths[0] == pytest.approx(-600) and widths[-1] == pytest.approx(1000)
+    matplotlib.pyplot.close(fig)

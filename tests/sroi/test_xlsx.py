@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis.errors import InputError
+from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi.xlsx import OUTCOME_COLUMNS, SHEETS
 
@@ -16,9 +17,9 @@ RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "sroi"
 
 @pytest.mark.parametrize("centre", ["barmen", "fictional_quarter"])
 def test_round_trip_keeps_every_figure_and_note(centre: str, tmp_path: Path) -> None:
-    imap = sroi.load_centre(centre, RAW)
-    path = sroi.export_impact_map_xlsx(imap, tmp_path / f"{centre}.xlsx")
-    back = sroi.load_impact_map(path)
+    imap = sroi_centre.load_centre(centre, RAW)
+    path = sroi_centre.export_impact_map_xlsx(imap, tmp_path / f"{centre}.xlsx")
+    back = sroi_centre.load_impact_map(path)
     assert back.model.model_dump() == imap.model.model_dump()
     for scenario in imap.scenarios:
         assert sroi.evaluate(back, scenario).ratio == pytest.approx(
@@ -27,7 +28,9 @@ def test_round_trip_keeps_every_figure_and_note(centre: str, tmp_path: Path) -> 
 
 
 def test_workbook_has_guide_columns(tmp_path: Path) -> None:
-    path = sroi.export_impact_map_xlsx(sroi.load_centre("barmen", RAW), tmp_path / "b.xlsx")
+    path = sroi_centre.export_impact_map_xlsx(
+        sroi_centre.load_centre("barmen", RAW), tmp_path / "b.xlsx"
+    )
     wb = load_workbook(path)
     assert tuple(wb.sheetnames) == SHEETS
     header = [c.value for c in wb["Outcomes"][1]]
@@ -43,23 +46,25 @@ def test_workbook_has_guide_columns(tmp_path: Path) -> None:
         assert col in header
     # the Impact column is the stage-4 impact of each row
     row = [c.value for c in wb["Outcomes"][2]]
-    r = sroi.evaluate(sroi.load_centre("barmen", RAW))
+    r = sroi.evaluate(sroi_centre.load_centre("barmen", RAW))
     assert row[header.index("Impact")] == pytest.approx(r.by_outcome.loc[0, "impact"])
 
 
 def test_template_is_empty_but_complete(tmp_path: Path) -> None:
-    path = sroi.export_template_xlsx(tmp_path / "template.xlsx")
+    path = sroi_centre.export_template_xlsx(tmp_path / "template.xlsx")
     wb = load_workbook(path)
     assert tuple(wb.sheetnames) == SHEETS
     assert wb["Outcomes"].max_row == 1
     keys = [r[0].value for r in wb["Centre"].iter_rows(min_row=2)]
     assert "discount_rate" in keys and "analysis_period_years" in keys
     with pytest.raises(InputError):  # an empty template is not a valid map
-        sroi.load_impact_map(path)
+        sroi_centre.load_impact_map(path)
 
 
 def _edit(tmp_path: Path, sheet: str, column: str, row: int, value: object) -> Path:
-    src = sroi.export_impact_map_xlsx(sroi.load_centre("barmen", RAW), tmp_path / "ok.xlsx")
+    src = sroi_centre.export_impact_map_xlsx(
+        sroi_centre.load_centre("barmen", RAW), tmp_path / "ok.xlsx"
+    )
     wb = load_workbook(src)
     ws = wb[sheet]
     header = [c.value for c in ws[1]]
@@ -72,7 +77,7 @@ def _edit(tmp_path: Path, sheet: str, column: str, row: int, value: object) -> P
 def test_percent_text_in_excel_is_refused(tmp_path: Path) -> None:
     path = _edit(tmp_path, "Outcomes", "Attribution %", 3, "25 %")
     with pytest.raises(InputError) as err:
-        sroi.load_impact_map(path)
+        sroi_centre.load_impact_map(path)
     assert err.value.row == 3 and err.value.column == "impact_map.outcomes.attribution"
     assert str(path) in err.value.file
 
@@ -80,7 +85,7 @@ def test_percent_text_in_excel_is_refused(tmp_path: Path) -> None:
 def test_basis_needs_prefix(tmp_path: Path) -> None:
     path = _edit(tmp_path, "Outcomes", "Quantity basis", 2, "just a guess")
     with pytest.raises(InputError) as err:
-        sroi.load_impact_map(path)
+        sroi_centre.load_impact_map(path)
     assert (
         err.value.row == 2 and err.value.column == "Quantity basis" and "Outcomes" in err.value.file
     )
@@ -89,7 +94,7 @@ def test_basis_needs_prefix(tmp_path: Path) -> None:
 def test_unknown_stakeholder_in_excel(tmp_path: Path) -> None:
     path = _edit(tmp_path, "Outcomes", "Stakeholder", 4, "aliens")
     with pytest.raises(InputError) as err:
-        sroi.load_impact_map(path)
+        sroi_centre.load_impact_map(path)
     assert err.value.row == 4 and err.value.column == "impact_map.outcomes.stakeholder"
 
 
@@ -97,5 +102,5 @@ def test_german_basis_prefixes_accepted(tmp_path: Path) -> None:
     path = _edit(
         tmp_path, "Outcomes", "Quantity basis", 1, "Annahme: geschätzt\nQuelle: Zählung 2024"
     )
-    q = sroi.load_impact_map(path).model.impact_map.outcomes[0].quantity
+    q = sroi_centre.load_impact_map(path).model.impact_map.outcomes[0].quantity
     assert q.assumption == "geschätzt" and q.source == "Zählung 2024"

@@ -38,14 +38,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis.business import case as biz
-from analysis.formatting import fmt_currency, fmt_number, format_frame
-from analysis.i18n import DEFAULT_LANGUAGE, report_language
+from analysis.business import centre as business_centre
+from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners
+from analysis.sroi.centre import ImpactMap
 from analysis.sroi.schema import STAKEHOLDER_GROUPS
 
 FLOW_KINDS = (
@@ -62,63 +62,13 @@ FLOW_KINDS = (
     "centre_result",
 )
 
-KIND_LABELS = {
-    "de": {
-        "shares": "Anteile eingezahlt",
-        "dividends": "Dividenden",
-        "own_funds": "Eigenmittel",
-        "in_kind": "Sachleistung (z. B. Umbau)",
-        "grant": "Zuschuss zum Start",
-        "subsidy": "laufende Zuschüsse",
-        "rent_given_up": "Mietnachlass (entgangene Miete)",
-        "avoided_vacancy": "vermiedener Leerstand des Ladenlokals",
-        "loan": "Darlehen ausgezahlt",
-        "loan_service": "Zins und Tilgung",
-        "centre_result": "Ergebnis des Zentrums nach Finanzierung",
-    },
-    "en": {
-        "shares": "shares paid in",
-        "dividends": "dividends",
-        "own_funds": "own funds",
-        "in_kind": "contribution in kind (e.g. conversion)",
-        "grant": "start-up grant",
-        "subsidy": "recurring subsidies",
-        "rent_given_up": "rent reduction (rent given up)",
-        "avoided_vacancy": "avoided vacancy of the premises",
-        "loan": "loan paid out",
-        "loan_service": "interest and repayment",
-        "centre_result": "centre's result after financing",
-    },
-}
 
-COLUMNS = {
-    "de": {
-        "partner": "Partner",
-        "money_in": "Geld erhalten (€)",
-        "money_out": "Geld eingesetzt (€)",
-        "money_net": "Geld netto (€)",
-        "social_received": "Sozialer Wert erhalten (€)",
-        "blended": "Gesamtrendite (€)",
-        "social_co_created": "Sozialer Wert mitgeschaffen (€)",
-    },
-    "en": {
-        "partner": "Partner",
-        "money_in": "Money received (€)",
-        "money_out": "Money put in (€)",
-        "money_net": "Money, net (€)",
-        "social_received": "Social value received (€)",
-        "blended": "Blended return (€)",
-        "social_co_created": "Social value co-created (€)",
-    },
-}
-
-
-def default_horizon(case: biz.BusinessCase) -> int:
+def default_horizon(case: business_centre.BusinessCase) -> int:
     """The impact map's analysis period, capped at the business horizon."""
     return min(case.imap.period, case.horizon)
 
 
-def partner_flows(case: biz.BusinessCase, horizon: int | None = None) -> pd.DataFrame:
+def partner_flows(case: business_centre.BusinessCase, horizon: int | None = None) -> pd.DataFrame:
     """Every money flow between the centre and its partners, year by year (long table).
 
     Columns: ``stakeholder_id``, ``stakeholder``, ``group``, ``kind`` (one of
@@ -215,20 +165,42 @@ class BlendedReturn:
         }
 
 
+def _housing_company(
+    table: pd.DataFrame, res: sroi.SroiResult, imap: ImpactMap
+) -> HousingCompanyBlended:
+    """The housing company's row of ``table`` beside its own and co-created social value
+    (:func:`analysis.sroi.partners.housing_company_return`)."""
+    ret = partners.housing_company_return(res, imap)
+    row = table.set_index("group").loc["housing_company"]
+    assert ret is not None
+    total = float(row["money_net"]) + ret.own_return + ret.social_value_pro_rata
+    back = float(row["money_in"]) + ret.own_return + ret.social_value_pro_rata
+    return HousingCompanyBlended(
+        money_in=float(row["money_in"]),
+        money_out=float(row["money_out"]),
+        money_net=float(row["money_net"]),
+        own_social_value=ret.own_return,
+        co_created=ret.social_value_pro_rata,
+        investment_share=ret.investment_share,
+        total=total,
+        per_euro=back / float(row["money_out"]) if row["money_out"] > 0 else None,
+        sroi_invested=ret.invested,
+    )
+
+
 def blended_return(
-    case: biz.BusinessCase,
+    case: business_centre.BusinessCase,
     sroi_result: sroi.SroiResult | None = None,
     horizon: int | None = None,
-    lang: str = DEFAULT_LANGUAGE,
 ) -> BlendedReturn:
     """Money and social value per partner role (see the module docstring).
 
     ``sroi_result`` defaults to the SROI of the same centre file and scenario;
     ``horizon`` to :func:`default_horizon`. The table has one row per stakeholder group
-    of the file (in the order of :data:`analysis.sroi.schema.STAKEHOLDER_GROUPS`).
+    of the file (in the order of :data:`analysis.sroi.schema.STAKEHOLDER_GROUPS`); the
+    partners' names are the report's (:mod:`analysis.business.report.blended`).
     """
-    lg = report_language(lang)
-    res = sroi_result if sroi_result is not None else sroi.evaluate(case.imap, lang=lg)
+    res = sroi_result if sroi_result is not None else sroi.evaluate(case.imap)
     h = default_horizon(case) if horizon is None else min(int(horizon), case.horizon)
     flows = partner_flows(case, h)
     present = {s.group for s in case.imap.model.stakeholders}
@@ -241,7 +213,6 @@ def blended_return(
     table = pd.DataFrame(
         {
             "group": order,
-            "partner": [partners.GROUP_LABELS[lg][g] for g in order],
             "money_in": money_in.to_numpy(dtype=float),
             "money_out": money_out.to_numpy(dtype=float),
         }
@@ -259,24 +230,6 @@ def blended_return(
         .reindex(index=order, fill_value=0.0)
         .reindex(columns=[k for k in FLOW_KINDS if k in set(flows["kind"])], fill_value=0.0)
     )
-    hc = None
-    if "housing_company" in order:
-        ret = partners.housing_company_return(res, case.imap)
-        row = table.set_index("group").loc["housing_company"]
-        assert ret is not None
-        total = float(row["money_net"]) + ret.own_return + ret.social_value_pro_rata
-        back = float(row["money_in"]) + ret.own_return + ret.social_value_pro_rata
-        hc = HousingCompanyBlended(
-            money_in=float(row["money_in"]),
-            money_out=float(row["money_out"]),
-            money_net=float(row["money_net"]),
-            own_social_value=ret.own_return,
-            co_created=ret.social_value_pro_rata,
-            investment_share=ret.investment_share,
-            total=total,
-            per_euro=back / float(row["money_out"]) if row["money_out"] > 0 else None,
-            sroi_invested=ret.invested,
-        )
     return BlendedReturn(
         centre_id=case.centre_id,
         scenario=case.scenario,
@@ -287,128 +240,9 @@ def blended_return(
         table=table,
         by_kind=by_kind,
         flows=flows,
-        housing_company=hc,
-    )
-
-
-# --------------------------------------------------------------------------------------
-# Report table, chart and text
-# --------------------------------------------------------------------------------------
-
-
-def report_frame(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """The per-partner table with localised labels and amounts (for ``report_table``)."""
-    from analysis.formatting import format_frame
-
-    lg = report_language(lang)
-    cols = [
-        "partner",
-        "money_in",
-        "money_out",
-        "money_net",
-        "social_received",
-        "blended",
-        "social_co_created",
-    ]
-    out = format_frame(br.table[cols], {c: "number:0" for c in cols[1:]}, lg)
-    return out.rename(columns=COLUMNS[lg])
-
-
-def kinds_frame(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Present value of each kind of money flow per partner (formatted, zeros as –)."""
-    lg = report_language(lang)
-    df = br.by_kind.copy()
-    df.index = [partners.GROUP_LABELS[lg][g] for g in df.index]
-    df = df.rename(columns=KIND_LABELS[lg])
-    shown = df.apply(lambda c: [fmt_number(v, 0, lg) if v != 0 else "–" for v in c])
-    shown.index.name = COLUMNS[lg]["partner"]
-    shown.columns.name = None
-    return shown.reset_index()
-
-
-def blended_figure(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE):
-    """Per partner: money (net) and social value received as bars side by side, the
-    blended return as a marker (localised euros)."""
-    import matplotlib.pyplot as plt
-
-    from analysis.plots import localise_axis
-
-    lg = report_language(lang)
-    c = COLUMNS[lg]
-    t = br.table.iloc[::-1]
-    y = np.arange(len(t))
-    fig, ax = plt.subplots(figsize=(8, 0.55 * max(len(t), 1) + 1.6))
-    ax.barh(y + 0.2, t["money_net"], height=0.4, color="#0072B2", label=c["money_net"])
-    ax.barh(y - 0.2, t["social_received"], height=0.4, color="#009E73", label=c["social_received"])
-    ax.scatter(t["blended"], y, marker="D", color="black", zorder=3, label=c["blended"])
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, t["partner"])
-    localise_axis(ax, "x", "currency", lang=lg)
-    ax.tick_params(axis="x", labelsize=8)
-    ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(
-        f"Geld und sozialer Wert je Partner ({br.horizon} Jahre, Barwerte)"
-        if lg == "de"
-        else f"Money and social value per partner ({br.horizon} years, present values)"
-    )
-    fig.tight_layout()
-    return fig
-
-
-def basis_text(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> str:
-    """One sentence on horizon and discount rates of the two kinds of return."""
-    from analysis.formatting import fmt_percent
-
-    m, s = fmt_percent(br.money_rate, 1, lang), fmt_percent(br.social_rate, 1, lang)
-    if report_language(lang) == "en":
-        return (
-            f"Present values over {br.horizon} years: money at the cost of capital of {m}, social "
-            f"value as in the impact map ({br.social_period} years at {s}). Money is counted "
-            "against 'no centre'; wages and purchases are the centre's costs and appear as social "
-            "value only (jobs, local supply), never twice."
-        )
-    return (
-        f"Barwerte über {br.horizon} Jahre: Geld zu Kapitalkosten von {m}, sozialer Wert wie in "
-        f"der Wirkungskarte ({br.social_period} Jahre zu {s}). Geld zählt gegenüber „kein "
-        "Zentrum“; Löhne und Einkäufe sind Kosten des Zentrums und erscheinen nur als sozialer "
-        "Wert (Arbeitsplätze, Nahversorgung), nie doppelt."
-    )
-
-
-def headline_text(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The housing company's full return in two sentences (Markdown) — or a note that the
-    centre has no housing-company partner."""
-    en = report_language(lang) == "en"
-    hc = br.housing_company
-    if hc is None:
-        return (
-            "This centre has no housing-company partner; the table shows what each partner "
-            "gets back in money and in social value."
-            if en
-            else "Dieses Zentrum hat kein Wohnungsunternehmen als Partner; die Tabelle zeigt, was "
-            "jeder Partner in Geld und in sozialem Wert zurückerhält."
-        )
-
-    def eur(v: float) -> str:
-        return fmt_currency(v, decimals=0, lang=lang)
-
-    per = fmt_number(hc.per_euro, 2, lang) if hc.per_euro is not None else "–"
-    if en:
-        return (
-            f"**The housing company's full return: {eur(hc.total)}** over {br.horizon} years — "
-            f"money {eur(hc.money_net)} (it puts in {eur(hc.money_out)} as conversion and rent "
-            f"given up and saves {eur(hc.money_in)} of vacancy), plus {eur(hc.own_social_value)} "
-            f"of its own outcomes (less vacancy of flats, lower turnover, image) and "
-            f"{eur(hc.co_created)} of social value it co-creates for others (pro rata to its "
-            f"share of the inputs). Each euro it puts in brings back {per} €."
-        )
-    return (
-        f"**Gesamtrendite des Wohnungsunternehmens: {eur(hc.total)}** über {br.horizon} Jahre "
-        f"– in Geld {eur(hc.money_net)} (es setzt {eur(hc.money_out)} für Umbau und Mietnachlass "
-        f"ein und vermeidet {eur(hc.money_in)} Leerstand), dazu {eur(hc.own_social_value)} eigene "
-        f"Erträge (weniger Wohnungsleerstand, geringere Fluktuation, Image) und "
-        f"{eur(hc.co_created)} mitgeschaffener sozialer Wert für andere (anteilig nach seinem "
-        f"Einsatz). Jeder eingesetzte Euro bringt {per} € zurück. Rendite muss nicht nur Geld sein."
+        housing_company=(
+            _housing_company(table, res, case.imap) if "housing_company" in order else None
+        ),
     )
 
 
@@ -421,12 +255,12 @@ def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
     """Financial and social key figures of every centre file with a business section ×
     declared scenario, one row each (files without a business section are left out)."""
     rows = []
-    for centre_id, path in sroi.centre_files(folder).items():
-        imap = sroi.load_impact_map(path)
+    for centre_id, path in sroi_centre.centre_files(folder).items():
+        imap = sroi_centre.load_impact_map(path)
         if imap.model.business is None:
             continue
         for scenario in imap.scenarios or [None]:
-            case = biz.from_impact_map(imap, scenario)
+            case = business_centre.from_impact_map(imap, scenario)
             res = biz.evaluate(case)
             soc = sroi.evaluate(case.imap)
             br = blended_return(case, soc)
@@ -451,94 +285,3 @@ def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-_COMPARISON = {  # column: (German, English, format)
-    "centre": ("Zentrum", "Centre", None),
-    "scenario": ("Szenario", "Scenario", None),
-    "npv": ("Kapitalwert", "NPV", "currency:0"),
-    "irr": ("Interner Zinsfuß", "IRR", "percent:1"),
-    "capture_rate": ("Abschöpfungsquote", "Capture rate", "percent:1"),
-    "break_even_capture_rate": ("Break-even-Quote", "Break-even capture rate", "percent:1"),
-    "min_rent_reduction_per_m2": (
-        "Mindest-Mietnachlass (€/m²/Monat)",
-        "Min. rent reduction (€/m²/month)",
-        "number:2",
-    ),
-    "sroi_ratio": ("SROI-Quote", "SROI ratio", "ratio"),
-    "social_value": ("Sozialer Wert", "Social value", "currency:0"),
-    "hc_full_return": ("Gesamtrendite WU", "Housing company full return", "currency:0"),
-}
-
-
-def comparison_table(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Both returns of every centre × scenario (:func:`compare_centres`) for the report."""
-    k = 0 if report_language(lang) == "de" else 1
-    shown = format_frame(
-        cmp[list(_COMPARISON)], {c: v[2] for c, v in _COMPARISON.items() if v[2]}, lang=lang
-    )
-    return shown.rename(columns={c: v[k] for c, v in _COMPARISON.items()})
-
-
-def comparison_figure(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE):
-    """Each centre × scenario of :func:`compare_centres` as a point: SROI ratio (x) against
-    the project NPV (y); lines join a centre's scenarios, the red lines mark NPV = 0 and a
-    ratio of 1 : 1."""
-    import matplotlib.pyplot as plt
-
-    from analysis.plots import localise_axis
-
-    de = report_language(lang) == "de"
-    markers = {"conservative": "v", "base": "o", "optimistic": "^"}
-    fig, ax = plt.subplots()
-    for centre, group in cmp.groupby("centre", sort=False):
-        ordered = group.sort_values("sroi_ratio")
-        ax.plot(ordered["sroi_ratio"], ordered["npv"], color="#999999", linewidth=0.8, zorder=1)
-        colour = None
-        for _, r in group.iterrows():
-            pts = ax.scatter(
-                r["sroi_ratio"],
-                r["npv"],
-                marker=markers.get(r["scenario"], "o"),
-                s=60,
-                zorder=2,
-                color=colour,
-                label=centre if colour is None else None,
-            )
-            colour = pts.get_facecolor()
-    ax.axhline(0, color="#D55E00", linewidth=1.2)
-    ax.axvline(1, color="#D55E00", linewidth=1.2, linestyle=":")
-    localise_axis(ax, "x", "number", decimals=1, lang=lang)
-    localise_axis(ax, "y", "currency", lang=lang)
-    ax.set_xlabel("SROI-Quote" if de else "SROI ratio")
-    ax.set_ylabel("Kapitalwert" if de else "NPV")
-    ax.set_title(
-        "Sozialrendite und Kapitalwert (▼ vorsichtig, ● Basis, ▲ günstig)"
-        if de
-        else "Social return and NPV (▼ conservative, ● base, ▲ optimistic)"
-    )
-    ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    return fig
-
-
-def comparison_text(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> str:
-    """Two sentences on :func:`compare_centres`: how many centres pay in money (NPV ≥ 0)
-    and how many create more social value than they use (SROI ratio above 1) in the base
-    scenario."""
-    base = cmp[cmp["scenario"] == "base"]
-    n, paid, social = len(base), int((base["npv"] >= 0).sum()), int((base["sroi_ratio"] > 1).sum())
-    both = int(((base["npv"] < 0) & (base["sroi_ratio"] > 1)).sum())
-    if report_language(lang) == "en":
-        return (
-            f"In the base scenario {paid} of {n} centres reach an NPV of at least zero and "
-            f"{social} of {n} an SROI ratio above 1 : 1. For the {both} centre(s) whose money "
-            "alone does not pay, the blended return per partner (report 22) shows who receives "
-            "the social value."
-        )
-    return (
-        f"Im Basisszenario erreichen {paid} von {n} Zentren einen Kapitalwert von mindestens null "
-        f"und {social} von {n} eine SROI-Quote über 1 : 1. Für die {both} Zentren, die sich in "
-        "Geld allein nicht tragen, zeigt die Gesamtrendite je Partner (Bericht 22), wer den "
-        "sozialen Wert erhält."
-    )

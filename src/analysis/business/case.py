@@ -1,10 +1,11 @@
 """Business case of a DORV-style centre: yearly cash flow, NPV, IRR and break-even.
 
 The ``business:`` section of a centre file (``data/raw/sroi/<centre_id>.yaml``, schema
-:class:`analysis.business.schema.BusinessSchema`) describes the centre's business model next to
-its impact map. The seed protocol asks for both: an investment "muss wirtschaftlich
-sein, muss Rendite abwerfen" — and "Rendite muss aber nicht nur Geld sein" (the social
-side is :mod:`analysis.sroi`; both are put side by side per partner in
+:class:`analysis.business.schema.BusinessSchema`, loaded and validated by
+:mod:`analysis.business.centre`) describes the centre's business model next to its impact
+map. The seed protocol asks for both: an investment "muss wirtschaftlich sein, muss
+Rendite abwerfen" — and "Rendite muss aber nicht nur Geld sein" (the social side is
+:mod:`analysis.sroi`; both are put side by side per partner in
 :mod:`analysis.business.blended`).
 
 Conventions (all amounts in € at constant prices; the discount rate is a real cost of
@@ -44,41 +45,19 @@ deterministic result, the tornado, the tipping points and the Monte Carlo of
 
 from __future__ import annotations
 
-import copy
-import dataclasses
-import functools
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy_financial as npf
 import pandas as pd
-from pydantic import ValidationError
 
-from analysis.business.schema import (
-    BusinessSchema,
-    ChangeFigureSchema,
-    business_problems,
-    business_reference_problems,
-)
-from analysis.errors import InputError, Problem
-from analysis.i18n import report_language
+from analysis.business.centre import BusinessCase
+from analysis.business.schema import BusinessSchema
 from analysis.sensitivity import Parameter
-from analysis.sroi.engine import (
-    ImpactMap,
-    apply_overrides,
-    apply_scenario,
-    load_centre,
-    load_impact_map,
-)
-from analysis.sroi.engine import validate_file as sroi_validate_file
 from analysis.sroi.schema import FigureSchema
-
-MUNICIPAL_FILE = "deutschlandatlas_gem1222.csv"
-"""Deutschlandatlas municipality sheet (Stand 31.12.2022) a catchment's key refers to."""
 
 FOUND = "found"
 ZERO = "zero"
@@ -91,303 +70,28 @@ METRICS = ("npv", "irr", "operating_result", "min_cash")
 
 
 # --------------------------------------------------------------------------------------
-# Loading, validation and scenarios
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BusinessCase:
-    """A validated business section together with its centre file (same scenario).
-
-    ``imap`` is the centre file with the scenario applied (its SROI side); ``region`` the
-    Deutschlandatlas figures of ``catchment.municipality_key``, if one is given.
-    """
-
-    model: BusinessSchema
-    imap: ImpactMap
-    file: str
-    scenario: str | None = None
-    region: Mapping[str, Any] | None = None
-
-    @property
-    def centre_id(self) -> str:
-        return self.imap.centre_id
-
-    @property
-    def horizon(self) -> int:
-        return self.model.horizon_years
-
-    @property
-    def discount_rate(self) -> float:
-        return float(self.model.discount_rate.value)
-
-    @property
-    def scenarios(self) -> list[str]:
-        return self.imap.scenarios
-
-    def stakeholder_names(self, lang: str = "de") -> dict[str, str]:
-        return self.imap.stakeholder_names(lang)
-
-    def stakeholder_groups(self) -> dict[str, str]:
-        return {s.id: s.group for s in self.imap.model.stakeholders}
-
-
-def _file_label(file: str, scenario: str | None) -> str:
-    return f"{file} [scenario {scenario}]" if scenario else file
-
-
-def validate_business(data: Any, imap: ImpactMap, file: str | Path) -> BusinessSchema:
-    """Validate a business section against :class:`~analysis.business.schema.BusinessSchema` and
-    the centre file ``imap``; raise :class:`InputError` naming file, row and field."""
-    if data is None:
-        raise InputError(
-            "no business model: add a 'business:' section to the centre file (an impact-map "
-            "workbook holds the impact map only; the business model lives in the YAML file)",
-            file=file,
-            column="business",
-        )
-    if not isinstance(data, Mapping):
-        raise InputError("the business section must be a mapping", file=file, column="business")
-    try:
-        model = BusinessSchema.model_validate(dict(data))
-    except ValidationError as err:
-        raise InputError(problems=business_problems(err, file)) from None
-    problems = business_reference_problems(model, imap.model, file)
-    if problems:
-        raise InputError(problems=problems)
-    return model
-
-
-def _apply_business_overrides(data: Mapping[str, Any], scenario: str, file: str) -> dict:
-    """``data`` with the overrides of ``business.scenarios.<scenario>`` applied, using the
-    impact map's override rules (:func:`analysis.sroi.engine.apply_overrides`)."""
-    overrides = (data.get("scenarios") or {}).get(scenario) or {}
-    wrapped = {"scenarios": {scenario: overrides}, "business": copy.deepcopy(dict(data))}
-    try:
-        return apply_overrides(wrapped, scenario, file)["business"]
-    except InputError as err:
-        problems = [
-            dataclasses.replace(p, column=f"business.{p.column}" if p.column else "business")
-            for p in err.problems
-        ]
-        raise InputError(problems=problems) from None
-
-
-def from_impact_map(imap: ImpactMap, scenario: str | None = None) -> BusinessCase:
-    """The business case of a loaded centre file (its base figures), with ``scenario``.
-
-    A scenario applies the file's top-level overrides (which may address business
-    figures, e.g. ``business.ranges.groceries.capture_rate``) and then those declared
-    under ``business.scenarios.<scenario>``.
-    """
-    model = validate_business(imap.model.business, imap, imap.file)  # the base section
-    smap, label = imap, imap.file
-    if scenario is not None:
-        smap, label = apply_scenario(imap, scenario), _file_label(imap.file, scenario)
-        data = copy.deepcopy(smap.model.business)
-        if scenario in model.scenarios:
-            data = _apply_business_overrides(data, scenario, imap.file)
-        model = validate_business(data, smap, label)
-    region = None
-    key = model.catchment.municipality_key
-    if key is not None:
-        region = regional_context(key, file=label)
-        if model.catchment.population_change is None:
-            model = _population_change_from_region(model, region, label)
-    return BusinessCase(model=model, imap=smap, file=imap.file, scenario=scenario, region=region)
-
-
-def load_case(path: str | Path, scenario: str | None = None) -> BusinessCase:
-    """Read a centre file and return its business case (with ``scenario`` applied)."""
-    return from_impact_map(load_impact_map(path), scenario)
-
-
-def load_centre_case(
-    centre_id: str, scenario: str | None = None, folder: str | Path | None = None
-) -> BusinessCase:
-    """The business case of ``data/raw/sroi/<centre_id>.yaml`` (or of ``folder``)."""
-    return from_impact_map(load_centre(centre_id, folder), scenario)
-
-
-def business_file_problems(imap: ImpactMap) -> list[Problem]:
-    """Every problem of a loaded centre file's business section, base and each declared
-    scenario (empty when there is no business section or nothing is wrong)."""
-    if imap.model.business is None:
-        return []
-    problems: list[Problem] = []
-    for name in [None, *imap.scenarios]:
-        try:
-            from_impact_map(imap, name)
-        except InputError as err:
-            problems += [p for p in err.problems if p not in problems]
-            if name is None:
-                break  # a broken base section breaks every scenario the same way
-    return problems
-
-
-def validate_file(path: str | Path) -> BusinessCase | None:
-    """Validate a whole centre file: its impact map and scenarios
-    (:func:`analysis.sroi.engine.validate_file`), then its business section under every
-    declared scenario; ``None`` when the file has no business section. The validator of
-    the ``sroi_centre`` kind (:mod:`analysis.pipeline.kinds`)."""
-    imap = sroi_validate_file(path)
-    problems = business_file_problems(imap)
-    if problems:
-        raise InputError(problems=problems)
-    return from_impact_map(imap) if imap.model.business is not None else None
-
-
-# --------------------------------------------------------------------------------------
-# Regional context: the catchment's municipality in the Deutschlandatlas
-# --------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=2)
-def _municipalities(path: str) -> pd.DataFrame:
-    from analysis.regional.data import read_table
-
-    return read_table(Path(path)).frame
-
-
-def regional_context(
-    key: str, folder: str | Path | None = None, *, file: str | Path | None = None
-) -> dict[str, Any]:
-    """Deutschlandatlas figures of municipality ``key`` (Gemeinden, Stand 31.12.2022):
-    name, ``bev_entw`` (average population change 2017–2022, % per year), ``p_markt``
-    (car minutes to the nearest supermarket or discounter, 2021), ``bev_dicht``
-    (inhabitants per km²). An unknown key is an :class:`InputError` naming ``file``."""
-    from analysis.regional.data import FOLDER
-
-    path = Path(folder or FOLDER) / MUNICIPAL_FILE
-    frame = _municipalities(str(path))
-    if key not in frame.index:
-        raise InputError(
-            f"unknown municipality key: not in {MUNICIPAL_FILE} (Deutschlandatlas, "
-            "Gemeinden, Stand 31.12.2022); use the 8-digit Gemeindekennziffer",
-            file=file,
-            column="business.catchment.municipality_key",
-            value=key,
-        )
-    row = frame.loc[key]
-
-    def num(col: str) -> float | None:
-        v = row.get(col)
-        return None if v is None or pd.isna(v) else float(v)
-
-    return {
-        "key": key,
-        "name": str(row["name"]),
-        "bev_entw": num("bev_entw"),
-        "p_markt": num("p_markt"),
-        "bev_dicht": num("bev_dicht"),
-        "source": (
-            f"Deutschlandatlas (Destatis im Auftrag des BMWSB), Stand 12.12.2024, Gemeinden "
-            f"({MUNICIPAL_FILE})"
-        ),
-    }
-
-
-def _population_change_from_region(
-    model: BusinessSchema, region: Mapping[str, Any], file: str
-) -> BusinessSchema:
-    if region["bev_entw"] is None:
-        raise InputError(
-            "the regional data has no population change (bev_entw) for this municipality; "
-            "give catchment.population_change",
-            file=file,
-            column="business.catchment.population_change",
-        )
-    fig = ChangeFigureSchema(
-        value=region["bev_entw"] / 100.0,
-        source=(
-            f"{region['source']}: bev_entw of {region['name']} (GKZ {region['key']}), "
-            "average population change 2017–2022 in % per year"
-        ),
-        assumption="The municipality's past yearly change is assumed to continue in the catchment.",
-    )
-    catchment = model.catchment.model_copy(update={"population_change": fig})
-    return model.model_copy(update={"catchment": catchment})
-
-
-# --------------------------------------------------------------------------------------
 # Figures as parameters
 # --------------------------------------------------------------------------------------
 
-TEXT = {
-    "de": {
-        "discount_rate": "Diskontsatz (Kapitalkosten)",
-        "first_year_share": "Anlaufjahr: Anteil am vollen Umsatz",
-        "inhabitants": "Einzugsgebiet: Einwohner",
-        "population_change": "Einzugsgebiet: Bevölkerungsveränderung je Jahr",
-        "spending_per_head": "Ausgaben je Kopf und Jahr",
-        "capture_rate": "Abschöpfungsquote",
-        "gross_margin": "Rohertragsquote",
-        "revenue": "Erlös je Jahr",
-        "area": "Ladenlokal: Fläche",
-        "market_rent": "Ladenlokal: Marktmiete",
-        "rent_reduction": "Ladenlokal: Mietnachlass",
-        "vacancy_without_centre": "Ladenlokal: Leerstand ohne Zentrum",
-        "shares": "Anzahl Anteile",
-        "share_price": "Preis je Anteil",
-        "dividend_rate": "Dividende",
-        "amount": "Betrag",
-        "subsidy": "Zuschuss je Jahr",
-        "investment": "Startinvestition",
-        "loan_amount": "Darlehen: Betrag",
-        "interest_rate": "Darlehen: Zinssatz",
-        "residual_value": "Restwert am Ende",
-        "no_ramp": "kein Anlaufjahr angegeben: voller Umsatz ab Jahr 1",
-        "no_change": "keine Bevölkerungsveränderung angegeben: konstant",
-        "net_revenue": "Erlös ist bereits netto (Provision, Miete)",
-        "no_vacancy": "Vermieter ist kein Partner: nicht angesetzt",
-        "no_dividend": "keine Dividende angegeben",
-        "no_residual": "kein Restwert angegeben",
-    },
-    "en": {
-        "discount_rate": "discount rate (cost of capital)",
-        "first_year_share": "first year: share of full revenue",
-        "inhabitants": "catchment: inhabitants",
-        "population_change": "catchment: population change per year",
-        "spending_per_head": "spending per head and year",
-        "capture_rate": "capture rate",
-        "gross_margin": "gross margin",
-        "revenue": "revenue per year",
-        "area": "premises: area",
-        "market_rent": "premises: market rent",
-        "rent_reduction": "premises: rent reduction",
-        "vacancy_without_centre": "premises: vacancy without the centre",
-        "shares": "number of shares",
-        "share_price": "price per share",
-        "dividend_rate": "dividend",
-        "amount": "amount",
-        "subsidy": "subsidy per year",
-        "investment": "start-up investment",
-        "loan_amount": "loan: amount",
-        "interest_rate": "loan: interest rate",
-        "residual_value": "residual value at the end",
-        "no_ramp": "no ramp-up given: full revenue from year 1",
-        "no_change": "no population change given: constant",
-        "net_revenue": "revenue is already net (commission, rent)",
-        "no_vacancy": "landlord is not a partner: not counted",
-        "no_dividend": "no dividend given",
-        "no_residual": "no residual value given",
-    },
-}
-
 
 @dataclass(frozen=True)
-class _Figure:
-    """One figure of the business section: its parameter name (= the override path),
-    label, unit, kind for formatting, bounds, and the figure (None: a default)."""
+class Figure:
+    """One figure of the business section, without wording: its parameter name (= the
+    override path); ``term``, what it is (e.g. ``capture_rate``), with the ``item`` of the
+    section it belongs to (a range, a cost …) and, for a cost, its ``factor``; a ``unit`` id;
+    the ``kind`` for formatting; bounds; and the figure (None: absent, the model uses
+    ``default``, for the reason ``note``). :mod:`analysis.business.report.case` words them."""
 
     name: str
-    label: str
+    term: str
     unit: str
     kind: str  # "fraction", "change" or "amount"
     bounds: tuple[float, float]
     fig: FigureSchema | None
     default: float = 0.0
-    default_note: str = ""
+    note: str = ""
+    item: Any = None
+    factor: str | None = None
 
     @property
     def value(self) -> float:
@@ -400,119 +104,125 @@ def _amount_bounds(fig: FigureSchema | None) -> tuple[float, float]:
     return (0.0, 10.0 * max(float(fig.value), float(fig.high or 0.0), 1.0))
 
 
-def _name(item: Any, lang: str) -> str:
-    return item.name_en if lang == "en" and getattr(item, "name_en", None) else item.name
+def _fraction(
+    name: str, term: str, fig: Any, default: float = 0.0, note: str = "", item: Any = None
+) -> Figure:
+    return Figure(name, term, "%", "fraction", (0.0, 1.0), fig, default, note, item)
 
 
-def figures(case: BusinessCase, lang: str = "de") -> Iterator[_Figure]:
-    """Every figure of the business section in a fixed order (the parameter columns)."""
-    lg = report_language(lang)
-    t = TEXT[lg]
-    b = case.model
-    de = lg == "de"
-    per_year, rent_unit = ("€/Jahr", "€/m²/Monat") if de else ("€/year", "€/m²/month")
-    unit_fraction = (0.0, 1.0)
+def _amount(
+    name: str,
+    term: str,
+    unit: str,
+    fig: Any,
+    default: float = 0.0,
+    note: str = "",
+    item: Any = None,
+) -> Figure:
+    return Figure(name, term, unit, "amount", _amount_bounds(fig), fig, default, note, item)
 
-    def fraction(name: str, label: str, fig: Any, default: float = 0.0, note: str = "") -> _Figure:
-        return _Figure(name, label, "%", "fraction", unit_fraction, fig, default, note)
 
-    def amount(
-        name: str, label: str, unit: str, fig: Any, default: float = 0.0, note: str = ""
-    ) -> _Figure:
-        return _Figure(name, label, unit, "amount", _amount_bounds(fig), fig, default, note)
-
-    yield fraction("business.discount_rate", t["discount_rate"], b.discount_rate)
-    yield fraction(
-        "business.first_year_share", t["first_year_share"], b.first_year_share, 1.0, t["no_ramp"]
+def _market_figures(b: BusinessSchema) -> Iterator[Figure]:
+    """Discount rate, ramp-up, catchment, ranges and services."""
+    yield _fraction("business.discount_rate", "discount_rate", b.discount_rate)
+    yield _fraction(
+        "business.first_year_share", "first_year_share", b.first_year_share, 1.0, "no_ramp"
     )
     c = b.catchment
-    yield amount(
-        "business.catchment.inhabitants", t["inhabitants"], "Einw." if de else "inh.", c.inhabitants
-    )
-    yield _Figure(
+    yield _amount("business.catchment.inhabitants", "inhabitants", "inhabitants", c.inhabitants)
+    yield Figure(
         "business.catchment.population_change",
-        t["population_change"],
+        "population_change",
         "%",
         "change",
         (-0.5, 0.5),
         c.population_change,
         0.0,
-        t["no_change"],
+        "no_change",
     )
     for r in b.ranges:
-        p, n = f"business.ranges.{r.id}", _name(r, lg)
-        head = "€/Kopf/Jahr" if de else "€/head/year"
-        yield amount(
-            f"{p}.spending_per_head", f"{n}: {t['spending_per_head']}", head, r.spending_per_head
+        p = f"business.ranges.{r.id}"
+        yield _amount(
+            f"{p}.spending_per_head",
+            "spending_per_head",
+            "per_head_year",
+            r.spending_per_head,
+            item=r,
         )
-        yield fraction(f"{p}.capture_rate", f"{n}: {t['capture_rate']}", r.capture_rate)
-        yield fraction(f"{p}.gross_margin", f"{n}: {t['gross_margin']}", r.gross_margin)
+        yield _fraction(f"{p}.capture_rate", "capture_rate", r.capture_rate, item=r)
+        yield _fraction(f"{p}.gross_margin", "gross_margin", r.gross_margin, item=r)
     for s in b.services:
-        p, n = f"business.services.{s.id}", _name(s, lg)
-        yield amount(f"{p}.revenue", f"{n}: {t['revenue']}", per_year, s.revenue)
-        yield fraction(
-            f"{p}.gross_margin", f"{n}: {t['gross_margin']}", s.gross_margin, 1.0, t["net_revenue"]
-        )
+        p = f"business.services.{s.id}"
+        yield _amount(f"{p}.revenue", "revenue", "per_year", s.revenue, item=s)
+        yield _fraction(f"{p}.gross_margin", "gross_margin", s.gross_margin, 1.0, "net_revenue", s)
+
+
+def _cost_figures(b: BusinessSchema) -> Iterator[Figure]:
+    """The factors of every running cost, and the premises."""
     for cost in b.costs:
         for fac in cost.factors:
-            label = _name(cost, lg)
-            if len(cost.factors) > 1 or fac.name != "value":
-                label += f": {fac.name.replace('_', ' ')}"
-            yield amount(f"business.costs.{cost.id}.factors.{fac.name}", label, fac.unit or "", fac)
+            name = f"business.costs.{cost.id}.factors.{fac.name}"
+            bounds = _amount_bounds(fac)
+            yield Figure(
+                name, "cost", fac.unit or "", "amount", bounds, fac, item=cost, factor=fac.name
+            )
     pr = b.premises
-    yield amount("business.premises.area", t["area"], "m²", pr.area)
-    yield amount("business.premises.market_rent", t["market_rent"], rent_unit, pr.market_rent)
-    yield _Figure(
+    yield _amount("business.premises.area", "area", "m²", pr.area)
+    yield _amount("business.premises.market_rent", "market_rent", "per_m2_month", pr.market_rent)
+    yield Figure(
         "business.premises.rent_reduction",
-        t["rent_reduction"],
-        rent_unit,
+        "rent_reduction",
+        "per_m2_month",
         "amount",
         (0.0, float(pr.market_rent.value)),
         pr.rent_reduction,
     )
-    yield fraction(
+    yield _fraction(
         "business.premises.vacancy_without_centre",
-        t["vacancy_without_centre"],
+        "vacancy_without_centre",
         pr.vacancy_without_centre,
         0.0,
-        t["no_vacancy"],
+        "no_vacancy",
     )
+
+
+def _capital_figures(b: BusinessSchema) -> Iterator[Figure]:
+    """Start capital, subsidies, start-up investment, loan and residual value."""
     for sc in b.start_capital:
-        p, d = f"business.start_capital.{sc.id}", sc.description
+        p = f"business.start_capital.{sc.id}"
         if sc.kind == "shares":
-            yield amount(
-                f"{p}.shares", f"{d}: {t['shares']}", "Anteile" if de else "shares", sc.shares
-            )
-            yield amount(f"{p}.share_price", f"{d}: {t['share_price']}", "€", sc.share_price)
-            yield fraction(
-                f"{p}.dividend_rate",
-                f"{d}: {t['dividend_rate']}",
-                sc.dividend_rate,
-                0.0,
-                t["no_dividend"],
+            yield _amount(f"{p}.shares", "shares", "shares", sc.shares, item=sc)
+            yield _amount(f"{p}.share_price", "share_price", "€", sc.share_price, item=sc)
+            yield _fraction(
+                f"{p}.dividend_rate", "dividend_rate", sc.dividend_rate, 0.0, "no_dividend", sc
             )
         else:
-            yield amount(f"{p}.amount", f"{d}: {t['amount']}", "€", sc.amount)
+            yield _amount(f"{p}.amount", "amount", "€", sc.amount, item=sc)
     for sub in b.subsidies:
-        label = f"{sub.description}: {t['subsidy']}"
-        yield amount(f"business.subsidies.{sub.id}.amount", label, per_year, sub.amount)
+        yield _amount(
+            f"business.subsidies.{sub.id}.amount", "subsidy", "per_year", sub.amount, item=sub
+        )
     for inv in b.investment:
-        label = f"{t['investment']}: {inv.description}"
-        yield amount(f"business.investment.{inv.id}.amount", label, "€", inv.amount)
+        yield _amount(
+            f"business.investment.{inv.id}.amount", "investment", "€", inv.amount, item=inv
+        )
     if b.loan is not None:
-        yield amount("business.loan.amount", t["loan_amount"], "€", b.loan.amount)
-        yield fraction("business.loan.interest_rate", t["interest_rate"], b.loan.interest_rate)
-    yield amount(
-        "business.residual_value",
-        t["residual_value"],
-        "€",
-        b.residual_value,
-        0.0,
-        t["no_residual"],
+        yield _amount("business.loan.amount", "loan_amount", "€", b.loan.amount)
+        yield _fraction("business.loan.interest_rate", "interest_rate", b.loan.interest_rate)
+    yield _amount(
+        "business.residual_value", "residual_value", "€", b.residual_value, 0.0, "no_residual"
     )
 
 
-def model_parameters(case: BusinessCase, lang: str = "de") -> list[Parameter]:
+def figures(case: BusinessCase) -> Iterator[Figure]:
+    """Every figure of the business section in a fixed order (the parameter columns)."""
+    b = case.model
+    yield from _market_figures(b)
+    yield from _cost_figures(b)
+    yield from _capital_figures(b)
+
+
+def model_parameters(case: BusinessCase) -> list[Parameter]:
     """Every figure of the business section as a :class:`~analysis.sensitivity.Parameter`.
 
     Names are the dotted paths a scenario override uses (``business.ranges.<id>.
@@ -520,10 +230,12 @@ def model_parameters(case: BusinessCase, lang: str = "de") -> list[Parameter]:
     absent enter at their neutral default (no ramp-up, no population change, net service
     revenue, no dividend, no residual value) without uncertainty. Bounds (for tipping
     points): [0, 1] for fractions and rates, [−0.5, 0.5] for the population change,
-    [0, market rent] for the rent reduction, [0, 10 × max(value, high)] for amounts.
+    [0, market rent] for the rent reduction, [0, 10 × max(value, high)] for amounts. The
+    parameters carry no labels; :func:`analysis.business.report.case.labelled_parameters`
+    adds them in the report's language.
     """
     out = []
-    for f in figures(case, lang):
+    for f in figures(case):
         fig = f.fig
         out.append(
             Parameter(
@@ -533,7 +245,6 @@ def model_parameters(case: BusinessCase, lang: str = "de") -> list[Parameter]:
                 high=fig.high if fig is not None else None,
                 distribution=fig.distribution if fig is not None else None,
                 bounds=f.bounds,
-                label=f"{f.label} ({f.unit})" if f.unit and f.kind == "amount" else f.label,
             )
         )
     return out
@@ -667,17 +378,12 @@ def _cost_sum(x: np.ndarray, items: tuple[tuple[int, ...], ...]) -> np.ndarray:
     return total
 
 
-def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
-    """Cash flows of every row of ``x`` (rows × parameters), following the module's
-    conventions. Pure NumPy without shared state (thread-safe). Arrays are (rows,) or
-    (rows, horizon) for years 1 … H; ``project`` and ``operator`` are (rows, H + 1)."""
-    x = np.asarray(x, dtype=float)
-    if x.ndim == 1:
-        x = x[None, :]
+def _operating(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
+    """Operating result of years 1 … H and its parts: gross profit of the ranges
+    (inhabitants_t × spending × capture × margin, ramp-up in year 1) and services,
+    subsidies, rent, staff, energy and other costs."""
     n, H = x.shape[0], lay.horizon
     t = np.arange(H, dtype=float)  # year index − 1
-    rate = x[:, lay.rate]
-    disc = (1.0 + rate)[:, None] ** -(t + 1.0)  # 1 / (1 + r)^t, t = 1 … H
     inhabitants = x[:, lay.inhabitants, None] * (1.0 + x[:, lay.growth])[:, None] ** t
     ramp = np.ones((n, H))
     ramp[:, 0] = x[:, lay.ramp]
@@ -688,23 +394,33 @@ def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
     service_revenue = ramp * srv.sum(axis=1)[:, None]
     service_gross = ramp * (srv * x[:, lay.service_margin]).sum(axis=1)[:, None]
     subsidies = x[:, lay.subsidies] @ lay.subsidy_active
-    area, market = x[:, lay.area], x[:, lay.market_rent]
-    reduction = x[:, lay.rent_reduction]
-    rent = area * (market - reduction) * 12.0
+    rent = x[:, lay.area] * (x[:, lay.market_rent] - x[:, lay.rent_reduction]) * 12.0
     staff = _cost_sum(x, lay.costs["staff"])
     energy = _cost_sum(x, lay.costs["energy"])
     other = _cost_sum(x, lay.costs["other"])
     operating = range_gross + service_gross + subsidies - (rent + staff + energy + other)[:, None]
+    return {
+        "inhabitants": inhabitants,
+        "range_revenue": range_revenue,
+        "range_gross": range_gross,
+        "service_revenue": service_revenue,
+        "service_gross": service_gross,
+        "subsidies": subsidies,
+        "rent": rent,
+        "staff": staff,
+        "energy": energy,
+        "other": other,
+        "operating": operating,
+    }
 
-    cash_investment = x[:, lay.investment].sum(axis=1)
-    in_kind = x[:, list(lay.amounts["in_kind"])].sum(axis=1)
-    residual = x[:, lay.residual]
-    project = np.empty((n, H + 1))
-    project[:, 0] = -(cash_investment + in_kind)
-    project[:, 1:] = operating
-    project[:, H] += residual
-    npv = project[:, 0] + (project[:, 1:] * disc).sum(axis=1)
 
+def _financing(
+    x: np.ndarray, lay: _Layout, operating: np.ndarray, cash_investment: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The operator's cash after financing: opening cash (shares, grants, own funds and
+    loan less cash start-up expenses), then operating result less interest, repayment and
+    dividends; ``cash`` is its running total."""
+    n, H = x.shape[0], lay.horizon
     share_capital, dividends = np.zeros(n), np.zeros(n)
     for number, price, div in lay.shares:
         capital = x[:, number] * x[:, price]
@@ -724,23 +440,6 @@ def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
     operator[:, 1:] = operating - interest - repayment - dividends[:, None]
     cash = np.cumsum(operator, axis=1)
     return {
-        "disc": disc,
-        "inhabitants": inhabitants,
-        "range_revenue": range_revenue,
-        "range_gross": range_gross,
-        "service_revenue": service_revenue,
-        "service_gross": service_gross,
-        "subsidies": subsidies,
-        "rent": rent,
-        "staff": staff,
-        "energy": energy,
-        "other": other,
-        "operating": operating,
-        "cash_investment": cash_investment,
-        "in_kind": in_kind,
-        "residual": residual,
-        "project": project,
-        "npv": npv,
         "share_capital": share_capital,
         "dividends": dividends,
         "grants": grants,
@@ -751,7 +450,39 @@ def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
         "operator": operator,
         "cash": cash,
         "min_cash": cash.min(axis=1),
-        "rent_given_up": area * reduction * 12.0,
+    }
+
+
+def _core(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
+    """Cash flows of every row of ``x`` (rows × parameters), following the module's
+    conventions. Pure NumPy without shared state (thread-safe). Arrays are (rows,) or
+    (rows, horizon) for years 1 … H; ``project`` and ``operator`` are (rows, H + 1)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 1:
+        x = x[None, :]
+    n, H = x.shape[0], lay.horizon
+    t = np.arange(H, dtype=float)  # year index − 1
+    disc = (1.0 + x[:, lay.rate])[:, None] ** -(t + 1.0)  # 1 / (1 + r)^t, t = 1 … H
+    ops = _operating(x, lay)
+    cash_investment = x[:, lay.investment].sum(axis=1)
+    in_kind = x[:, list(lay.amounts["in_kind"])].sum(axis=1)
+    residual = x[:, lay.residual]
+    project = np.empty((n, H + 1))
+    project[:, 0] = -(cash_investment + in_kind)
+    project[:, 1:] = ops["operating"]
+    project[:, H] += residual
+    npv = project[:, 0] + (project[:, 1:] * disc).sum(axis=1)
+    area, market = x[:, lay.area], x[:, lay.market_rent]
+    return {
+        "disc": disc,
+        **ops,
+        "cash_investment": cash_investment,
+        "in_kind": in_kind,
+        "residual": residual,
+        "project": project,
+        "npv": npv,
+        **_financing(x, lay, ops["operating"], cash_investment),
+        "rent_given_up": area * x[:, lay.rent_reduction] * 12.0,
         "avoided_vacancy": area * market * 12.0 * x[:, lay.vacancy],
     }
 
@@ -975,21 +706,12 @@ def _discounted_payback(pv: np.ndarray) -> float | None:
     return None
 
 
-def evaluate(case: BusinessCase) -> BusinessResult:
-    """Evaluate the business case (see the module docstring for the conventions).
-
-    NPV is ``numpy_financial.npv(rate, cash_flows)`` (year 0 undiscounted) and IRR
-    ``numpy_financial.irr(cash_flows)`` of the project cash flow; the vectorised core
-    gives the same NPV (checked in tests).
-    """
-    lay = _layout(case)
-    out = {k: v[0] for k, v in _core(base_vector(case)[None, :], lay).items()}
-    b, H, r = case.model, case.horizon, case.discount_rate
-    project = out["project"]
-    npv = float(npf.npv(r, project))
-    irr = float(npf.irr(project))
+def _year_table(out: dict[str, Any], horizon: int, rate: float) -> pd.DataFrame:
+    """Years 0 … H: operating result and its parts, the project cash flow with its present
+    value (year 0 undiscounted), then financing, capital service and the operator's cash."""
+    H = horizon
     years = np.arange(H + 1)
-    disc = (1.0 + r) ** -years.astype(float)
+    disc = (1.0 + rate) ** -years.astype(float)
 
     def per_year(v: Any, first: float = 0.0) -> np.ndarray:
         """Years 1 … H of ``v`` (an array or a constant) with ``first`` for year 0."""
@@ -1000,6 +722,7 @@ def evaluate(case: BusinessCase) -> BusinessResult:
         a[year] = v
         return a
 
+    project = out["project"]
     by_year = pd.DataFrame(
         {
             "year": years,
@@ -1030,10 +753,15 @@ def evaluate(case: BusinessCase) -> BusinessResult:
     by_year["dividends"] = per_year(out["dividends"])
     by_year["operator_cash_flow"] = out["operator"]
     by_year["cash_balance"] = out["cash"]
+    return by_year
 
+
+def _source_table(case: BusinessCase, out: dict[str, Any]) -> pd.DataFrame:
+    """Revenue and gross profit of each range and service in a full year (year 1 without
+    ramp-up); ``parameter`` is the path of its figures."""
     sources = []
     full_year_inh = float(out["inhabitants"][0])
-    for rng in b.ranges:
+    for rng in case.model.ranges:
         p = f"business.ranges.{rng.id}"
         rev = full_year_inh * rng.spending_per_head.value * rng.capture_rate.value
         sources.append(
@@ -1048,7 +776,7 @@ def evaluate(case: BusinessCase) -> BusinessResult:
                 "parameter": p,
             }
         )
-    for s in b.services:
+    for s in case.model.services:
         m = s.gross_margin.value if s.gross_margin is not None else 1.0
         sources.append(
             {
@@ -1062,17 +790,22 @@ def evaluate(case: BusinessCase) -> BusinessResult:
                 "parameter": f"business.services.{s.id}",
             }
         )
-    by_source = pd.DataFrame(sources)
+    return pd.DataFrame(sources)
+
+
+def _cost_table(case: BusinessCase, out: dict[str, Any]) -> pd.DataFrame:
+    """Running costs per year: the rent of the premises (``kind`` rent, named by the
+    report), then each cost of the file with its names."""
     costs = [
         {
             "cost_id": "rent",
             "kind": "rent",
-            "name": "Miete Ladenlokal",
-            "name_en": "Rent of the premises",
+            "name": None,
+            "name_en": None,
             "per_year": float(out["rent"]),
         }
     ]
-    for c in b.costs:
+    for c in case.model.costs:
         costs.append(
             {
                 "cost_id": c.id,
@@ -1082,7 +815,23 @@ def evaluate(case: BusinessCase) -> BusinessResult:
                 "per_year": float(np.prod([f.value for f in c.factors])),
             }
         )
-    by_cost = pd.DataFrame(costs)
+    return pd.DataFrame(costs)
+
+
+def evaluate(case: BusinessCase) -> BusinessResult:
+    """Evaluate the business case (see the module docstring for the conventions).
+
+    NPV is ``numpy_financial.npv(rate, cash_flows)`` (year 0 undiscounted) and IRR
+    ``numpy_financial.irr(cash_flows)`` of the project cash flow; the vectorised core
+    gives the same NPV (checked in tests).
+    """
+    out = base_flows(case)
+    H, r = case.horizon, case.discount_rate
+    project = out["project"]
+    npv = float(npf.npv(r, project))
+    irr = float(npf.irr(project))
+    by_year = _year_table(out, H, r)
+    by_source = _source_table(case, out)
     cash = out["cash"]
     return BusinessResult(
         centre_id=case.centre_id,
@@ -1101,11 +850,11 @@ def evaluate(case: BusinessCase) -> BusinessResult:
         min_cash=float(cash.min()),
         min_cash_year=int(np.argmin(cash)),
         first_negative_cash_year=int(np.argmax(cash < 0)) if (cash < 0).any() else None,
-        payback_years=_discounted_payback(project * disc),
+        payback_years=_discounted_payback(by_year["present_value"].to_numpy()),
         break_even=break_even(case),
         by_year=by_year,
         by_source=by_source,
-        by_cost=by_cost,
+        by_cost=_cost_table(case, out),
     )
 
 

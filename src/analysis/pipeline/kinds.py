@@ -9,7 +9,7 @@ domain (see the import contracts in ``pyproject.toml``). Each loader raises
 
 from __future__ import annotations
 
-from analysis.business.case import validate_file as validate_centre_file
+from analysis.business.centre import validate_file as validate_centre_file
 from analysis.catalog import Validator
 from analysis.outcomes.panel import load_panel, load_units
 from analysis.outcomes.survey import load_codebook as load_survey_codebook

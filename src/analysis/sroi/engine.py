@@ -25,226 +25,29 @@ Follows "A Guide to Social Return on Investment" (Cabinet Office / The SROI Netw
   cumulative present value first covers the investment, interpolated within the year.
 
 Every number of the map is a figure with a source or an assumption (see
-:mod:`analysis.schemas`). Scenarios are declared overrides in the centre file.
+:mod:`analysis.sroi.schema`); the centre file, its scenarios and the XLSX round trip are
+:mod:`analysis.sroi.centre`'s.
 """
 
 from __future__ import annotations
 
-import copy
 import math
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
 
-from analysis.errors import InputError, Problem
-from analysis.readers import read_yaml
 from analysis.sensitivity import Parameter
-from analysis.sroi.schema import (
-    CentreFileSchema,
-    FigureSchema,
-    centre_file_problems,
-    centre_file_reference_problems,
-)
+from analysis.sroi.centre import ImpactMap, apply_scenario, centre_files, load_impact_map
+from analysis.sroi.schema import FigureSchema
 
 OUTCOME_FIELDS = ("quantity", "proxy", "deadweight", "displacement", "attribution", "drop_off")
 """The figures of an outcome row, in the order of the impact calculation."""
 
 FRACTION_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
-
-FIELD_LABELS = {
-    "de": {
-        "quantity": "Menge",
-        "proxy": "Finanzproxy",
-        "deadweight": "Deadweight",
-        "displacement": "Verdrängung",
-        "attribution": "Zurechnung",
-        "drop_off": "Wirkungsrückgang",
-        "discount_rate": "Diskontsatz",
-    },
-    "en": {
-        "quantity": "quantity",
-        "proxy": "financial proxy",
-        "deadweight": "deadweight",
-        "displacement": "displacement",
-        "attribution": "attribution",
-        "drop_off": "drop-off",
-        "discount_rate": "discount rate",
-    },
-}
-
-
-# --------------------------------------------------------------------------------------
-# Loading and scenarios
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImpactMap:
-    """A validated centre file, optionally with a scenario applied.
-
-    ``raw`` keeps the file's data as read (before the scenario), so scenarios can be
-    applied again; ``model`` is the validated data with the scenario applied.
-    """
-
-    model: CentreFileSchema
-    raw: Mapping[str, Any]
-    file: str
-    scenario: str | None = None
-
-    @property
-    def centre_id(self) -> str:
-        return self.model.centre.id
-
-    @property
-    def scenarios(self) -> list[str]:
-        return list(self.model.scenarios)
-
-    @property
-    def discount_rate(self) -> float:
-        return self.model.impact_map.discount_rate.value
-
-    @property
-    def period(self) -> int:
-        return self.model.impact_map.analysis_period_years
-
-    def stakeholder_names(self, lang: str = "de") -> dict[str, str]:
-        """Stakeholder id → display name in ``lang`` (German name as fallback)."""
-        return {
-            s.id: (s.name_en if lang == "en" and s.name_en else s.name)
-            for s in self.model.stakeholders
-        }
-
-
-def validate_centre_data(data: Any, file: str | Path) -> CentreFileSchema:
-    """Validate a centre file's data; raise :class:`InputError` naming row and field."""
-    if not isinstance(data, Mapping):
-        raise InputError("a centre file must be a mapping (YAML keys at top level)", file=file)
-    try:
-        model = CentreFileSchema.model_validate(dict(data))
-    except ValidationError as err:
-        raise InputError(problems=centre_file_problems(err, file)) from None
-    problems = centre_file_reference_problems(model, file)
-    if problems:
-        raise InputError(problems=problems)
-    return model
-
-
-def load_impact_map(path: str | Path, scenario: str | None = None) -> ImpactMap:
-    """Read and validate a centre file (``.yaml``/``.yml`` or ``.xlsx``).
-
-    With ``scenario``, its overrides are applied (see :func:`apply_scenario`).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        data = read_yaml(path)
-    elif suffix == ".xlsx":
-        from analysis.sroi.xlsx import read_workbook
-
-        data = read_workbook(path)
-    else:
-        raise InputError("unsupported file type; use .yaml or .xlsx", file=path)
-    model = validate_centre_data(data, path)
-    imap = ImpactMap(model=model, raw=data, file=str(path))
-    return apply_scenario(imap, scenario) if scenario else imap
-
-
-def validate_file(path: str | Path) -> ImpactMap:
-    """Load a centre file's impact map and apply every declared scenario, so an override
-    that addresses no figure or breaks a rule is found before a run. The business section
-    is the business domain's to check (:func:`analysis.business.case.validate_file`
-    checks the whole file)."""
-    imap = load_impact_map(path)
-    problems: list[Problem] = []
-    for name in imap.scenarios:
-        try:
-            apply_scenario(imap, name)
-        except InputError as err:
-            problems += err.problems
-    if problems:
-        raise InputError(problems=problems)
-    return imap
-
-
-def _resolve(data: Any, parts: list[str]) -> dict[str, Any] | None:
-    """Walk ``parts`` through nested dicts; list items are addressed by their ``id``/``name``."""
-    node = data
-    for part in parts:
-        if isinstance(node, dict):
-            if part not in node:
-                return None
-            node = node[part]
-        elif isinstance(node, list):
-            match = [
-                x for x in node if isinstance(x, dict) and part in (x.get("id"), x.get("name"))
-            ]
-            if len(match) != 1:
-                return None
-            node = match[0]
-        else:
-            return None
-    return node if isinstance(node, dict) and "value" in node else None
-
-
-def apply_overrides(raw: Mapping[str, Any], scenario: str, file: str | Path) -> dict[str, Any]:
-    """Return a copy of ``raw`` with the declared overrides of ``scenario`` applied.
-
-    Each override sets the ``value`` of the addressed figure and replaces its basis by
-    the override's ``assumption`` (its range, if any, is kept and widened to contain
-    the new value so the figure stays valid).
-    """
-    scenarios = raw.get("scenarios") or {}
-    if scenario not in scenarios:
-        known = ", ".join(scenarios) or "none declared"
-        raise InputError(
-            f"unknown scenario (declared: {known})", file=file, column="scenarios", value=scenario
-        )
-    data = copy.deepcopy(dict(raw))
-    problems = []
-    for i, ov in enumerate(scenarios[scenario].get("overrides") or [], start=1):
-        target = _resolve(data, str(ov["path"]).split("."))
-        if target is None:
-            problems.append(
-                Problem(
-                    "override path does not address a figure (use ids for list items, e.g. "
-                    "impact_map.outcomes.<id>.deadweight)",
-                    str(file),
-                    i,
-                    f"scenarios.{scenario}.overrides.path",
-                    ov["path"],
-                )
-            )
-            continue
-        target["value"] = ov["value"]
-        target.pop("source", None)
-        target["assumption"] = f"Scenario '{scenario}': {ov['assumption']}"
-        if target.get("low") is not None and ov["value"] < target["low"]:
-            target["low"] = ov["value"]
-        if target.get("high") is not None and ov["value"] > target["high"]:
-            target["high"] = ov["value"]
-    if problems:
-        raise InputError(problems=problems)
-    return data
-
-
-def apply_scenario(imap: ImpactMap, scenario: str | None) -> ImpactMap:
-    """The impact map with ``scenario``'s overrides applied (``None``: the base figures)."""
-    if scenario is None:
-        return ImpactMap(model=imap.model, raw=imap.raw, file=imap.file, scenario=None)
-    from analysis.paths import check_file_id
-
-    check_file_id(scenario, "scenario", file=imap.file)  # it names the report's files
-    data = apply_overrides(imap.raw, scenario, imap.file)
-    model = validate_centre_data(data, f"{imap.file} [scenario {scenario}]")
-    return ImpactMap(model=model, raw=imap.raw, file=imap.file, scenario=scenario)
 
 
 # --------------------------------------------------------------------------------------
@@ -253,7 +56,7 @@ def apply_scenario(imap: ImpactMap, scenario: str | None) -> ImpactMap:
 # --------------------------------------------------------------------------------------
 
 
-def _param(name: str, fig: FigureSchema, bounds: tuple[float, float], label: str) -> Parameter:
+def _param(name: str, fig: FigureSchema, bounds: tuple[float, float]) -> Parameter:
     return Parameter(
         name=name,
         base=float(fig.value),
@@ -261,35 +64,32 @@ def _param(name: str, fig: FigureSchema, bounds: tuple[float, float], label: str
         high=fig.high,
         distribution=fig.distribution,
         bounds=bounds,
-        label=label,
     )
 
 
-def model_parameters(imap: ImpactMap, lang: str = "de") -> list[Parameter]:
+def model_parameters(imap: ImpactMap) -> list[Parameter]:
     """Every figure of the map as a :class:`~analysis.sensitivity.Parameter`.
 
     Names: ``discount_rate``, ``outcomes.<id>.<field>``, ``inputs.<id>.<factor>``.
     Bounds are the feasible domain used by tipping-point searches: [0, 1] for fractions
     and rates, [0, 10 × max(value, high)] for quantities, proxies and input factors.
+    The parameters carry no labels; :func:`analysis.sroi.report.labelled_parameters`
+    adds them in the report's language.
     """
-    labels = FIELD_LABELS["en" if lang == "en" else "de"]
     m = imap.model.impact_map
-    params = [_param("discount_rate", m.discount_rate, (0.0, 1.0), labels["discount_rate"])]
+    params = [_param("discount_rate", m.discount_rate, (0.0, 1.0))]
     for o in m.outcomes:
-        title = o.outcome_en if lang == "en" and o.outcome_en else o.outcome
         for fld in OUTCOME_FIELDS:
             fig = getattr(o, fld)
             if fld in FRACTION_FIELDS:
                 bounds = (0.0, 1.0)
             else:
                 bounds = (0.0, 10.0 * max(float(fig.value), float(fig.high or 0.0), 1.0))
-            params.append(_param(f"outcomes.{o.id}.{fld}", fig, bounds, f"{title}: {labels[fld]}"))
+            params.append(_param(f"outcomes.{o.id}.{fld}", fig, bounds))
     for inp in m.inputs:
         for fac in inp.factors:
             bounds = (0.0, 10.0 * max(float(fac.value), float(fac.high or 0.0), 1.0))
-            unit = f" ({fac.unit})" if fac.unit else ""
-            label = f"{inp.description}: {fac.name.replace('_', ' ')}{unit}"
-            params.append(_param(f"inputs.{inp.id}.{fac.name}", fac, bounds, label))
+            params.append(_param(f"inputs.{inp.id}.{fac.name}", fac, bounds))
     return params
 
 
@@ -490,27 +290,15 @@ def _discounted_payback(by_year: pd.DataFrame, investment: float) -> float | Non
     return None
 
 
-def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> SroiResult:
-    """Evaluate the SROI of ``imap`` (with ``scenario`` applied, if given).
-
-    Conventions are those of the SROI Guide (2012) as set out in the module docstring:
-    impact = quantity × proxy × (1 − deadweight) × (1 − displacement) × (1 − attribution);
-    drop-off from the outcome's second year; year t discounted by (1 + r)^t with year 1
-    discounted by 1/(1 + r); year-0 inputs undiscounted; payback in months =
-    investment / (annual impact / 12).
-    """
-    if scenario is not None:
-        imap = apply_scenario(imap, scenario)
+def _outcome_table(imap: ImpactMap, period: int, lang: str) -> pd.DataFrame:
+    """One row per outcome: its figures, first-year impact (stage 4), value in each year
+    of the analysis with drop-off from the outcome's second year (stage 5.1) and present
+    value with year t discounted by (1 + r)^t (stage 5.2)."""
     m = imap.model.impact_map
-    lay = _layout(imap)
-    x = base_vector(imap)[None, :]
-    core = _core(x, lay)
     r = m.discount_rate.value
     names = imap.stakeholder_names(lang)
-
-    # by outcome and year
+    year_cols = [f"year_{t}" for t in range(1, period + 1)]
     rows = []
-    year_cols = [f"year_{t}" for t in range(1, lay.period + 1)]
     for o in m.outcomes:
         impact = (
             o.quantity.value
@@ -520,7 +308,7 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
             * (1 - o.attribution.value)
         )
         values = []
-        for t in range(1, lay.period + 1):
+        for t in range(1, period + 1):
             k = t - o.start_year
             values.append(
                 impact * (1 - o.drop_off.value) ** k if 0 <= k < o.duration_years else 0.0
@@ -547,10 +335,13 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
                 "present_value": pv,
             }
         )
-    by_outcome = pd.DataFrame(rows)
-    total_pv = float(core["pv"][0])
-    by_outcome["share"] = by_outcome["present_value"] / total_pv if total_pv else np.nan
+    return pd.DataFrame(rows)
 
+
+def _stakeholder_table(
+    by_outcome: pd.DataFrame, groups: Mapping[str, str], total_pv: float
+) -> pd.DataFrame:
+    """Impact and present value summed per stakeholder, with its group and share."""
     by_stakeholder = (
         by_outcome.groupby(["stakeholder_id", "stakeholder"], sort=False)[
             ["impact", "present_value"]
@@ -559,15 +350,21 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
         .reset_index()
     )
     by_stakeholder["share"] = by_stakeholder["present_value"] / total_pv if total_pv else np.nan
-    groups = {s.id: s.group for s in imap.model.stakeholders}
     by_stakeholder.insert(2, "group", by_stakeholder["stakeholder_id"].map(groups))
+    return by_stakeholder
 
-    # inputs
-    in_rows = []
+
+def _input_table(imap: ImpactMap, groups: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """One row per input: value per year (product of its factors) and present value, year
+    0 undiscounted, later years discounted like outcomes."""
+    m = imap.model.impact_map
+    r = m.discount_rate.value
+    names = imap.stakeholder_names(lang)
+    rows = []
     for inp in m.inputs:
         value = float(np.prod([f.value for f in inp.factors]))
         yrs = range(inp.year, inp.year + inp.repeat_years)
-        in_rows.append(
+        rows.append(
             {
                 "input_id": inp.id,
                 "stakeholder_id": inp.stakeholder,
@@ -582,13 +379,17 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
                 "present_value": sum(value / (1 + r) ** y for y in yrs),
             }
         )
-    by_input = pd.DataFrame(in_rows)
-    investment = float(core["investment"][0])
+    return pd.DataFrame(rows)
 
-    years = np.arange(1, lay.period + 1)
-    value_t = core["years"][0]
+
+def _year_table(imap: ImpactMap, value_t: np.ndarray, period: int) -> pd.DataFrame:
+    """Years 0 … period: value of the outcomes, discount factor 1 / (1 + r)^t, present
+    value, its running total and the inputs of the year (year 0: inputs only)."""
+    m = imap.model.impact_map
+    r = m.discount_rate.value
+    years = np.arange(1, period + 1)
     disc = (1 + r) ** -years.astype(float)
-    inv_t = np.zeros(lay.period + 1)
+    inv_t = np.zeros(period + 1)
     for inp in m.inputs:
         value = float(np.prod([f.value for f in inp.factors]))
         for y in range(inp.year, inp.year + inp.repeat_years):
@@ -603,29 +404,43 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
     )
     by_year["cumulative_present_value"] = by_year["present_value"].cumsum()
     by_year["investment"] = inv_t[1:]
-    by_year = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "year": [0],
-                    "value": [0.0],
-                    "discount_factor": [1.0],
-                    "present_value": [0.0],
-                    "cumulative_present_value": [0.0],
-                    "investment": [inv_t[0]],
-                }
-            ),
-            by_year,
-        ],
-        ignore_index=True,
-    )
+    year_0 = {
+        "year": [0],
+        "value": [0.0],
+        "discount_factor": [1.0],
+        "present_value": [0.0],
+        "cumulative_present_value": [0.0],
+        "investment": [inv_t[0]],
+    }
+    return pd.concat([pd.DataFrame(year_0), by_year], ignore_index=True)
 
+
+def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> SroiResult:
+    """Evaluate the SROI of ``imap`` (with ``scenario`` applied, if given).
+
+    Conventions are those of the SROI Guide (2012) as set out in the module docstring:
+    impact = quantity × proxy × (1 − deadweight) × (1 − displacement) × (1 − attribution);
+    drop-off from the outcome's second year; year t discounted by (1 + r)^t with year 1
+    discounted by 1/(1 + r); year-0 inputs undiscounted; payback in months =
+    investment / (annual impact / 12). ``lang`` picks the stakeholder and outcome names
+    of the file (``name_en``, ``outcome_en``) for the tables.
+    """
+    if scenario is not None:
+        imap = apply_scenario(imap, scenario)
+    lay = _layout(imap)
+    core = _core(base_vector(imap)[None, :], lay)
+    total_pv = float(core["pv"][0])
+    groups = {s.id: s.group for s in imap.model.stakeholders}
+    by_outcome = _outcome_table(imap, lay.period, lang)
+    by_outcome["share"] = by_outcome["present_value"] / total_pv if total_pv else np.nan
+    by_year = _year_table(imap, core["years"][0], lay.period)
+    investment = float(core["investment"][0])
     annual_impact = float(core["impact"][:, 0].sum())
     payback_months = investment / (annual_impact / 12.0) if annual_impact > 0 else math.inf
     return SroiResult(
         centre_id=imap.centre_id,
         scenario=imap.scenario,
-        discount_rate=r,
+        discount_rate=imap.discount_rate,
         period=lay.period,
         total_present_value=total_pv,
         total_investment=investment,
@@ -636,148 +451,10 @@ def evaluate(imap: ImpactMap, scenario: str | None = None, lang: str = "de") -> 
         payback_months=payback_months,
         payback_years_discounted=_discounted_payback(by_year[by_year["year"] >= 1], investment),
         by_outcome=by_outcome,
-        by_stakeholder=by_stakeholder,
+        by_stakeholder=_stakeholder_table(by_outcome, groups, total_pv),
         by_year=by_year,
-        by_input=by_input,
+        by_input=_input_table(imap, groups, lang),
     )
-
-
-def centre_files(folder: str | Path | None = None) -> dict[str, Path]:
-    """The centre files in ``folder`` (default ``data/raw/sroi``): centre id → path."""
-    from analysis import paths
-
-    base = Path(folder) if folder is not None else paths.RAW / "sroi"
-    return {p.stem: p for p in sorted(base.glob("*.yaml"))}
-
-
-def load_centre(centre_id: str, folder: str | Path | None = None) -> ImpactMap:
-    """Load ``data/raw/sroi/<centre_id>.yaml``; a clear error names the known centres."""
-    from analysis.paths import check_file_id
-
-    check_file_id(centre_id, "centre_id", file=folder or "data/raw/sroi")  # names files
-    files = centre_files(folder)
-    if centre_id not in files:
-        raise InputError(
-            f"unknown centre (known: {', '.join(files) or 'none'})",
-            file=str(Path(folder) if folder else "data/raw/sroi"),
-            value=centre_id,
-        )
-    return load_impact_map(files[centre_id])
-
-
-# --------------------------------------------------------------------------------------
-# Excel round trip
-# --------------------------------------------------------------------------------------
-
-
-def export_impact_map_xlsx(imap: ImpactMap, path: str | Path) -> Path:
-    """Write the map (base figures, scenarios as declared) as an XLSX impact map.
-
-    Sheets and columns follow the SROI Network's impact-map spreadsheet; see
-    :mod:`analysis.sroi.xlsx`. :func:`load_impact_map` reads the file back.
-    """
-    from analysis.sroi.xlsx import write_workbook
-
-    return write_workbook(copy.deepcopy(dict(imap.raw)), path)
-
-
-def export_template_xlsx(path: str | Path) -> Path:
-    """Write an empty impact-map workbook for evaluators to fill in."""
-    from analysis.sroi.xlsx import write_template
-
-    return write_template(path)
-
-
-# --------------------------------------------------------------------------------------
-# Report tables (German or English labels, localised numbers)
-# --------------------------------------------------------------------------------------
-
-COLUMN_LABELS = {
-    "de": {
-        "stakeholder": "Stakeholder",
-        "outcome": "Wirkung",
-        "indicator": "Indikator",
-        "quantity": "Menge",
-        "proxy": "Finanzproxy (€)",
-        "deadweight": "Deadweight",
-        "displacement": "Verdrängung",
-        "attribution": "Zurechnung",
-        "drop_off": "Wirkungsrückgang",
-        "duration_years": "Dauer (Jahre)",
-        "impact": "Wirkung Jahr 1 (€)",
-        "present_value": "Barwert (€)",
-        "share": "Anteil",
-        "description": "Einsatz",
-        "value_per_year": "Wert je Jahr (€)",
-        "years": "Jahre",
-        "in_kind": "Sachleistung",
-    },
-    "en": {
-        "stakeholder": "Stakeholder",
-        "outcome": "Outcome",
-        "indicator": "Indicator",
-        "quantity": "Quantity",
-        "proxy": "Financial proxy (€)",
-        "deadweight": "Deadweight",
-        "displacement": "Displacement",
-        "attribution": "Attribution",
-        "drop_off": "Drop-off",
-        "duration_years": "Duration (years)",
-        "impact": "Impact year 1 (€)",
-        "present_value": "Present value (€)",
-        "share": "Share",
-        "description": "Input",
-        "value_per_year": "Value per year (€)",
-        "years": "Years",
-        "in_kind": "In kind",
-    },
-}
-
-
-def report_table(result: SroiResult, which: str, lang: str = "de") -> pd.DataFrame:
-    """A formatted report table: ``outcomes`` (the impact map), ``stakeholders`` or ``inputs``."""
-    from analysis.formatting import format_frame
-
-    lg = "en" if lang == "en" else "de"
-    if which == "outcomes":
-        cols = [
-            "stakeholder",
-            "outcome",
-            "indicator",
-            "quantity",
-            "proxy",
-            "deadweight",
-            "displacement",
-            "attribution",
-            "drop_off",
-            "duration_years",
-            "impact",
-            "present_value",
-        ]
-        fmts = {
-            "quantity": "number:1",
-            "proxy": "number:2",
-            "impact": "number:0",
-            "present_value": "number:0",
-            **{c: "percent:0" for c in FRACTION_FIELDS},
-        }
-        df = result.by_outcome[cols]
-    elif which == "stakeholders":
-        cols = ["stakeholder", "present_value", "share"]
-        fmts = {"present_value": "number:0", "share": "percent:1"}
-        df = result.by_stakeholder[cols]
-    elif which == "inputs":
-        cols = ["stakeholder", "description", "in_kind", "value_per_year", "years", "present_value"]
-        fmts = {"value_per_year": "number:0", "present_value": "number:0"}
-        df = result.by_input[cols].assign(
-            in_kind=lambda d: d["in_kind"].map(
-                {True: "ja" if lg == "de" else "yes", False: "nein" if lg == "de" else "no"}
-            )
-        )
-    else:
-        raise ValueError("which must be 'outcomes', 'stakeholders' or 'inputs'")
-    out = format_frame(df, fmts, lang=lg)
-    return out.rename(columns=COLUMN_LABELS[lg])
 
 
 def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
@@ -798,48 +475,3 @@ def compare_centres(folder: str | Path | None = None) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def summary_text(result: SroiResult, lang: str = "de") -> str:
-    """Two sentences on the result for the report (Markdown, localised numbers)."""
-    from analysis.formatting import fmt_currency, fmt_number, fmt_percent, fmt_ratio
-
-    def eur(v: float) -> str:
-        return fmt_currency(v, decimals=0, lang=lang)
-
-    rate, ratio = fmt_percent(result.discount_rate, 1, lang), fmt_ratio(result.ratio, 2, lang)
-    net = fmt_ratio(result.net_ratio, 2, lang)
-    months = fmt_number(result.payback_months, 1, lang)
-    if lang == "en":
-        return (
-            f"At a discount rate of {rate} over {result.period} years the outcomes have a "
-            f"present value of **{eur(result.total_present_value)}** against inputs of "
-            f"**{eur(result.total_investment)}**: an SROI ratio of **{ratio}** (net {net}; "
-            f"NPV {eur(result.npv)}). Payback by the Guide's formula: {months} months."
-        )
-    return (
-        f"Bei einem Diskontsatz von {rate} über {result.period} Jahre ergibt sich ein Barwert "
-        f"der Wirkungen von **{eur(result.total_present_value)}** bei einem Einsatz von "
-        f"**{eur(result.total_investment)}**: eine SROI-Quote von **{ratio}** (netto {net}; "
-        f"Kapitalwert {eur(result.npv)}). Amortisation nach der Formel des Guide: {months} Monate."
-    )
-
-
-def monte_carlo_text(mc: Any, lang: str = "de") -> str:
-    """One sentence on a Monte Carlo result of the SROI ratio (quantiles, P(ratio > 1))."""
-    from analysis.formatting import fmt_number, fmt_percent, fmt_ratio
-
-    q = mc.quantiles()
-    lo, med, hi = (fmt_ratio(q[k], 2, lang) for k in (0.05, 0.5, 0.95))
-    n, p = fmt_number(mc.draws, 0, lang), fmt_percent(mc.p_exceeds, 2, lang)
-    if lang == "en":
-        return (
-            f"Monte Carlo with {n} draws (seed {mc.seed}) over the declared uncertainties: "
-            f"5 % quantile {lo}, median {med}, 95 % quantile {hi}; probability of a ratio "
-            f"above 1 : 1: {p}."
-        )
-    return (
-        f"Monte-Carlo-Simulation mit {n} Ziehungen (Startwert {mc.seed}) über die erklärten "
-        f"Unsicherheiten: 5-%-Quantil {lo}, Median {med}, 95-%-Quantil {hi}; "
-        f"Wahrscheinlichkeit einer Quote über 1 : 1: {p}."
-    )

@@ -1,31 +1,134 @@
 """Report pieces of the SROI notebooks (German by default, English available).
 
-Keeps wording, labels and number formats out of notebook 20: the centre header with
-its data status and public facts, the tipping-point and value-exchange tables and the
-bar chart of value by stakeholder. Every ``*_table`` returns a DataFrame of display
-strings with localised headers (show it with :func:`analysis.formatting.report_table`).
+Every sentence, label and table layout of notebooks 20 and 21 lives here; the engine
+(:mod:`analysis.sroi.engine`, :mod:`analysis.sroi.partners`) returns numbers and
+dataclasses only. Here: the centre header with its data status and public facts, the
+summary and Monte Carlo sentences, the impact-map tables, the parameter labels of the
+sensitivity analysis, the value exchange of the partners (tables, Sankey diagram and its
+static fallback) and the comparison of centres. Every ``*_table`` returns a DataFrame of
+display strings with localised headers (show it with
+:func:`analysis.formatting.report_table`).
+
+The Sankey diagram is a plotly figure; :func:`sankey_html` embeds plotly.js in the HTML
+(no CDN), so exported reports work offline. :func:`flows_figure` is a static matplotlib
+fallback (mirrored bars) for print and DOCX.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import pandas as pd
 
 from analysis import plots
-from analysis.formatting import fmt_number, format_frame, md_text
-from analysis.i18n import DEFAULT_LANGUAGE
-from analysis.sensitivity import FOUND, NONE_IN_RANGE
+from analysis.formatting import (
+    fmt_currency,
+    fmt_number,
+    fmt_percent,
+    fmt_ratio,
+    format_frame,
+    md_text,
+)
+from analysis.i18n import DEFAULT_LANGUAGE, report_language
+from analysis.sensitivity import FOUND, NONE_IN_RANGE, Parameter
+from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners
-from analysis.sroi.engine import ImpactMap, SroiResult
+from analysis.sroi.centre import ImpactMap
+from analysis.sroi.engine import FRACTION_FIELDS, OUTCOME_FIELDS, SroiResult
+from analysis.sroi.partners import HousingCompanyReturn
 
 _STATUS = {
     "de": {"fictional": "fiktiv", "synthetic": "synthetisch", "real": "real"},
     "en": {"fictional": "fictional", "synthetic": "synthetic", "real": "real"},
 }
 
+FIELD_LABELS = {
+    "de": {
+        "quantity": "Menge",
+        "proxy": "Finanzproxy",
+        "deadweight": "Deadweight",
+        "displacement": "Verdrängung",
+        "attribution": "Zurechnung",
+        "drop_off": "Wirkungsrückgang",
+        "discount_rate": "Diskontsatz",
+    },
+    "en": {
+        "quantity": "quantity",
+        "proxy": "financial proxy",
+        "deadweight": "deadweight",
+        "displacement": "displacement",
+        "attribution": "attribution",
+        "drop_off": "drop-off",
+        "discount_rate": "discount rate",
+    },
+}
+
+COLUMN_LABELS = {
+    "de": {
+        "stakeholder": "Stakeholder",
+        "outcome": "Wirkung",
+        "indicator": "Indikator",
+        "quantity": "Menge",
+        "proxy": "Finanzproxy (€)",
+        "deadweight": "Deadweight",
+        "displacement": "Verdrängung",
+        "attribution": "Zurechnung",
+        "drop_off": "Wirkungsrückgang",
+        "duration_years": "Dauer (Jahre)",
+        "impact": "Wirkung Jahr 1 (€)",
+        "present_value": "Barwert (€)",
+        "share": "Anteil",
+        "description": "Einsatz",
+        "value_per_year": "Wert je Jahr (€)",
+        "years": "Jahre",
+        "in_kind": "Sachleistung",
+    },
+    "en": {
+        "stakeholder": "Stakeholder",
+        "outcome": "Outcome",
+        "indicator": "Indicator",
+        "quantity": "Quantity",
+        "proxy": "Financial proxy (€)",
+        "deadweight": "Deadweight",
+        "displacement": "Displacement",
+        "attribution": "Attribution",
+        "drop_off": "Drop-off",
+        "duration_years": "Duration (years)",
+        "impact": "Impact year 1 (€)",
+        "present_value": "Present value (€)",
+        "share": "Share",
+        "description": "Input",
+        "value_per_year": "Value per year (€)",
+        "years": "Years",
+        "in_kind": "In kind",
+    },
+}
+
+EXCHANGE_TEXT = {
+    "de": {
+        "centre": "Zentrum",
+        "invests": "Einsatz",
+        "receives": "Nutzen",
+        "title": "Wertaustausch der Partner",
+    },
+    "en": {
+        "centre": "Centre",
+        "invests": "input",
+        "receives": "value",
+        "title": "Partner value exchange",
+    },
+}
+
 
 def _de(lang: str) -> bool:
     return lang != "en"
+
+
+# --------------------------------------------------------------------------------------
+# The centre and its key figures
+# --------------------------------------------------------------------------------------
 
 
 def centre_header(imap: ImpactMap, scenario: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -52,6 +155,145 @@ def centre_header(imap: ImpactMap, scenario: str, lang: str = DEFAULT_LANGUAGE) 
     return "\n".join(lines)
 
 
+def summary_text(result: SroiResult, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Two sentences on the result for the report (Markdown, localised numbers)."""
+
+    def eur(v: float) -> str:
+        return fmt_currency(v, decimals=0, lang=lang)
+
+    rate, ratio = fmt_percent(result.discount_rate, 1, lang), fmt_ratio(result.ratio, 2, lang)
+    net = fmt_ratio(result.net_ratio, 2, lang)
+    months = fmt_number(result.payback_months, 1, lang)
+    if lang == "en":
+        return (
+            f"At a discount rate of {rate} over {result.period} years the outcomes have a "
+            f"present value of **{eur(result.total_present_value)}** against inputs of "
+            f"**{eur(result.total_investment)}**: an SROI ratio of **{ratio}** (net {net}; "
+            f"NPV {eur(result.npv)}). Payback by the Guide's formula: {months} months."
+        )
+    return (
+        f"Bei einem Diskontsatz von {rate} über {result.period} Jahre ergibt sich ein Barwert "
+        f"der Wirkungen von **{eur(result.total_present_value)}** bei einem Einsatz von "
+        f"**{eur(result.total_investment)}**: eine SROI-Quote von **{ratio}** (netto {net}; "
+        f"Kapitalwert {eur(result.npv)}). Amortisation nach der Formel des Guide: {months} Monate."
+    )
+
+
+def monte_carlo_text(mc: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One sentence on a Monte Carlo result of the SROI ratio (quantiles, P(ratio > 1))."""
+    q = mc.quantiles()
+    lo, med, hi = (fmt_ratio(q[k], 2, lang) for k in (0.05, 0.5, 0.95))
+    n, p = fmt_number(mc.draws, 0, lang), fmt_percent(mc.p_exceeds, 2, lang)
+    if lang == "en":
+        return (
+            f"Monte Carlo with {n} draws (seed {mc.seed}) over the declared uncertainties: "
+            f"5 % quantile {lo}, median {med}, 95 % quantile {hi}; probability of a ratio "
+            f"above 1 : 1: {p}."
+        )
+    return (
+        f"Monte-Carlo-Simulation mit {n} Ziehungen (Startwert {mc.seed}) über die erklärten "
+        f"Unsicherheiten: 5-%-Quantil {lo}, Median {med}, 95-%-Quantil {hi}; "
+        f"Wahrscheinlichkeit einer Quote über 1 : 1: {p}."
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Impact map and value by stakeholder
+# --------------------------------------------------------------------------------------
+
+
+def result_table(result: SroiResult, which: str, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """A formatted report table: ``outcomes`` (the impact map), ``stakeholders`` or ``inputs``."""
+    lg = "en" if lang == "en" else "de"
+    if which == "outcomes":
+        cols = [
+            "stakeholder",
+            "outcome",
+            "indicator",
+            "quantity",
+            "proxy",
+            "deadweight",
+            "displacement",
+            "attribution",
+            "drop_off",
+            "duration_years",
+            "impact",
+            "present_value",
+        ]
+        fmts = {
+            "quantity": "number:1",
+            "proxy": "number:2",
+            "impact": "number:0",
+            "present_value": "number:0",
+            **{c: "percent:0" for c in FRACTION_FIELDS},
+        }
+        df = result.by_outcome[cols]
+    elif which == "stakeholders":
+        cols = ["stakeholder", "present_value", "share"]
+        fmts = {"present_value": "number:0", "share": "percent:1"}
+        df = result.by_stakeholder[cols]
+    elif which == "inputs":
+        cols = ["stakeholder", "description", "in_kind", "value_per_year", "years", "present_value"]
+        fmts = {"value_per_year": "number:0", "present_value": "number:0"}
+        df = result.by_input[cols].assign(
+            in_kind=lambda d: d["in_kind"].map(
+                {True: "ja" if lg == "de" else "yes", False: "nein" if lg == "de" else "no"}
+            )
+        )
+    else:
+        raise ValueError("which must be 'outcomes', 'stakeholders' or 'inputs'")
+    out = format_frame(df, fmts, lang=lg)
+    return out.rename(columns=COLUMN_LABELS[lg])
+
+
+def stakeholder_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
+    """Horizontal bars: present value of the outcomes per stakeholder."""
+    import matplotlib.pyplot as plt
+
+    st = result.by_stakeholder.sort_values("present_value")
+    fig, ax = plt.subplots()
+    ax.barh(st["stakeholder"], st["present_value"])
+    plots.localise_axis(ax, "x", "currency", lang=lang)
+    ax.set_title(
+        "Barwert der Wirkungen nach Stakeholder"
+        if _de(lang)
+        else "Present value of outcomes by stakeholder"
+    )
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------
+# Sensitivity: parameter labels and tipping points
+# --------------------------------------------------------------------------------------
+
+
+def parameter_labels(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Parameter name (:func:`analysis.sroi.engine.model_parameters`) → label in ``lang``:
+    the outcome and its field, the input and its factor (with its unit)."""
+    labels = FIELD_LABELS["en" if lang == "en" else "de"]
+    m = imap.model.impact_map
+    out = {"discount_rate": labels["discount_rate"]}
+    for o in m.outcomes:
+        title = o.outcome_en if lang == "en" and o.outcome_en else o.outcome
+        for fld in OUTCOME_FIELDS:
+            out[f"outcomes.{o.id}.{fld}"] = f"{title}: {labels[fld]}"
+    for inp in m.inputs:
+        for fac in inp.factors:
+            unit = f" ({fac.unit})" if fac.unit else ""
+            out[f"inputs.{inp.id}.{fac.name}"] = (
+                f"{inp.description}: {fac.name.replace('_', ' ')}{unit}"
+            )
+    return out
+
+
+def labelled_parameters(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> list[Parameter]:
+    """The model's parameters with labels in ``lang``, for the tornado and the tipping
+    points (same order and values as :func:`analysis.sroi.engine.model_parameters`)."""
+    labels = parameter_labels(imap, lang)
+    return [dataclasses.replace(p, label=labels[p.name]) for p in sroi.model_parameters(imap)]
+
+
 def tipping_table(
     tp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, at: str | None = None
 ) -> pd.DataFrame:
@@ -75,6 +317,11 @@ def tipping_table(
     )
 
 
+# --------------------------------------------------------------------------------------
+# Partner value exchange
+# --------------------------------------------------------------------------------------
+
+
 def exchange_table(exchange: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Who invests and who receives what (:func:`analysis.sroi.partners.value_exchange`), in €."""
     de = _de(lang)
@@ -96,21 +343,169 @@ def amount_table(table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFr
     return format_frame(table, {table.columns[1]: "currency:0"}, lang=lang)
 
 
-def stakeholder_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
-    """Horizontal bars: present value of the outcomes per stakeholder."""
-    import matplotlib.pyplot as plt
+def flows(result: SroiResult, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Links of the Sankey diagram: investor → centre → beneficiary (present values).
 
-    st = result.by_stakeholder.sort_values("present_value")
-    fig, ax = plt.subplots()
-    ax.barh(st["stakeholder"], st["present_value"])
-    plots.localise_axis(ax, "x", "currency", lang=lang)
-    ax.set_title(
-        "Barwert der Wirkungen nach Stakeholder"
-        if _de(lang)
-        else "Present value of outcomes by stakeholder"
+    Columns: ``source``, ``target``, ``value``, ``kind`` ("input" or "outcome").
+    A stakeholder that both invests and receives appears once on each side.
+    """
+    t = EXCHANGE_TEXT[report_language(lang)]
+    ex = partners.value_exchange(result)
+    rows = []
+    for _, r in ex[ex["invested"] > 0].iterrows():
+        rows.append(
+            {
+                "source": f"{r['stakeholder']} ({t['invests']})",
+                "target": t["centre"],
+                "value": r["invested"],
+                "kind": "input",
+            }
+        )
+    for _, r in ex[ex["received"] > 0].iterrows():
+        rows.append(
+            {
+                "source": t["centre"],
+                "target": f"{r['stakeholder']} ({t['receives']})",
+                "value": r["received"],
+                "kind": "outcome",
+            }
+        )
+    return pd.DataFrame(rows, columns=["source", "target", "value", "kind"])
+
+
+def sankey_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE, title: str | None = None):
+    """A plotly Sankey of :func:`flows`; hover shows amounts in the report's format."""
+    import plotly.graph_objects as go
+
+    links = flows(result, lang)
+    nodes = list(dict.fromkeys([*links["source"], *links["target"]]))
+    index = {n: i for i, n in enumerate(nodes)}
+    colours = [
+        "rgba(0,114,178,0.45)" if k == "input" else "rgba(0,158,115,0.45)" for k in links["kind"]
+    ]
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={"label": nodes, "pad": 18, "thickness": 16, "color": "rgba(80,80,80,0.8)"},
+            link={
+                "source": [index[s] for s in links["source"]],
+                "target": [index[s] for s in links["target"]],
+                "value": list(links["value"]),
+                "color": colours,
+                "customdata": [fmt_currency(v, decimals=0, lang=lang) for v in links["value"]],
+                "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>",
+            },
+        )
     )
+    fig.update_layout(
+        title=title or EXCHANGE_TEXT[report_language(lang)]["title"],
+        font_size=12,
+        height=460,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return fig
+
+
+def sankey_html(fig, div_id: str = "sankey") -> str:
+    """HTML fragment of ``fig`` with plotly.js embedded (works offline, no CDN)."""
+    return fig.to_html(include_plotlyjs=True, full_html=False, div_id=div_id)
+
+
+def flows_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
+    """Static fallback: per stakeholder, invested (left) and received (right) as mirrored bars."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    lg = report_language(lang)
+    ex = partners.value_exchange(result).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(ex) + 1.5))
+    ax.barh(
+        ex["stakeholder"],
+        -ex["invested"],
+        color="#0072B2",
+        label=EXCHANGE_TEXT[lg]["invests"].capitalize(),
+    )
+    ax.barh(
+        ex["stakeholder"],
+        ex["received"],
+        color="#009E73",
+        label=EXCHANGE_TEXT[lg]["receives"].capitalize(),
+    )
+    ax.axvline(0, color="black", linewidth=0.8)
+    plots.localise_axis(ax, "x", "currency", lang=lang)
+    ax.xaxis.set_major_formatter(
+        plt.FuncFormatter(lambda v, _p: fmt_currency(abs(v), decimals=0, lang=lang))
+    )
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_title(EXCHANGE_TEXT[lg]["title"])
+    ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
+
+
+def housing_company_table(hc: HousingCompanyReturn, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The housing company's figures as a two-column table (label, amount) in ``lang``;
+    show it with :func:`amount_table`."""
+    de = report_language(lang) == "de"
+    rows = [
+        (
+            "Einsatz des Wohnungsunternehmens (Barwert)" if de else "Housing company's input (PV)",
+            hc.invested,
+        ),
+        (
+            "Eigene Rendite: Leerstand, Fluktuation, Image (Barwert)"
+            if de
+            else "Own return: vacancy, turnover, image (PV)",
+            hc.own_return,
+        ),
+        (
+            "Sozialer Ertrag für alle anderen Beteiligten (Barwert)"
+            if de
+            else "Social value for all other stakeholders (PV)",
+            hc.social_value_others,
+        ),
+        (
+            "davon anteilig nach Investitionsanteil (Konvention)"
+            if de
+            else "of which pro rata to its investment share (convention)",
+            hc.social_value_pro_rata,
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["Position" if de else "Item", "Betrag" if de else "Amount"])
+
+
+def housing_company_text(hc: HousingCompanyReturn | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One or two sentences on the housing company's own and social return (Markdown)."""
+    en = report_language(lang) == "en"
+    if hc is None:
+        return (
+            "This centre has no housing-company partner."
+            if en
+            else "Dieses Zentrum hat kein Wohnungsunternehmen als Partner."
+        )
+
+    def eur(v: float) -> str:
+        return fmt_currency(v, decimals=0, lang=lang)
+
+    if en:
+        return (
+            f"The housing company puts in {eur(hc.invested)} and receives its own return "
+            f"(less vacancy, lower turnover, image) with a present value of {eur(hc.own_return)}; "
+            f"beside it, all other stakeholders receive social value of "
+            f"{eur(hc.social_value_others)}."
+        )
+    return (
+        f"Das Wohnungsunternehmen setzt {eur(hc.invested)} ein und erhält eigene Erträge "
+        f"(weniger Leerstand, geringere Fluktuation, Image) im Barwert von {eur(hc.own_return)}; "
+        f"daneben entsteht für alle anderen Beteiligten ein sozialer Ertrag von "
+        f"{eur(hc.social_value_others)}. Rendite muss nicht nur Geld sein."
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Comparison of centres
+# --------------------------------------------------------------------------------------
 
 
 def data_status_note(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -152,8 +547,8 @@ def housing_company_comparison(folder=None, lang: str = DEFAULT_LANGUAGE) -> pd.
     and the social value for everyone else (zero where there is no such partner)."""
     de = _de(lang)
     rows = []
-    for centre_id in sroi.centre_files(folder):
-        imap = sroi.load_centre(centre_id, folder)
+    for centre_id in sroi_centre.centre_files(folder):
+        imap = sroi_centre.load_centre(centre_id, folder)
         res = sroi.evaluate(imap, lang=lang)
         hc = partners.housing_company_return(res, imap)
         rows.append(

@@ -132,16 +132,11 @@ def _uncertainty_rows(kind: str, row_id: str, field: str, fig: dict[str, Any]) -
     return [[kind, row_id, field, fig["distribution"], fig.get("low"), fig.get("high")]]
 
 
-def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | None = None) -> Path:
-    """Write centre-file ``data`` (as read from YAML) to an XLSX workbook at ``path``."""
-    path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
+def _write_centre(wb: Workbook, data: dict[str, Any]) -> None:
+    """Sheets Centre (key, value), Facts and Stakeholders."""
     centre = data.get("centre", {})
     imap = data.get("impact_map", {})
     rate = imap.get("discount_rate") or {}
-    unc: list[list[Any]] = _uncertainty_rows("centre", "discount_rate", "discount_rate", rate)
-
     ws = _sheet(wb, "Centre", ("Key", "Value"))
     values = {
         "schema_version": data.get("schema_version", 1),
@@ -167,7 +162,12 @@ def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | Non
     for s in data.get("stakeholders") or []:
         _append(ws, [s.get(k) for k in ("id", "name", "name_en", "group", "description")])
 
-    inputs = imap.get("inputs") or []
+
+def _write_inputs(wb: Workbook, inputs: list[Any], factors: int | None) -> list[list[Any]]:
+    """Sheet Inputs: one row per input with ``factors`` groups of factor columns (at least
+    three, or as many as the widest input) and the value per year; returns the
+    uncertainty rows of the factors."""
+    unc: list[list[Any]] = []
     n_factors = (
         max([3] + [len(i.get("factors") or []) for i in inputs]) if factors is None else factors
     )
@@ -198,9 +198,16 @@ def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | Non
                 row += [None, None, None, None]
         row.append(product if facs else None)
         _append(ws, row)
+    return unc
 
+
+def _write_outcomes(wb: Workbook, outcomes: list[Any]) -> list[list[Any]]:
+    """Sheet Outcomes in the columns of the Guide's impact map, fractions shown as
+    percentages and the impact (quantity × proxy less deadweight, displacement and
+    attribution) for information; returns the uncertainty rows of the figures."""
+    unc: list[list[Any]] = []
     ws = _sheet(wb, "Outcomes", OUTCOME_COLUMNS)
-    for o in imap.get("outcomes") or []:
+    for o in outcomes:
         q, p = o.get("quantity") or {}, o.get("proxy") or {}
         row = [
             o.get("id"),
@@ -229,13 +236,13 @@ def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | Non
     for col in [OUTCOME_COLUMNS.index(c) + 1 for c in FRACTION_COLUMNS.values()]:
         for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             cell.number_format = "0%"
+    return unc
 
-    ws = _sheet(wb, "Uncertainty", UNCERTAINTY_COLUMNS)
-    for row in unc:
-        _append(ws, row)
 
+def _write_scenarios(wb: Workbook, scenarios: dict[str, Any]) -> None:
+    """Sheet Scenarios: one row per override (a scenario without overrides: one row)."""
     ws = _sheet(wb, "Scenarios", SCENARIO_COLUMNS)
-    for name, sc in (data.get("scenarios") or {}).items():
+    for name, sc in scenarios.items():
         overrides = sc.get("overrides") or []
         if not overrides:
             _append(ws, [name, sc.get("description"), None, None, None])
@@ -243,6 +250,22 @@ def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | Non
             fields = [ov.get(k) for k in ("path", "value", "assumption")]
             _append(ws, [name, sc.get("description"), *fields])
 
+
+def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | None = None) -> Path:
+    """Write centre-file ``data`` (as read from YAML) to an XLSX workbook at ``path``."""
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    imap = data.get("impact_map", {})
+    rate = imap.get("discount_rate") or {}
+    _write_centre(wb, data)
+    unc = _uncertainty_rows("centre", "discount_rate", "discount_rate", rate)
+    unc += _write_inputs(wb, imap.get("inputs") or [], factors)
+    unc += _write_outcomes(wb, imap.get("outcomes") or [])
+    ws = _sheet(wb, "Uncertainty", UNCERTAINTY_COLUMNS)
+    for row in unc:
+        _append(ws, row)
+    _write_scenarios(wb, data.get("scenarios") or {})
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -399,16 +422,12 @@ def check_layout(values: Any, formulas: Any, path: Path) -> None:
         raise InputError(problems=problems[:25])
 
 
-def read_workbook(path: str | Path) -> dict[str, Any]:
-    """Read an impact-map workbook into centre-file data (validated by the caller)."""
-    path = Path(path)
-    try:
-        wb = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
-    except Exception as err:  # openpyxl raises several types for broken files
-        raise InputError(f"cannot read workbook: {err}", file=path) from None
-    check_layout(wb, formulas, path)
+Uncertainties = dict[tuple[str, str, str], dict[str, Any]]
+"""Rows of the Uncertainty sheet by (kind, id, field), removed as figures claim them."""
 
+
+def _read_centre(wb: Any, path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Sheets Centre and Facts: the key-value pairs and the ``centre`` mapping."""
     kv = {
         str(r.get("Key")).strip(): r.get("Value")
         for r in _rows(wb, "Centre", ("Key", "Value"), path)
@@ -422,6 +441,10 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
         {"fact": _text(r.get("Fact")), "source": _text(r.get("Source"))}
         for r in _rows(wb, "Facts", FACT_COLUMNS, path)
     ]
+    return kv, centre
+
+
+def _read_stakeholders(wb: Any, path: Path) -> list[dict[str, Any]]:
     stakeholders = []
     for r in _rows(wb, "Stakeholders", STAKEHOLDER_COLUMNS, path):
         s = {
@@ -434,8 +457,11 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
         stakeholders.append(
             {k: v for k, v in s.items() if v is not None or k in ("id", "name", "group")}
         )
+    return stakeholders
 
-    unc: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+def _read_uncertainty(wb: Any, path: Path) -> Uncertainties:
+    unc: Uncertainties = {}
     for r in _rows(wb, "Uncertainty", UNCERTAINTY_COLUMNS, path):
         key = (str(_text(r.get("Kind"))), str(_id(r.get("ID"))), str(_text(r.get("Field"))))
         unc[key] = {
@@ -443,21 +469,18 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
             "low": r.get("Low"),
             "high": r.get("High"),
         }
+    return unc
 
-    def with_unc(fig: dict[str, Any], kind: str, rid: Any, field: str) -> dict[str, Any]:
-        extra = unc.pop((kind, str(rid), field), None)
-        return {**fig, **extra} if extra else fig
 
-    rate = _figure(
-        kv.get("discount_rate"),
-        kv.get("discount_rate_basis"),
-        path,
-        "Centre",
-        0,
-        "discount_rate_basis",
-    )
-    rate = with_unc(rate, "centre", "discount_rate", "discount_rate")
+def _with_unc(
+    unc: Uncertainties, fig: dict[str, Any], kind: str, rid: Any, field: str
+) -> dict[str, Any]:
+    """``fig`` with its row of the Uncertainty sheet, if any (the row is claimed)."""
+    extra = unc.pop((kind, str(rid), field), None)
+    return {**fig, **extra} if extra else fig
 
+
+def _read_inputs(wb: Any, path: Path, unc: Uncertainties) -> list[dict[str, Any]]:
     inputs = []
     for i, r in enumerate(_rows(wb, "Inputs", INPUT_COLUMNS, path), start=1):
         rid = _id(r.get("Input ID"))
@@ -472,7 +495,7 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
                 fac = {"name": name, **fac}
                 if _text(r.get(f"Factor {k} unit")):
                     fac["unit"] = _text(r.get(f"Factor {k} unit"))
-                factors.append(with_unc(fac, "input", rid, f"factors.{name}"))
+                factors.append(_with_unc(unc, fac, "input", rid, f"factors.{name}"))
             k += 1
         inp = {
             "id": rid,
@@ -486,59 +509,45 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
         if _text(r.get("Valuation basis")):
             inp["valuation_basis"] = _text(r.get("Valuation basis"))
         inputs.append(inp)
+    return inputs
 
-    outcomes = []
-    for i, r in enumerate(_rows(wb, "Outcomes", OUTCOME_COLUMNS, path), start=1):
-        rid = _id(r.get("Outcome ID"))
-        o: dict[str, Any] = {
-            "id": rid,
-            "stakeholder": _id(r.get("Stakeholder")),
-            "outcome": _text(r.get("The outcome (description)")),
-            "indicator": _text(r.get("Indicator")),
-            "intended": _bool(r.get("Intended change"))
-            if r.get("Intended change") is not None
-            else True,
-            "quantity": with_unc(
-                _figure(
-                    r.get("Quantity"),
-                    r.get("Quantity basis"),
-                    path,
-                    "Outcomes",
-                    i,
-                    "Quantity basis",
-                ),
-                "outcome",
-                rid,
-                "quantity",
-            ),
-            "duration_years": r.get("Duration (years)"),
-            "start_year": r.get("Outcome starts (year)")
-            if r.get("Outcome starts (year)") is not None
-            else 1,
-        }
-        if _text(r.get("The outcome (en)")):
-            o["outcome_en"] = _text(r.get("The outcome (en)"))
-        if r.get("Value in currency") is not None or _text(r.get("Financial proxy")):
-            proxy = _figure(
-                r.get("Value in currency"), r.get("Proxy basis"), path, "Outcomes", i, "Proxy basis"
-            )
-            proxy["description"] = _text(r.get("Financial proxy"))
-            o["proxy"] = with_unc(proxy, "outcome", rid, "proxy")
-        for fld, col in FRACTION_COLUMNS.items():
-            basis_col = col.replace(" %", " basis")
-            fig = _figure(r.get(col), r.get(basis_col), path, "Outcomes", i, basis_col)
-            o[fld] = with_unc(fig, "outcome", rid, fld)
-        outcomes.append(o)
 
-    if unc:
-        kind, rid, field = next(iter(unc))
-        raise InputError(
-            "uncertainty row refers to no figure (check Kind, ID and Field)",
-            file=f"{path} [sheet Uncertainty]",
-            column="ID/Field",
-            value=f"{kind} {rid} {field}",
+def _read_outcome(r: dict[str, Any], i: int, path: Path, unc: Uncertainties) -> dict[str, Any]:
+    """Outcome ``i`` (1 = first data row) of the Outcomes sheet."""
+    rid = _id(r.get("Outcome ID"))
+    quantity = _figure(
+        r.get("Quantity"), r.get("Quantity basis"), path, "Outcomes", i, "Quantity basis"
+    )
+    o: dict[str, Any] = {
+        "id": rid,
+        "stakeholder": _id(r.get("Stakeholder")),
+        "outcome": _text(r.get("The outcome (description)")),
+        "indicator": _text(r.get("Indicator")),
+        "intended": _bool(r.get("Intended change"))
+        if r.get("Intended change") is not None
+        else True,
+        "quantity": _with_unc(unc, quantity, "outcome", rid, "quantity"),
+        "duration_years": r.get("Duration (years)"),
+        "start_year": r.get("Outcome starts (year)")
+        if r.get("Outcome starts (year)") is not None
+        else 1,
+    }
+    if _text(r.get("The outcome (en)")):
+        o["outcome_en"] = _text(r.get("The outcome (en)"))
+    if r.get("Value in currency") is not None or _text(r.get("Financial proxy")):
+        proxy = _figure(
+            r.get("Value in currency"), r.get("Proxy basis"), path, "Outcomes", i, "Proxy basis"
         )
+        proxy["description"] = _text(r.get("Financial proxy"))
+        o["proxy"] = _with_unc(unc, proxy, "outcome", rid, "proxy")
+    for fld, col in FRACTION_COLUMNS.items():
+        basis_col = col.replace(" %", " basis")
+        fig = _figure(r.get(col), r.get(basis_col), path, "Outcomes", i, basis_col)
+        o[fld] = _with_unc(unc, fig, "outcome", rid, fld)
+    return o
 
+
+def _read_scenarios(wb: Any, path: Path) -> dict[str, Any]:
     scenarios: dict[str, Any] = {}
     for r in _rows(wb, "Scenarios", SCENARIO_COLUMNS, path):
         name = str(_id(r.get("Scenario")))
@@ -553,8 +562,45 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
                     "assumption": _text(r.get("Assumption")),
                 }
             )
+    return scenarios
 
-    data: dict[str, Any] = {
+
+def read_workbook(path: str | Path) -> dict[str, Any]:
+    """Read an impact-map workbook into centre-file data (validated by the caller)."""
+    path = Path(path)
+    try:
+        wb = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
+    except Exception as err:  # openpyxl raises several types for broken files
+        raise InputError(f"cannot read workbook: {err}", file=path) from None
+    check_layout(wb, formulas, path)
+
+    kv, centre = _read_centre(wb, path)
+    stakeholders = _read_stakeholders(wb, path)
+    unc = _read_uncertainty(wb, path)
+    rate = _figure(
+        kv.get("discount_rate"),
+        kv.get("discount_rate_basis"),
+        path,
+        "Centre",
+        0,
+        "discount_rate_basis",
+    )
+    rate = _with_unc(unc, rate, "centre", "discount_rate", "discount_rate")
+    inputs = _read_inputs(wb, path, unc)
+    outcomes = [
+        _read_outcome(r, i, path, unc)
+        for i, r in enumerate(_rows(wb, "Outcomes", OUTCOME_COLUMNS, path), start=1)
+    ]
+    if unc:
+        kind, rid, field = next(iter(unc))
+        raise InputError(
+            "uncertainty row refers to no figure (check Kind, ID and Field)",
+            file=f"{path} [sheet Uncertainty]",
+            column="ID/Field",
+            value=f"{kind} {rid} {field}",
+        )
+    return {
         "schema_version": kv.get("schema_version") or 1,
         "centre": centre,
         "stakeholders": stakeholders,
@@ -565,6 +611,5 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
             "inputs": inputs,
             "outcomes": outcomes,
         },
-        "scenarios": scenarios,
+        "scenarios": _read_scenarios(wb, path),
     }
-    return data

@@ -1,20 +1,24 @@
 """Report tables, texts and figures of the business case (German or English).
 
-Keeps wording, labels and number formats out of notebook 22: the assumptions with
-their sources, revenue, costs and cash flows per year, the summary and break-even
-texts, the Monte Carlo reading and the cash-flow chart of :mod:`analysis.business`.
+Keeps wording, labels and number formats out of notebook 22 and out of the engine
+(:mod:`analysis.business.case` names its figures by ids): the labels and units of the
+figures (for the assumptions table, the tornado and the tipping points), the assumptions
+with their sources, revenue, costs and cash flows per year, the summary and break-even
+texts, the Monte Carlo reading and the cash-flow chart.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
 import pandas as pd
 
-from analysis.business.case import FOUND, ZERO, BusinessCase, BusinessResult, figures
+from analysis.business.case import FOUND, ZERO, BusinessResult, Figure, figures, model_parameters
+from analysis.business.centre import BusinessCase
 from analysis.i18n import report_language
-from analysis.sensitivity import DISTRIBUTION_NAMES
+from analysis.sensitivity import DISTRIBUTION_NAMES, Parameter
 
 # --------------------------------------------------------------------------------------
 # Report tables, texts and figures (German or English, localised numbers)
@@ -56,6 +60,7 @@ ROWS = {
         "gross_profit": "Rohertrag je Jahr (€)",
         "cost": "Kostenart",
         "per_year": "Betrag je Jahr (€)",
+        "rent_premises": "Miete Ladenlokal",
     },
     "en": {
         "inhabitants": "Inhabitants of the catchment",
@@ -92,8 +97,137 @@ ROWS = {
         "gross_profit": "Gross profit per year (€)",
         "cost": "Cost",
         "per_year": "Amount per year (€)",
+        "rent_premises": "Rent of the premises",
     },
 }
+
+FIGURE_LABELS = {  # term of a figure (analysis.business.case.Figure) → label
+    "de": {
+        "discount_rate": "Diskontsatz (Kapitalkosten)",
+        "first_year_share": "Anlaufjahr: Anteil am vollen Umsatz",
+        "inhabitants": "Einzugsgebiet: Einwohner",
+        "population_change": "Einzugsgebiet: Bevölkerungsveränderung je Jahr",
+        "spending_per_head": "Ausgaben je Kopf und Jahr",
+        "capture_rate": "Abschöpfungsquote",
+        "gross_margin": "Rohertragsquote",
+        "revenue": "Erlös je Jahr",
+        "area": "Ladenlokal: Fläche",
+        "market_rent": "Ladenlokal: Marktmiete",
+        "rent_reduction": "Ladenlokal: Mietnachlass",
+        "vacancy_without_centre": "Ladenlokal: Leerstand ohne Zentrum",
+        "shares": "Anzahl Anteile",
+        "share_price": "Preis je Anteil",
+        "dividend_rate": "Dividende",
+        "amount": "Betrag",
+        "subsidy": "Zuschuss je Jahr",
+        "investment": "Startinvestition",
+        "loan_amount": "Darlehen: Betrag",
+        "interest_rate": "Darlehen: Zinssatz",
+        "residual_value": "Restwert am Ende",
+    },
+    "en": {
+        "discount_rate": "discount rate (cost of capital)",
+        "first_year_share": "first year: share of full revenue",
+        "inhabitants": "catchment: inhabitants",
+        "population_change": "catchment: population change per year",
+        "spending_per_head": "spending per head and year",
+        "capture_rate": "capture rate",
+        "gross_margin": "gross margin",
+        "revenue": "revenue per year",
+        "area": "premises: area",
+        "market_rent": "premises: market rent",
+        "rent_reduction": "premises: rent reduction",
+        "vacancy_without_centre": "premises: vacancy without the centre",
+        "shares": "number of shares",
+        "share_price": "price per share",
+        "dividend_rate": "dividend",
+        "amount": "amount",
+        "subsidy": "subsidy per year",
+        "investment": "start-up investment",
+        "loan_amount": "loan: amount",
+        "interest_rate": "loan: interest rate",
+        "residual_value": "residual value at the end",
+    },
+}
+
+FIGURE_NOTES = {  # why an absent optional figure takes its default
+    "de": {
+        "no_ramp": "kein Anlaufjahr angegeben: voller Umsatz ab Jahr 1",
+        "no_change": "keine Bevölkerungsveränderung angegeben: konstant",
+        "net_revenue": "Erlös ist bereits netto (Provision, Miete)",
+        "no_vacancy": "Vermieter ist kein Partner: nicht angesetzt",
+        "no_dividend": "keine Dividende angegeben",
+        "no_residual": "kein Restwert angegeben",
+    },
+    "en": {
+        "no_ramp": "no ramp-up given: full revenue from year 1",
+        "no_change": "no population change given: constant",
+        "net_revenue": "revenue is already net (commission, rent)",
+        "no_vacancy": "landlord is not a partner: not counted",
+        "no_dividend": "no dividend given",
+        "no_residual": "no residual value given",
+    },
+}
+
+UNITS = {  # unit ids of the figures; symbols (%, €, m²) and a cost's own unit are shown as is
+    "de": {
+        "inhabitants": "Einw.",
+        "per_head_year": "€/Kopf/Jahr",
+        "per_year": "€/Jahr",
+        "per_m2_month": "€/m²/Monat",
+        "shares": "Anteile",
+    },
+    "en": {
+        "inhabitants": "inh.",
+        "per_head_year": "€/head/year",
+        "per_year": "€/year",
+        "per_m2_month": "€/m²/month",
+        "shares": "shares",
+    },
+}
+
+
+def _item_name(item: Any, lang: str) -> str:
+    """Name of a range, service or cost (``name_en`` in English, if given); description
+    of start capital, a subsidy or an investment."""
+    if getattr(item, "name", None) is None:
+        return item.description
+    return item.name_en if lang == "en" and getattr(item, "name_en", None) else item.name
+
+
+def figure_label(f: Figure, lang: str = "de") -> str:
+    """The label of a figure of the business section in ``lang``, e.g. "Lebensmittel:
+    Abschöpfungsquote" or "Startinvestition: Umbau"."""
+    lg = report_language(lang)
+    t = FIGURE_LABELS[lg]
+    if f.term == "cost":  # a cost, and its factor unless it is the single "value"
+        label = _item_name(f.item, lg)
+        if len(f.item.factors) > 1 or f.factor != "value":
+            label += f": {str(f.factor).replace('_', ' ')}"
+        return label
+    if f.term == "investment":
+        return f"{t['investment']}: {f.item.description}"
+    if f.item is None:
+        return t[f.term]
+    return f"{_item_name(f.item, lg)}: {t[f.term]}"
+
+
+def figure_unit(f: Figure, lang: str = "de") -> str:
+    """The unit of a figure in ``lang`` (ids translated; symbols and a cost's own unit as is)."""
+    return UNITS[report_language(lang)].get(f.unit, f.unit)
+
+
+def labelled_parameters(case: BusinessCase, lang: str = "de") -> list[Parameter]:
+    """The model's parameters with labels in ``lang`` (amounts with their unit), for the
+    tornado and the tipping points; same order and values as
+    :func:`analysis.business.case.model_parameters`."""
+    out = []
+    for p, f in zip(model_parameters(case), figures(case), strict=True):
+        label, unit = figure_label(f, lang), figure_unit(f, lang)
+        label = f"{label} ({unit})" if unit and f.kind == "amount" else label
+        out.append(dataclasses.replace(p, label=label))
+    return out
+
 
 _SIGNED = {  # rows shown as outflows (negative) in the cash-flow table
     "rent",
@@ -124,10 +258,11 @@ def assumptions_table(case: BusinessCase, lang: str = "de") -> pd.DataFrame:
     lg = report_language(lang)
     t = ROWS[lg]
     rows = []
-    for f in figures(case, lg):
+    for f in figures(case):
         fig = f.fig
         if fig is None:
-            basis = f"{t['default']}: {f.default_note}"
+            note = FIGURE_NOTES[lg][f.note] if f.note else ""
+            basis = f"{t['default']}: {note}"
             spread = ""
         else:
             parts = []
@@ -141,10 +276,10 @@ def assumptions_table(case: BusinessCase, lang: str = "de") -> pd.DataFrame:
                 lo, hi = (_fmt_figure(v, f.kind, lg) for v in (fig.low, fig.high))
                 name = DISTRIBUTION_NAMES[lg].get(fig.distribution or "", fig.distribution)
                 spread = f"{name} {lo} – {hi}"
-        unit = "" if f.kind != "amount" or not f.unit else f" {f.unit}"
+        unit = "" if f.kind != "amount" or not f.unit else f" {figure_unit(f, lg)}"
         rows.append(
             {
-                t["item"]: f.label,
+                t["item"]: figure_label(f, lg),
                 t["value"]: _fmt_figure(f.value, f.kind, lg) + unit,
                 t["range"]: spread,
                 t["basis"]: basis,
@@ -226,6 +361,7 @@ def costs_table(result: BusinessResult, lang: str = "de") -> pd.DataFrame:
     lg = report_language(lang)
     t = ROWS[lg]
     df = result.by_cost.assign(cost=lambda d: d["name_en"] if lg == "en" else d["name"])
+    df.loc[df["kind"] == "rent", "cost"] = t["rent_premises"]  # the engine's row for the rent
     out = format_frame(df[["cost", "per_year"]], {"per_year": "number:0"}, lg)
     return out.rename(columns={"cost": t["cost"], "per_year": t["per_year"]})
 
