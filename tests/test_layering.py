@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,23 @@ def test_ruff_lint_and_format_are_clean() -> None:
     assert fmt.returncode == 0, fmt.stdout[-4000:]
 
 
+DOMAINS = ("protocols", "sroi", "business", "outcomes", "regional")
+REPORTS = {"report", "documentation"}  # a domain's report layer (protocols: documentation)
+
+
+def test_every_engine_module_is_held_to_return_numbers() -> None:
+    """A new module in a domain is either part of its report layer or listed in the
+    ``engines-return-numbers`` contract: no module escapes the rule by being new."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = [c for c in config["contracts"] if c["id"] == "engines-return-numbers"]
+    engines = set()
+    for domain in DOMAINS:
+        for path in (ROOT / "src" / "analysis" / domain).glob("*.py"):
+            if path.stem != "__init__" and path.stem not in REPORTS:
+                engines.add(f"analysis.{domain}.{path.stem}")
+    assert engines == set(contract["source_modules"]) - {"analysis.sensitivity"}
+
+
 @pytest.mark.parametrize(
     ("module", "back_import", "contract"),
     [
@@ -47,6 +65,8 @@ def test_ruff_lint_and_format_are_clean() -> None:
         ("sroi/engine.py", "from analysis.business import case", "pipeline > business"),
         ("errors.py", "from analysis.pipeline import runner", "pipeline > business"),
         ("regional/index.py", "from analysis.pipeline import cli", "pipeline > business"),
+        ("outcomes/did.py", "import matplotlib.pyplot", "engines return numbers"),
+        ("sroi/engine.py", "from analysis import plots", "engines return numbers"),
     ],
 )
 def test_a_back_import_breaks_a_contract(
