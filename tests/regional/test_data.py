@@ -12,6 +12,8 @@ import math
 import shutil
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from analysis import paths
@@ -400,3 +402,83 @@ def test_place_level_refuses_bad_keys(data):
         regional.place_level(data, "5358024")
     with pytest.raises(InputError, match="neither"):
         regional.place_level(data, "99999999")
+
+
+# --------------------------------------------------------------------------------------
+# Exclusions and flags (issue 16): uninhabited areas, placeholder zeros, car-free islands
+# --------------------------------------------------------------------------------------
+
+
+def test_zero_placeholders_on_a_small_frame():
+    frame = pd.DataFrame(
+        {"st_einnkr": [0.0, 812.5, np.nan], "other": [0.0, 1.0, 2.0]}, index=["A", "B", "C"]
+    )
+    out, where = regional.zero_placeholders(frame, ["st_einnkr", "absent"])
+    assert math.isnan(out.loc["A", "st_einnkr"]) and out.loc["B", "st_einnkr"] == 812.5
+    assert out.loc["A", "other"] == 0.0  # a column not named keeps its zeros
+    assert where[["key", "column", "code"]].values.tolist() == [["A", "st_einnkr", "0"]]
+
+
+def test_uninhabited_rule_on_a_small_frame():
+    frame = pd.DataFrame(
+        {
+            "bev_dicht": [np.nan, np.nan, 12.0, 0.5],
+            "bev_entw": [np.nan, -1.0, np.nan, 0.0],
+        },
+        index=["forest", "density_gap", "change_gap", "village"],
+    )
+    # Only where both population-based values are missing.
+    assert regional.uninhabited(frame).tolist() == [True, False, False, False]
+
+
+def test_uninhabited_areas_in_the_shipped_data(data):
+    m = data.municipalities
+    mask = regional.uninhabited(m)
+    assert mask.sum() == 204
+    gone = m[mask]
+    # Each one is -9999 in the source for density, change and GP access: no population.
+    coded = data.sentinels[data.sentinels["code"] == "-9999"]
+    for col in ("bev_dicht", "bev_entw", "p_harzt"):
+        assert set(gone.index) <= set(coded.loc[coded["column"] == col, "key"])
+    assert gone["st_einnkr"].isna().all()  # -9999, or 0 read as a placeholder
+    assert {"03151501", "09376455", "09175452"} <= set(
+        gone.index
+    )  # Giebel, Wolferlohe, Ebersberger Forst
+    # Inhabited unincorporated areas (military training grounds) are kept.
+    assert not mask["03351501"] and not mask["03358501"]  # Lohheide, Osterheide
+    table = regional.exclusions(data)
+    assert len(table) == 204 and set(table["rule"]) == {"uninhabited"}
+
+
+def test_placeholder_zeros_in_the_shipped_data(data):
+    zeros = data.sentinels[data.sentinels["code"] == "0"]
+    tax = zeros.loc[zeros["column"] == "st_einnkr", "key"]
+    # Tax capacity 0 only in the two uninhabited areas Giebel and Wolferlohe.
+    assert sorted(tax) == ["03151501", "09376455"]
+    assert regional.uninhabited(data.municipalities)[list(tax)].all()
+    jobs = zeros.loc[zeros["column"] == "beschq_insg", "key"]
+    assert len(jobs) == 16 and "06635005" in set(jobs)  # Bromskirchen, 54.8 inh./km²
+    assert math.isnan(data.municipalities.loc["06635005", "beschq_insg"])
+    missing = regional.missing_table(data, ["beschq_insg"])
+    assert set(missing.loc[missing["key"] == "06635005", "cause"]) == {"placeholder"}
+
+
+def test_car_free_islands_are_listed_with_their_basis(data):
+    keys = list(regional.CAR_FREE_ISLANDS)
+    assert len(keys) == 10
+    names = data.municipalities.loc[keys, "name"]
+    for key, meta in regional.CAR_FREE_ISLANDS.items():
+        assert names[key].startswith(meta["name"])
+        assert meta["basis"] in {"law", "press", "assumption"}
+    assert regional.CAR_FREE_ISLANDS["01056025"]["source"] == "§ 50 StVO"
+    flag = regional.car_free_island(data.municipalities.index)
+    assert flag.sum() == 10 and not flag["05358024"]
+
+
+def test_values_leave_excluded_places_out(data):
+    gone = regional.exclusions(data)["key"]
+    v = regional.values(data, ["p_markt", "wohn_leer"], exclude=gone)
+    assert v.loc[gone, "p_markt"].isna().all() and v.loc[gone, "wohn_leer"].isna().all()
+    k = regional.values(data, ["p_markt"], "kreis", exclude=gone)
+    inhabited = data.municipalities.drop(index=gone)
+    assert k["p_markt"].equals(inhabited.groupby("district")["p_markt"].median().reindex(k.index))

@@ -87,6 +87,62 @@ SETTLEMENT_TYPES: dict[int, dict[str, str]] = {
 """BBSR siedlungsstrukturelle Kreistypen (German names as published by the BBSR; English
 translations by the workbench)."""
 
+ZERO_PLACEHOLDERS: tuple[str, ...] = ("st_einnkr", "beschq_insg")
+"""Municipal columns where an exact 0 is a placeholder, not a measurement, and is read as
+missing (cause ``placeholder``). The overview defines no code for it; the reading is the
+workbench's (an assumption, checked against the data in tests/regional/test_data.py):
+``st_einnkr`` (tax capacity per inhabitant) is 0.0 only in two areas without inhabitants
+(Giebel, gemfr. Gebiet; Wolferlohe), where a value per inhabitant does not exist; the
+employment rate ``beschq_insg`` (employees per 100 inhabitants of working age) is 0.0 in 16
+places, among them Bromskirchen (Hessen, 54.8 inh./km²), where not a single employee is
+not plausible — most likely a value withheld. (``beschq_w``/``beschq_m`` are left as they
+are: in villages of a few dozen people a true 0 for one sex is possible.)"""
+
+UNINHABITED_MARKERS: tuple[str, ...] = ("bev_dicht", "bev_entw")
+"""Population-based columns of GEM1222 that are both missing (-9999) exactly where an area
+has no inhabitants: the 204 such areas are gemeindefreie Gebiete (forests such as the
+Ebersberger Forst, lakes such as the Starnberger See, uninhabited islands such as Memmert).
+Their other municipal values (car times from the area's centroid, a tax capacity of 0)
+describe no residents, so they take no part in index or candidates (:func:`uninhabited`)."""
+
+CAR_FREE_ISLANDS: dict[str, dict[str, str]] = {
+    "01056025": {"name": "Helgoland", "basis": "law", "source": "§ 50 StVO"},
+    **{
+        key: {"name": name, "basis": "assumption", "source": "–"}
+        for key, name in (
+            ("01054039", "Gröde"),
+            ("01054050", "Hallig Hooge"),
+            ("01054074", "Langeneß"),
+        )
+    },
+    **{
+        key: {
+            "name": name,
+            "basis": "press",
+            "source": "MERIAN, „Ostfriesland: Urlaub auf autofreien Inseln“; "
+            "dpa-infocom, 16.04.2025",
+        }
+        for key, name in (
+            ("03452002", "Baltrum"),
+            ("03452013", "Juist"),
+            ("03462007", "Langeoog"),
+            ("03462014", "Spiekeroog"),
+            ("03455021", "Wangerooge"),
+            ("13073040", "Insel Hiddensee"),
+        )
+    },
+}
+"""Municipalities on islands without car traffic, by GKZ, with the basis of the claim:
+``law`` — Helgoland, § 50 StVO (Sonderregelung für die Insel Helgoland: motor-vehicle
+traffic and cycling prohibited); ``press`` — the five car-free East Frisian islands and
+Hiddensee (private cars not admitted, emergency vehicles excepted; MERIAN and dpa-infocom
+reports); ``assumption`` — the Halligen Gröde, Hooge and Langeneß: no road link to the
+mainland, supplied by ferry; that residents cannot drive to a shop is the workbench's
+assumption (the 110–149 minutes of ``p_markt`` include the crossing), not checked against a
+legal text. The car-time indicators (``p_*``, Thünen accessibility model) assume a car;
+there they describe no resident's trip. The places stay in the index and are flagged
+(:func:`car_free_island`)."""
+
 _NUMBER = r"(\d+(?:\.\d{3})*(?:,\d+)?)"
 _CLASS_PATTERNS = (
     (re.compile(rf"^{_NUMBER} bis unter {_NUMBER}$"), "between"),
@@ -393,7 +449,8 @@ class RegionalData:
     indicators: pd.DataFrame
     """The indicator codebook (indicators.yaml), indexed by code."""
     sentinels: pd.DataFrame
-    """Every cell read as missing: ``file, key, column, code`` (-9999, -99999, empty)."""
+    """Every cell read as missing: ``file, key, column, code`` (-9999, -99999, empty, or
+    ``0`` for a placeholder zero of :data:`ZERO_PLACEHOLDERS`)."""
     unmatched: pd.DataFrame
     """Keys of older Gemeinde sheets that are not in GEM1222 (territorial changes) and
     GEM1222 keys without a row there: ``file, key, name, rule``."""
@@ -413,13 +470,61 @@ def load(folder: str | Path | None = None) -> RegionalData:
     indicators = load_indicators(folder / INDICATOR_FILE)
     districts = _districts(krs, typology)
     municipalities, unmatched = _municipalities(gem, districts)
+    municipalities, placeholders = zero_placeholders(municipalities, ZERO_PLACEHOLDERS)
+    placeholders["file"] = gem[0].file
     return RegionalData(
         districts=districts,
         municipalities=municipalities,
         indicators=indicators,
-        sentinels=pd.concat([t.sentinels for t in (*krs, *gem)], ignore_index=True),
+        sentinels=pd.concat(
+            [*(t.sentinels for t in (*krs, *gem)), placeholders], ignore_index=True
+        ),
         unmatched=unmatched,
     )
+
+
+def zero_placeholders(
+    frame: pd.DataFrame, columns: tuple[str, ...] | list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``frame`` with exact zeros in ``columns`` read as missing, and where they stood
+    (``file, key, column, code`` with code ``"0"``; see :data:`ZERO_PLACEHOLDERS`)."""
+    out = frame.copy()
+    rows = []
+    for col in columns:
+        if col not in out.columns:
+            continue
+        zero = out[col].eq(0.0).to_numpy(dtype=bool)
+        out.loc[zero, col] = np.nan
+        rows.append(pd.DataFrame({"file": "", "key": out.index[zero], "column": col, "code": "0"}))
+    where = (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame(columns=["file", "key", "column", "code"])
+    )
+    return out, where
+
+
+def uninhabited(municipalities: pd.DataFrame) -> pd.Series:
+    """True for areas without inhabitants: every column of :data:`UNINHABITED_MARKERS`
+    (population density and population change) is missing."""
+    markers = municipalities[list(UNINHABITED_MARKERS)]
+    return markers.isna().all(axis=1).rename("uninhabited")
+
+
+def car_free_island(keys: pd.Index | pd.Series) -> pd.Series:
+    """True for municipalities on an island without car traffic (:data:`CAR_FREE_ISLANDS`)."""
+    keys = pd.Index(keys)
+    return pd.Series(keys.isin(list(CAR_FREE_ISLANDS)), index=keys, name="car_free_island")
+
+
+def exclusions(data: RegionalData) -> pd.DataFrame:
+    """Every municipality kept out of index and candidates, with its rule and evidence:
+    ``key, name, district_name, state_name, rule`` (``uninhabited``) and the values of
+    :data:`UNINHABITED_MARKERS` as found (all missing) — nothing is dropped silently."""
+    mask = uninhabited(data.municipalities)
+    cols = ["name", "district_name", "state_name"]
+    out = data.municipalities.loc[mask, cols].assign(rule="uninhabited")
+    return out.reset_index()
 
 
 def _districts(krs: list[Table], typology: Table) -> pd.DataFrame:
@@ -518,16 +623,26 @@ def indicator_level(data: RegionalData, code: str) -> str:
     return str(data.indicators.loc[code, "level"])
 
 
-def values(data: RegionalData, codes: list[str], level: str = "gemeinde") -> pd.DataFrame:
+def values(
+    data: RegionalData,
+    codes: list[str],
+    level: str = "gemeinde",
+    exclude: pd.Index | None = None,
+) -> pd.DataFrame:
     """Indicator values per place at ``level`` (``gemeinde`` or ``kreis``).
 
     At Gemeinde level a district indicator is the district's value (every municipality
     of a Kreis shares it). At Kreis level a Gemeinde indicator is the **unweighted
     median** over the district's municipalities: the files carry no population counts,
     so a population-weighted mean cannot be formed (a stated approximation).
+    ``exclude`` (municipality keys, e.g. the uninhabited areas) have no values at
+    Gemeinde level and are left out of the district medians.
     """
     if level not in ("gemeinde", "kreis"):
         raise ValueError("level must be 'gemeinde' or 'kreis'")
+    municipalities = data.municipalities
+    if exclude is not None and len(exclude):
+        municipalities = municipalities.drop(index=pd.Index(exclude))
     out = {}
     for code in codes:
         published = indicator_level(data, code)
@@ -542,9 +657,13 @@ def values(data: RegionalData, codes: list[str], level: str = "gemeinde") -> pd.
                 .set_axis(data.municipalities.index)
             )
         else:
-            out[code] = data.municipalities.groupby("district")[code].median()
-    index = data.municipalities.index if level == "gemeinde" else data.districts.index
-    return pd.DataFrame(out, index=index)
+            out[code] = municipalities.groupby("district")[code].median()
+    if level == "gemeinde":
+        frame = pd.DataFrame(out, index=data.municipalities.index)
+        if exclude is not None and len(exclude):
+            frame.loc[frame.index.isin(pd.Index(exclude))] = np.nan
+        return frame
+    return pd.DataFrame(out, index=data.districts.index)
 
 
 def places(data: RegionalData, level: str = "gemeinde") -> pd.DataFrame:
@@ -562,6 +681,7 @@ def missing_table(data: RegionalData, codes: list[str], level: str = "gemeinde")
     """Every missing indicator value per place, with its cause: one row per cell.
 
     Causes: ``coded`` (the source has -9999, -99999 or an empty cell: ``source_code``),
+    ``placeholder`` (an exact 0 read as missing, :data:`ZERO_PLACEHOLDERS`),
     ``older_status`` (no row in the older territorial status the indicator comes from),
     ``missing`` (otherwise absent), ``no_municipal_value`` (Kreis level: none of the
     district's municipalities has a value). ``via_district`` marks a municipality that
@@ -584,7 +704,8 @@ def missing_table(data: RegionalData, codes: list[str], level: str = "gemeinde")
             else:
                 src = info.loc[key, "district"] if via_district else key
                 if (src, code) in coded.index:
-                    cause, source_code = "coded", str(coded.loc[(src, code)])
+                    source_code = str(coded.loc[(src, code)])
+                    cause = "placeholder" if source_code == "0" else "coded"
                 elif (data.indicators.loc[code, "file"], src) in unmatched:
                     cause = "older_status"
                 else:
