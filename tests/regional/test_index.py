@@ -16,10 +16,15 @@ from analysis.regional import index as regional_index
 from analysis.regional.index import (
     composite,
     dirichlet_stability,
+    normalise,
     normalise_weights,
+    percentile_ranks,
     rank_agreement,
     rankings,
     standardise,
+    top_overlap,
+    variance_shares,
+    winsorise,
 )
 from tests.regional.fixtures import default_index, loaded
 
@@ -172,29 +177,44 @@ def test_structural_weakness_on_the_real_data(data):
     res = default_index()
     s = res.scores
     assert len(s) == 10_990
+    assert res.method == "percentile"
     assert list(res.weights.index) == regional_index.DEFAULT_INDICATORS
     juelich = s.loc["05358024"]
     assert juelich["coverage"] == 1.0
     assert juelich["n_indicators"] == 7
-    # Z of a district indicator for Jülich is Kreis Düren's z over the 400 districts.
+    # Percentile of a district indicator for Jülich: Kreis Düren's mid-rank among 400.
     krs = data.districts["wohn_leer"]
-    expected = (2.97 - krs.mean()) / krs.std(ddof=1)
-    assert res.z.loc["05358024", "wohn_leer"] == pytest.approx(expected)
-    # Every unranked place is listed with its missing values, none is dropped.
-    unranked = set(s.index[s["index"].isna()])
+    expected = ((krs < 2.97).sum() + 0.5 * (krs == 2.97).sum()) / krs.count()
+    assert res.normalised.loc["05358024", "wohn_leer"] == pytest.approx(expected)
+    # Every unranked inhabited place is listed with its missing values, none is dropped.
+    unranked = set(s.index[s["index"].isna() & ~s["excluded"]])
     assert unranked <= set(res.missing["key"])
     assert set(res.missing.loc[~res.missing["ranked"], "key"]) == unranked
     assert s["rank"].min() == 1
 
 
+def test_z_method_on_the_real_data(data):
+    res = regional_index.structural_weakness(data, method="z")
+    krs = data.districts["wohn_leer"]
+    expected = (2.97 - krs.mean()) / krs.std(ddof=1)
+    assert res.normalised.loc["05358024", "wohn_leer"] == pytest.approx(expected)
+    # Plain z-scores put the car-free Halligen and Helgoland at ranks 1-4 (issue 16).
+    top4 = set(s for s in res.scores.index[res.scores["rank"] <= 4])
+    assert top4 == {"01054039", "01054050", "01054074", "01056025"}
+    assert res.scores.loc[list(top4), "car_free_island"].all()
+
+
 def test_district_index(data):
-    res = regional_index.structural_weakness(data, level="kreis")
+    res = regional_index.structural_weakness(data, level="kreis", method="z")
     assert len(res.scores) == 400
     assert res.scores["index"].notna().all()
-    # Tax capacity at district level is the median over the district's municipalities.
-    med = data.municipalities.groupby("district")["st_einnkr"].median()
+    # Tax capacity at district level is the median over the district's inhabited
+    # municipalities.
+    m = data.municipalities[~regional.uninhabited(data.municipalities)]
+    med = m.groupby("district")["st_einnkr"].median()
     expected = -(med["05358000"] - med.mean()) / med.std(ddof=1)
-    assert res.z.loc["05358000", "st_einnkr"] == pytest.approx(expected)
+    assert res.normalised.loc["05358000", "st_einnkr"] == pytest.approx(expected)
+    assert not res.scores["excluded"].any()
 
 
 def test_weight_sets_leave_one_out():
@@ -204,3 +224,159 @@ def test_weight_sets_leave_one_out():
     assert sets["without_a"].tolist() == [0.0, 0.5, 0.5]
     assert sets["without_b"].tolist() == pytest.approx([2 / 3, 0.0, 1 / 3])
     assert "equal" not in regional_index.weight_sets(["a", "b"], None)
+
+
+# --------------------------------------------------------------------------------------
+# Normalisation methods (issue 16): percentile ranks, winsorised z, z
+# --------------------------------------------------------------------------------------
+
+
+def test_percentile_ranks_by_hand_with_ties():
+    frame = pd.DataFrame({"x": [1.0, 2.0, 2.0, 3.0, np.nan], "y": [1.0, 2.0, 2.0, 3.0, 4.0]})
+    p = percentile_ranks(frame, {"x": "higher_is_weaker", "y": "higher_is_stronger"})
+    # x over 4 values: (#less + ½ #equal) / n = 0.5/4, (1 + 1)/4, (1 + 1)/4, 3.5/4.
+    assert p["x"].iloc[:4].tolist() == [0.125, 0.5, 0.5, 0.875]
+    assert math.isnan(p["x"].iloc[4])
+    # y (higher is stronger) over 5 values: 1 − (0.1, 0.4, 0.4, 0.7, 0.9).
+    assert p["y"].tolist() == pytest.approx([0.9, 0.6, 0.6, 0.3, 0.1])
+
+
+def test_winsorise_at_stated_quantiles():
+    x = pd.DataFrame({"x": [0.0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100]})
+    # Linear quantiles over 11 values: q(0.1) = x[1] = 1, q(0.9) = x[9] = 9.
+    w = winsorise(x, (0.1, 0.9))
+    assert w["x"].tolist() == [1.0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9]
+    z = normalise(x, {"x": "higher_is_weaker"}, "winsorised_z", (0.1, 0.9))
+    assert z["x"].tolist() == pytest.approx(((w["x"] - w["x"].mean()) / w["x"].std()).tolist())
+    with pytest.raises(ValueError, match="winsorisation limits"):
+        winsorise(x, (0.9, 0.1))
+
+
+def test_normalise_rejects_an_unknown_method():
+    with pytest.raises(ValueError, match="method must be one of percentile, winsorised_z, z"):
+        normalise(small(), DIRECTIONS, "minmax")
+    with pytest.raises(ValueError, match="method must be one of"):
+        regional_index.structural_weakness(loaded(), method="rank")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(np.int64, (15, 2), elements=st.integers(-50, 50)),
+    st.sampled_from(["higher_is_weaker", "higher_is_stronger"]),
+)
+def test_percentile_index_is_invariant_to_monotone_transforms(values, direction):
+    """Ranking normalisation: a strictly increasing transform of an indicator (here
+    x → x³ + 5x, and exp) changes no score; scores and index lie in (0, 1)."""
+    frame = pd.DataFrame(values.astype(float), columns=["a", "b"])
+    if (frame.nunique() < 2).any():
+        return
+    dirs = {"a": direction, "b": "higher_is_weaker"}
+    base = percentile_ranks(frame, dirs)
+    bent = frame.assign(a=frame["a"] ** 3 + 5 * frame["a"], b=np.exp(frame["b"] / 10))
+    again = percentile_ranks(bent, dirs)
+    pd.testing.assert_frame_equal(base, again)
+    assert ((base > 0) & (base < 1)).all().all()
+    index = composite(base, normalise_weights(None, ["a", "b"]))["index"]
+    assert index.between(0, 1).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (40,), elements=st.floats(-1e3, 1e3, allow_nan=False)))
+def test_winsorised_values_stay_within_the_limits(x):
+    frame = pd.DataFrame({"x": x})
+    w = winsorise(frame, (0.05, 0.95))["x"]
+    lo, hi = frame["x"].quantile([0.05, 0.95])
+    assert (w >= lo - 1e-9).all() and (w <= hi + 1e-9).all()
+    inside = frame["x"].between(lo, hi)
+    assert (w[inside] == frame["x"][inside]).all()
+
+
+def test_one_outlier_moves_z_but_not_percentile_ranks():
+    frame = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6, 7, 8], "y": [1.0, 2, 3, 4, 6, 7, 8, 5]})
+    dirs = {"x": "higher_is_weaker", "y": "higher_is_weaker"}
+    w = normalise_weights(None, ["x", "y"])
+    spiked = frame.assign(x=frame["x"].where(frame.index != 7, 1000.0))
+    by_rank = [composite(normalise(f, dirs, "percentile"), w)["rank"] for f in (frame, spiked)]
+    pd.testing.assert_series_equal(by_rank[0], by_rank[1])
+    assert by_rank[0].iloc[6] == 1  # high on both indicators: the weakest place
+    assert composite(normalise(frame, dirs, "z"), w)["rank"].iloc[6] == 1
+    by_z = composite(normalise(spiked, dirs, "z"), w)
+    assert by_z["rank"].iloc[7] == 1  # the outlier alone decides the top under z
+
+
+def test_top_overlap_by_hand():
+    ranks = pd.DataFrame(
+        {("p", "chosen"): [1, 2, 3, 4, 5], ("z", "chosen"): [5, 1, 2, 3, 4]}, index=list("ABCDE")
+    )
+    t = {r["ranking"]: r for r in top_overlap(ranks, ("p", "chosen"), (2, 3)).to_dict("records")}
+    assert t[("p", "chosen")]["shared_2"] == 2
+    assert t[("p", "chosen")]["spearman"] == pytest.approx(1.0)
+    # top 2 under p: A, B; under z: B, C -> 1 shared, Jaccard 1/3.
+    assert t[("z", "chosen")]["shared_2"] == 1
+    assert t[("z", "chosen")]["jaccard_2"] == pytest.approx(1 / 3)
+    assert t[("z", "chosen")]["shared_3"] == 2
+
+
+def test_variance_shares_sum_to_one():
+    rng = np.random.default_rng(1)
+    y = pd.DataFrame(rng.normal(size=(200, 3)), columns=list("abc"))
+    w = normalise_weights([1, 1, 2], list("abc"))
+    shares = variance_shares(y, w)
+    assert shares.sum() == pytest.approx(1.0)
+    twin = variance_shares(
+        pd.DataFrame({"a": y["a"], "b": y["a"]}), normalise_weights(None, ["a", "b"])
+    )
+    assert twin.tolist() == pytest.approx([0.5, 0.5])
+
+
+def test_default_method_on_the_real_data(data):
+    """Issue 16: under the default no car-free island is in the top 20, no area without
+    inhabitants is ranked, and car time no longer carries the least variance."""
+    res = default_index()
+    s = res.scores
+    top20 = s.index[s["rank"] <= 20]
+    assert len(top20) == 20
+    assert not s.loc[top20, "car_free_island"].any()
+    halligen = ["01054039", "01054050", "01054074", "01056025"]
+    assert (s.loc[halligen, "rank"] > 100).all()
+    assert s["excluded"].sum() == 204
+    assert s.loc[s["excluded"], "index"].isna().all()
+    assert s.loc["03151501", "excluded"]  # Giebel, gemfr. Gebiet (ranked 5,411 before)
+    assert len(res.excluded) == 204
+    # Excluded areas are no part of the reference: p_markt percentiles over inhabited places.
+    inhabited = ~s["excluded"]
+    n = data.municipalities.loc[inhabited, "p_markt"].count()
+    assert res.normalised["p_markt"].max() == pytest.approx((n - 0.5) / n)
+    shares = regional_index.variance_shares(res.normalised, res.weights)
+    assert shares["p_markt"] > 0.11
+
+
+def test_winsorised_method_on_the_real_data(data):
+    res = regional_index.structural_weakness(data, method="winsorised_z")
+    top20 = res.scores.index[res.scores["rank"] <= 20]
+    assert not res.scores.loc[top20, "car_free_island"].any()
+    dist = regional_index.distribution(
+        regional_index.published_values(data, ["p_markt", "st_einnkr"], res.excluded["key"])
+    )
+    assert dist.loc["p_markt", "skew"] > 20 and dist.loc["st_einnkr", "skew"] > 50
+    assert dist.loc["p_markt", "z_max"] > 50 and dist.loc["st_einnkr", "z_max"] > 80
+    assert abs(dist.loc["p_markt", "skew_winsorised"]) < 2
+
+
+def test_method_rankings_cover_methods_and_weight_sets(data):
+    sets = regional_index.weight_sets(regional_index.DEFAULT_INDICATORS)
+    ranks = regional_index.method_rankings(data, regional_index.DEFAULT_INDICATORS, sets)
+    assert list(ranks.columns.get_level_values("method").unique()) == [
+        "percentile",
+        "winsorised_z",
+        "z",
+    ]
+    assert ranks.shape[1] == 3 * len(sets)
+    # Same ranking as the index itself (up to float ties from renormalising the weights).
+    same = ranks[("percentile", "chosen")] == default_index().scores["rank"]
+    assert same[default_index().scores["index"].notna()].mean() > 0.999
+    overlap = regional_index.top_overlap(ranks, ("percentile", "chosen"))
+    rows = {r["ranking"]: r for r in overlap.to_dict("records")}
+    # The issue's figures: z and percentile share 4 of the top 20 and 43 of the top 100.
+    assert rows[("z", "chosen")]["shared_20"] == 4
+    assert rows[("z", "chosen")]["shared_100"] == 43

@@ -30,13 +30,20 @@ def run(tmp_path: Path, **parameters) -> tuple[dict, Path]:
 def test_notebook_runs_for_juelich(tmp_path):
     values, artifacts = run(tmp_path, n_draws=40)
     assert values["place_key"] == "05358024"
+    assert values["method"] == "percentile"
     assert values["n_places"] == 10_990
-    assert 0 < values["n_ranked"] <= 10_990
+    assert values["n_excluded"] == 204
+    assert values["n_ranked"] == 10_990 - 204
     assert 1 <= values["place_rank"] <= values["n_ranked"]
     assert -1 <= values["stability_median_spearman"] <= 1
+    # Issue 16: no car-free Hallig or Helgoland in the top 20; NRW has candidates.
+    assert not {"01054039", "01054050", "01054074", "01056025"} & set(values["top20"])
+    assert values["top20_shared"]["z/chosen"] == 4
+    assert values["n_candidates_nrw"] > 0
+    assert values["place_is_candidate"] is False
     xlsx = artifacts / "regional_candidates.xlsx"
     wb = openpyxl.load_workbook(xlsx)
-    assert wb.sheetnames == ["Kandidaten", "Auswahlregel", "Quelle"]
+    assert wb.sheetnames == ["Kandidaten", "Auswahlregel", "Ausgeschlossen", "Quelle"]
     assert wb["Kandidaten"].max_row == values["n_candidates"] + 1
 
 
@@ -58,10 +65,14 @@ def test_notebook_runs_in_english_with_filters_and_weights(tmp_path):
             "st_einnkr": 1,
         },
         n_draws=20,
+        method="z",
+        candidate_groups=["settlement_type", "state"],
     )
     assert values["place_key"] == "16077000"
+    assert values["method"] == "z"
+    assert values["candidate_groups"] == ["settlement_type", "state"]
     wb = openpyxl.load_workbook(artifacts / "regional_candidates.xlsx")
-    assert wb.sheetnames == ["Candidates", "Selection rule", "Source"]
+    assert wb.sheetnames == ["Candidates", "Selection rule", "Excluded", "Source"]
     states = {row[3] for row in wb["Candidates"].iter_rows(min_row=2, values_only=True)}
     assert states <= {"Thüringen"}
 

@@ -106,19 +106,80 @@ def test_peers_by_standardised_profile(data):
 
 def test_candidates_satisfy_the_rule(data, index):
     cands = regional_targeting.candidates(data, index)
+    assert cands.groups == ("settlement_type",)
     t = cands.table
-    th = cands.thresholds
-    source = pd.Series(source_column("deutschlandatlas_gem1222.csv", "p_markt"))
-    assert th["p_markt"] == source.quantile(0.75)
-    assert (t["p_markt"] >= th["p_markt"]).all()
-    assert ((t["wohn_leer"] >= th["wohn_leer"]) | (t["bev_ue65"] >= th["bev_ue65"])).all()
+    th = cands.thresholds.set_index("settlement_type")
+    assert len(th) == 4 and (th["basis_p_markt"] == 1).all()
+    # p_markt threshold of type 2: the quartile over inhabited municipalities of type 2.
+    m = data.municipalities[~regional.uninhabited(data.municipalities)]
+    assert th.loc[2, "p_markt"] == m.loc[m["settlement_type"] == 2, "p_markt"].quantile(0.75)
+    k = data.districts
+    assert th.loc[4, "wohn_leer"] == k.loc[k["settlement_type"] == 4, "wohn_leer"].quantile(0.75)
+    per_place = th.reindex(t["settlement_type"]).set_axis(t.index)
+    assert (t["p_markt"] >= per_place["p_markt"]).all()
+    assert (
+        (t["wohn_leer"] >= per_place["wohn_leer"]) | (t["bev_ue65"] >= per_place["bev_ue65"])
+    ).all()
     assert t["rank"].dropna().is_monotonic_increasing
-    # Nothing that satisfies the rule is missing from the table.
-    v = regional.values(data, ["p_markt", "wohn_leer", "bev_ue65"])
-    rule = (v["p_markt"] >= th["p_markt"]) & (
-        (v["wohn_leer"] >= th["wohn_leer"]) | (v["bev_ue65"] >= th["bev_ue65"])
+    # Nothing inhabited that satisfies the rule is missing from the table.
+    v = regional.values(data, ["p_markt", "wohn_leer", "bev_ue65"]).join(
+        data.municipalities[["settlement_type"]]
     )
-    assert set(t.index) == set(v.index[rule])
+    pv = th.reindex(v["settlement_type"]).set_axis(v.index)
+    rule = (v["p_markt"] >= pv["p_markt"]) & (
+        (v["wohn_leer"] >= pv["wohn_leer"]) | (v["bev_ue65"] >= pv["bev_ue65"])
+    )
+    gone = regional.uninhabited(data.municipalities)
+    assert set(t.index) == set(v.index[rule & ~gone])
+    assert set(cands.excluded.index) == set(v.index[rule & gone])
+
+
+def test_group_thresholds_with_fallback_on_a_small_frame():
+    frame = pd.DataFrame(
+        {
+            "value": [1.0, 2, 3, 4, 5, 10, 20, 30, 40, 50, 100],
+            "settlement_type": [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2],
+            "state": ["a", "a", "a", "a", "a", "a", "a", "a", "a", "b", "b"],
+        }
+    )
+    th = regional_targeting.group_thresholds(
+        frame, "value", ["settlement_type", "state"], 0.5, min_size=3
+    )
+    # Type 1 / state a: 5 values, median 3. Type 2 / a: 10, 20, 30, 40 -> 25.
+    # Type 2 / b has 2 < 3 values: falls back to type 2 (10 … 100, six values) -> 35.
+    assert th["threshold"].tolist() == [3.0] * 5 + [25.0] * 4 + [35.0] * 2
+    assert th["basis"].tolist() == [2] * 9 + [1] * 2
+    national = regional_targeting.group_thresholds(frame, "value", [], 0.5)
+    assert (national["threshold"] == 10.0).all() and (national["basis"] == 0).all()
+    tiny = regional_targeting.group_thresholds(frame, "value", ["state"], 0.5, min_size=20)
+    assert (tiny["basis"] == 0).all()  # every group too small: Germany
+
+
+def test_candidates_reach_every_territorial_state(data, index):
+    """Issue 16: national quantiles gave North Rhine-Westphalia no candidate; thresholds
+    within settlement type (optionally also state) do; no uninhabited area is a candidate."""
+    national = regional_targeting.candidates(data, index, groups=[])
+    assert (national.table["state"] == "05").sum() == 0
+    for groups in (["settlement_type"], ["settlement_type", "state"]):
+        cands = regional_targeting.candidates(data, index, groups=groups)
+        t = cands.table
+        assert (t["state"] == "05").sum() > 0
+        assert not t["excluded"].any()
+        assert not regional.uninhabited(data.municipalities)[t.index].any()
+        territorial = set(regional.STATES) - {"02", "04", "11"}
+        assert territorial <= set(t["state"])
+    both = regional_targeting.candidates(data, index, groups=["state", "settlement_type"])
+    assert both.groups == ("settlement_type", "state")  # coarse to fine, whatever the order
+    assert "03151501" not in both.table.index  # Giebel, gemfr. Gebiet
+    # Jülich (Barmen's town) against its group, urban districts (type 2).
+    cands = regional_targeting.candidates(data, index)
+    assert JUELICH not in cands.table.index
+    th = cands.thresholds.set_index("settlement_type").loc[2, "p_markt"]
+    assert data.municipalities.loc[JUELICH, "p_markt"] < th
+    with pytest.raises(InputError, match="candidate groups"):
+        regional_targeting.candidates(data, index, groups=["district"])
+    with pytest.raises(InputError, match="must be a list"):
+        regional_targeting.candidates(data, index, groups="state")
 
 
 def test_candidate_filters(data, index):

@@ -7,10 +7,16 @@
 * :func:`peers` — the nearest places by Euclidean distance between standardised
   indicator profiles (the z-scores of :mod:`analysis.regional.index`).
 * :func:`candidates` — places where supply access is poor (access time at or above a
-  national quantile) **and** vacancy or ageing is high (at or above their national
-  quantiles), ranked by the structural-weakness index, filterable by state and
-  settlement type (:func:`analysis.regional.report.candidates_xlsx` exports them
-  export-safe for planners).
+  quantile) **and** vacancy or ageing is high (at or above their quantiles), ranked by
+  the structural-weakness index, filterable by state and settlement type
+  (:func:`analysis.regional.report.candidates_xlsx` exports them export-safe for
+  planners). The quantiles are taken **within comparable places**
+  (:data:`THRESHOLD_GROUPS`: the BBSR settlement type, optionally also the state),
+  not over Germany as a whole: municipalities differ greatly in size between the states
+  (a North Rhine-Westphalian municipality merges many villages, so its median car time
+  is short), and national quantiles left no rural place of North Rhine-Westphalia a
+  chance. Areas without inhabitants are never candidates; islands without car traffic
+  are flagged.
 
 Default example: the DORV pilot Jülich (GKZ 05358024, Kreis Düren).
 """
@@ -18,7 +24,7 @@ Default example: the DORV pilot Jülich (GKZ 05358024, Kreis Düren).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -121,13 +127,67 @@ def peers(
     return info.loc[nearest.index].join(nearest).join(values)
 
 
+THRESHOLD_GROUPS: tuple[str, ...] = ("settlement_type",)
+"""Default grouping of the candidate thresholds: the BBSR settlement type (add ``"state"``
+for thresholds within settlement type and state)."""
+GROUP_COLUMNS: tuple[str, ...] = ("settlement_type", "state")
+MIN_GROUP_SIZE = 5
+"""A group with fewer units falls back to the next coarser grouping (see
+:func:`group_thresholds`): a quantile of a handful of values is no threshold, and a group
+of one (Berlin, Hamburg) would always select itself."""
+
+
+def group_thresholds(
+    frame: pd.DataFrame,
+    value: str,
+    groups: Sequence[str],
+    quantile: float,
+    min_size: int = MIN_GROUP_SIZE,
+) -> pd.DataFrame:
+    """The ``quantile`` of ``frame[value]`` within each group, per row of ``frame``.
+
+    ``groups`` are columns of ``frame`` (e.g. ``["settlement_type", "state"]``), finest
+    last. Rows with a missing value do not count. A group with fewer than ``min_size``
+    values takes the threshold of the coarser grouping without its last column, down to
+    the whole frame. Returns ``threshold`` and ``basis`` (how many group columns were used)
+    per row.
+    """
+    x = frame[value]
+    groups = list(groups)
+    threshold = pd.Series(np.nan, index=frame.index)
+    basis = pd.Series(-1, index=frame.index)
+    for depth in range(len(groups), -1, -1):
+        todo = threshold.isna()
+        if not todo.any():
+            break
+        cols = groups[:depth]
+        if cols:
+            grouped = x.groupby([frame[c] for c in cols], dropna=False)
+            size = grouped.transform("count")
+            q = grouped.transform(lambda v: v.quantile(quantile))
+        else:
+            size = pd.Series(x.count(), index=frame.index)
+            q = pd.Series(x.quantile(quantile), index=frame.index)
+        ok = todo & (size >= min_size) if depth else todo
+        threshold[ok] = q[ok]
+        basis[ok] = depth
+    return pd.DataFrame({"threshold": threshold, "basis": basis})
+
+
 @dataclass(frozen=True)
 class Candidates:
     """Candidate places with the thresholds that selected them."""
 
     table: pd.DataFrame
-    thresholds: pd.Series
-    """Indicator → threshold value (quantile of the indicator at its published level)."""
+    thresholds: pd.DataFrame
+    """One row per group (the ``groups`` columns); per indicator ``c``: the threshold
+    ``c`` (quantile over the group's units at the published level), ``basis_c`` (how
+    many group columns it was taken over: fewer where the group was smaller than
+    :data:`MIN_GROUP_SIZE`, 0 = Germany) and ``n_c`` (units in the group)."""
+    groups: tuple[str, ...] = ()
+    quantile: float = 0.75
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Places that meet the rule but are kept out (no inhabitants), with their rule."""
 
 
 def candidates(
@@ -136,31 +196,84 @@ def candidates(
     access: str = "p_markt",
     pressure: Sequence[str] = ("wohn_leer", "bev_ue65"),
     quantile: float = 0.75,
+    groups: Sequence[str] = THRESHOLD_GROUPS,
     states: Sequence[str] | None = None,
     settlement_types: Sequence[int] | None = None,
 ) -> Candidates:
     """Places with poor supply access and high vacancy or ageing, ranked by the index.
 
-    Rule: ``access`` ≥ its national ``quantile`` **and** at least one ``pressure``
-    indicator ≥ its national ``quantile`` (quantiles over the units at which each is
-    published). ``states`` are two-digit Land codes (``"05"``) or names; missing
-    values never satisfy a condition (a place is not a candidate on missing data).
+    Rule: ``access`` ≥ its ``quantile`` **and** at least one ``pressure`` indicator ≥ its
+    ``quantile``, each quantile taken within the place's group (``groups``: any of
+    ``settlement_type``, ``state``; empty = Germany) over the units at which the
+    indicator is published and without areas without inhabitants (groups smaller than
+    :data:`MIN_GROUP_SIZE` use the next coarser grouping). ``states`` are two-digit Land
+    codes (``"05"``) or names; missing values never satisfy a condition (a place is not a
+    candidate on missing data); places excluded from the index are never candidates.
     """
     if not 0 < quantile < 1:
         raise ValueError("quantile must lie strictly between 0 and 1")
-    for name, given in (("state_filter", states), ("settlement_types", settlement_types)):
+    for name, given in (
+        ("state_filter", states),
+        ("settlement_types", settlement_types),
+        ("candidate_groups", groups),
+    ):
         if isinstance(given, str | int):
             raise InputError('must be a list, e.g. ["05"] or [3, 4]', column=name, value=given)
+    groups = tuple(groups)
+    bad_groups = sorted(set(groups) - set(GROUP_COLUMNS))
+    if bad_groups or len(set(groups)) != len(groups):
+        raise InputError(
+            f"candidate groups must be distinct names among {', '.join(GROUP_COLUMNS)}",
+            column="candidate_groups",
+            value=list(groups),
+        )
+    # Coarse to fine: settlement type first, then state.
+    groups = tuple(g for g in GROUP_COLUMNS if g in groups)
     level = index.level
+    excluded = index.scores["excluded"].fillna(False).astype(bool)
+    keys = pd.Index(index.scores.index[excluded]) if level == "gemeinde" else None
     codes = [access, *pressure]
     vals = regional.values(data, codes, level)
-    thresholds = pd.Series({c: _reference(data, c)["value"].quantile(quantile) for c in codes})
-    poor_access = vals[access] >= thresholds[access]
-    high = pd.DataFrame({c: vals[c] >= thresholds[c] for c in pressure})
-    keep = poor_access & high.any(axis=1)
+    info = regional.places(data, level)
+    meets = {}
+    tables = []
+    for c in codes:
+        ref = _reference(data, c)
+        if regional.indicator_level(data, c) == "gemeinde" and keys is not None:
+            ref = ref.drop(index=keys, errors="ignore")
+        th = group_thresholds(ref, "value", groups, quantile)
+        if groups:
+            cols = list(groups)
+            per_group = (
+                ref[cols]
+                .assign(**{c: th["threshold"], f"basis_{c}": th["basis"]})
+                .drop_duplicates(cols)
+                .set_index(cols)[[c, f"basis_{c}"]]
+                .join(ref.groupby(cols)["value"].count().rename(f"n_{c}"))
+                .sort_index()
+            )
+            place_key = (
+                pd.MultiIndex.from_frame(info[cols]) if len(cols) > 1 else pd.Index(info[cols[0]])
+            )
+            place_th = pd.Series(per_group[c].reindex(place_key).to_numpy(), index=info.index)
+        else:
+            per_group = pd.DataFrame(
+                {c: [th["threshold"].iloc[0]], f"n_{c}": [ref["value"].count()]}
+            )
+            place_th = pd.Series(per_group[c].iloc[0], index=info.index)
+        tables.append(per_group)
+        meets[c] = vals[c] >= place_th
+    meets = pd.DataFrame(meets)
+    keep = meets[access] & meets[list(pressure)].any(axis=1)
+    if level == "gemeinde":
+        dropped = keep & excluded
+        keep = keep & ~excluded
+    else:
+        dropped = keep & False
+    thresholds = _threshold_table(tables, codes, groups)
     table = index.scores.join(vals).loc[keep]
     for c in pressure:
-        table[f"high_{c}"] = high.loc[keep, c]
+        table[f"high_{c}"] = meets.loc[keep, c]
     if states:
         wanted = {str(s) for s in states}
         known = set(regional.STATES) | set(regional.STATES.values())
@@ -180,4 +293,15 @@ def candidates(
             )
         table = table[table["settlement_type"].isin(list(settlement_types))]
     table = table.sort_values(["rank", "name"], na_position="last")
-    return Candidates(table, thresholds)
+    gone = index.scores.loc[dropped, ["name", "district_name", "state_name"]].assign(
+        rule="uninhabited"
+    )
+    return Candidates(table, thresholds, groups, quantile, gone)
+
+
+def _threshold_table(
+    tables: list[pd.DataFrame], codes: list[str], groups: tuple[str, ...]
+) -> pd.DataFrame:
+    """The per-indicator threshold tables side by side, one row per group."""
+    out = pd.concat(tables, axis=1)
+    return out.reset_index() if groups else out
