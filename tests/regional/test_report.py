@@ -163,7 +163,10 @@ def test_method_sentences_name_method_and_handbook(data, index):
 def test_exclusion_and_island_tables(data, index):
     text = regional_report.exclusion_sentence(index, data, "de")
     assert text.startswith("204 Gebiete haben keine Einwohner")
-    assert "(18 Werte:" in text  # placeholder zeros: 2 tax capacity + 16 employment rate
+    # Placeholder zeros: 2 of tax capacity + 16 of the employment rate.
+    assert (
+        "(18 Werte: Steuereinnahmekraft 0 in unbewohnten Gebieten, Beschäftigungsquote 0)" in text
+    )
     table = regional_report.exclusion_table(index, lang="en")
     assert table.loc[0, "Places"] == "204"
     assert table.loc[0, "Rule"].startswith("no inhabitants")

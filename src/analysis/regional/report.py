@@ -418,6 +418,10 @@ _TEXT = {
             "available indicators, and every missing value is listed below with its reason."
         ),
     },
+    "no_missing": {
+        "de": "Keiner der bewohnten Orte hat einen fehlenden Indikatorwert.",
+        "en": "None of the inhabited places lacks an indicator value.",
+    },
     "place": {
         "de": (
             "**{name}** ({district}, {state}; {type}) hat einen Indexwert von {index} und liegt "
@@ -514,7 +518,8 @@ _TEXT = {
             "{n} Gebiete haben keine Einwohner und gehen weder in die Normierung noch in Rang "
             "oder Kandidatenliste ein (Regel und Beispiele in der Tabelle; die vollständige "
             "Liste steht im Excel-Blatt „Ausgeschlossen“). Nullwerte, die in der Quelle für "
-            "„nicht vorhanden“ stehen ({placeholders} Werte: X), gelten als fehlend."
+            "„nicht vorhanden“ stehen ({placeholders} Werte: Steuereinnahmekraft 0 in "
+            "unbewohnten Gebieten, Beschäftigungsquote 0), gelten als fehlend."
         ),
         "en": (
             "{n} areas have no inhabitants and take part neither in the normalisation nor in "
