@@ -16,9 +16,12 @@ never treated; see :mod:`analysis.outcomes.panel`):
   reference period −1) and the joint Wald test that all leads are zero.
 * :func:`att_gt` and :func:`aggregate` — group-time average treatment effects of
   Callaway & Sant'Anna (2021, J. Econometrics 225(2):200–230): unconditional, outcome
-  regression or doubly robust with covariates (Sant'Anna & Zhao 2020, J. Econometrics
-  219(1):101–122, the panel-data DR estimator of their §3 with a logit propensity score
-  and a linear outcome regression, as ``DRDID::drdid_panel``), never-treated or
+  regression, inverse probability weighting or doubly robust with covariates (Sant'Anna
+  & Zhao 2020, J. Econometrics 219(1):101–122: the panel-data DR estimator of their §3
+  with a logit propensity score and a linear outcome regression, as
+  ``DRDID::drdid_panel``; the normalised IPW estimator of Abadie 2005, Rev. Econ.
+  Studies 72(1):1–19, in the Hájek form of SZ 2020 eq. (4.1), as
+  ``DRDID::std_ipw_did_panel``), never-treated or
   not-yet-treated controls, "varying" or "universal" base period as in the R package
   ``did``; aggregated to simple, dynamic (event-time) and
   group effects with influence-function SEs clustered by unit, including the estimation
@@ -44,6 +47,9 @@ import pandas as pd
 from scipy import stats
 
 Z95 = float(stats.norm.ppf(0.975))
+
+METHODS = ("dr", "reg", "ipw")
+"""Estimators of ATT(g,t) with covariates (:func:`att_gt`, as ``did``'s ``est_method``)."""
 
 
 # --------------------------------------------------------------------------------------
@@ -436,6 +442,43 @@ def _att_dr(dy: np.ndarray, d: np.ndarray, X: np.ndarray) -> tuple[float, np.nda
     return float(eta_t - eta_c), inf_t - inf_c
 
 
+PS_TRIM = 0.995
+"""Control units with a propensity score at or above this level get no IPW weight
+(``DRDID::std_ipw_did_panel``, ``trim.level``)."""
+
+
+def _att_ipw(dy: np.ndarray, d: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarray]:
+    """Normalised (Hájek) inverse-probability-weighted DiD for panel data.
+
+    Abadie (2005, Rev. Econ. Studies 72(1):1–19) with the weights normalised to mean one
+    within the treated and within the controls, Sant'Anna & Zhao (2020, eq. 4.1):
+    ATT = E_n[w₁ ΔY]/E_n[w₁] − E_n[w₀ ΔY]/E_n[w₀], w₁ = D, w₀ = p(X)(1−D)/(1−p(X)), with
+    p(X) a logit propensity score fitted by maximum likelihood, capped at 1 − 10⁻⁶, and
+    controls with p(X) ≥ 0.995 trimmed, as ``DRDID::std_ipw_did_panel`` (which R
+    ``did::att_gt(est_method = "ipw")`` calls for panel data). Influence function:
+    ψ = (w₁(ΔY − η₁))/E_n[w₁] − (w₀(ΔY − η₀))/E_n[w₀] − l_γᵀ M, with l_γ = (D − p) X
+    (E_n[p(1−p) X Xᵀ])⁻¹ the asymptotically linear representation of the logit
+    coefficients and M = E_n[w₀ (ΔY − η₀) X]/E_n[w₀] the derivative of the control mean
+    with respect to them: the estimation effect of the propensity score.
+    """
+    n = len(dy)
+    gamma = _logit(X, d)
+    ps = np.minimum(1.0 / (1.0 + np.exp(-_mv(X, gamma))), 1 - 1e-6)
+    w_t = d
+    w_c = np.where((d == 0) & (ps < PS_TRIM), ps / (1 - ps), 0.0)
+    mw_t, mw_c = w_t.mean(), w_c.mean()
+    eta_t = (w_t * dy).mean() / mw_t
+    eta_c = (w_c * dy).mean() / mw_c
+    res_c = w_c * (dy - eta_c)
+    lin_ps = _mm((d - ps)[:, None] * X, np.linalg.inv(_tt(X * (ps * (1 - ps))[:, None], X)) * n)
+    m2 = _tv(X, res_c) / (n * mw_c)
+    inf = w_t * (dy - eta_t) / mw_t - (res_c / mw_c + _mv(lin_ps, m2))
+    return float(eta_t - eta_c), inf
+
+
+_ESTIMATORS = {"dr": _att_dr, "reg": _att_reg, "ipw": _att_ipw}
+
+
 class _Cell(NamedTuple):
     """One estimable ATT(g,t): cohort, period, base period, post-treatment or not, and
     the sizes of its treated and control groups."""
@@ -570,11 +613,11 @@ def _att_covariates(
     control_group: str,
     method: str,
 ) -> tuple[np.ndarray, Influence]:
-    """ATT(g,t) with covariates: the panel DR or outcome-regression DiD on each cell's
-    treated and control units, influence functions rescaled to all n units."""
+    """ATT(g,t) with covariates: the panel DR, outcome-regression or IPW DiD on each
+    cell's treated and control units, influence functions rescaled to all n units."""
     n = len(g)
     att, infs = np.empty(len(cells)), []
-    estimator = _att_reg if method == "reg" else _att_dr
+    estimator = _ESTIMATORS[method]
     cols = np.ascontiguousarray(y.T)  # one contiguous row per period
     for k, cell in enumerate(cells.rows):
         treat = g == cell.group
@@ -638,14 +681,16 @@ def att_gt(
 
     ``control_group``: ``"never"`` (never-treated units) or ``"notyet"`` (never treated
     plus units first treated after max(t, base period) + anticipation). ``method``:
-    ``"dr"`` (doubly robust) or ``"reg"`` (outcome regression); without covariates both
-    are the unconditional estimator. ``base_period``: ``"varying"`` (pre-treatment cells
+    ``"dr"`` (doubly robust, Sant'Anna & Zhao 2020), ``"reg"`` (outcome regression) or
+    ``"ipw"`` (normalised inverse probability weighting, Abadie 2005), as ``did``'s
+    ``est_method``; without covariates all three are the unconditional estimator.
+    ``base_period``: ``"varying"`` (pre-treatment cells
     compare t with t−1) or ``"universal"`` (every cell compares with g−1−anticipation).
     """
     if control_group not in ("never", "notyet"):
         raise ValueError("control_group must be 'never' or 'notyet'")
-    if method not in ("dr", "reg"):
-        raise ValueError("method must be 'dr' or 'reg'")
+    if method not in METHODS:
+        raise ValueError("method must be 'dr', 'reg' or 'ipw'")
     if base_period not in ("varying", "universal"):
         raise ValueError("base_period must be 'varying' or 'universal'")
     w = to_wide(
