@@ -14,7 +14,8 @@ Published figures:
 
 Reference implementations on mpdta (dev dependencies): ``moderndid`` (a Python port of R
 ``did``/``DRDID`` that reproduces R to about 1e-14) for the IPW estimator with covariate
-``lpop``.
+``lpop``; statsmodels OLS with unit and year dummy variables for the TWFE and
+event-study small-sample conventions.
 """
 
 from __future__ import annotations
@@ -184,6 +185,10 @@ def test_bad_arguments() -> None:
         o.att_gt(STAGGERED[STAGGERED["first_treated"] > 0], "y")
     with pytest.raises(ValueError, match="'ipw'"):
         o.att_gt(STAGGERED, "y", method="aipw")
+    with pytest.raises(ValueError, match="dof"):
+        o.twfe(STAGGERED, "y", dof="stata")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="dof"):
+        o.event_study(STAGGERED, "y", leads=2, lags=1, dof="none")  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------
@@ -512,3 +517,127 @@ def test_mpdta_ipw_differs_from_dr_and_reg() -> None:
     assert not np.allclose(atts["ipw"], atts["dr"], atol=1e-6)
     assert not np.allclose(atts["ipw"], atts["reg"], atol=1e-6)
     assert np.abs(atts["ipw"] - atts["dr"]).max() < 0.01  # but close on mpdta
+
+
+# --------------------------------------------------------------------------------------
+# small-sample conventions of TWFE and the event study, against statsmodels
+# --------------------------------------------------------------------------------------
+
+
+def test_small_sample_factor_by_hand() -> None:
+    """4 units × 2 periods (N = 8), one regressor: reghdfe counts K = 1 + (T − 1) = 2,
+    so c = 4/3 · 7/6 = 14/9; counting every fixed effect K = 1 + 4 + 2 − 1 = 6, so
+    c = 4/3 · 7/2 = 14/3."""
+    assert o.small_sample_factor(4, 2, 1, "reghdfe") == pytest.approx(14 / 9)
+    assert o.small_sample_factor(4, 2, 1, "absorbed_in_k") == pytest.approx(14 / 3)
+    assert o.DOF_DEFAULT == "reghdfe"
+    with pytest.raises(ValueError, match="too few"):
+        o.small_sample_factor(3, 1, 1, "absorbed_in_k")
+
+
+def _dummy_ols(data: pd.DataFrame, outcome: str, regressors: np.ndarray):  # type: ignore[no-untyped-def]
+    """statsmodels OLS of ``outcome`` on ``regressors``, a constant and unit and year dummy
+    variables (first level dropped), SEs clustered by unit: the reference that counts every
+    fixed effect in K."""
+    import statsmodels.api as sm
+
+    unit = pd.get_dummies(data["unit"], drop_first=True, dtype=float).to_numpy()
+    year = pd.get_dummies(data["period"], drop_first=True, dtype=float).to_numpy()
+    X = np.column_stack([regressors, np.ones(len(data)), unit, year])
+    groups = pd.factorize(data["unit"])[0]
+    res = sm.OLS(data[outcome].to_numpy(dtype=float), X).fit(
+        cov_type="cluster", cov_kwds={"groups": groups}
+    )
+    return res, X.shape[1]
+
+
+def _ratio_absorbed_to_reghdfe(n: int, g: int, t: int, k: int) -> float:
+    """SE(absorbed in K) / SE(reghdfe) = sqrt((N − k − T + 1) / (N − k − G − T + 1))."""
+    return float(np.sqrt((n - k - t + 1) / (n - k - g - t + 1)))
+
+
+GRUNFELD_PLACEBO = {0: 0, 1: 0, 2: 0, 3: 0, 4: 1940, 5: 1940, 6: 1940, 7: 1945, 8: 1945}
+
+
+def _grunfeld() -> pd.DataFrame:
+    """Grunfeld's investment panel as shipped with statsmodels (11 firms × 1935–1954),
+    outcome log investment, with *placebo* adoption years by firm order (firms 0–3 never,
+    4–6 in 1940, 7–8 in 1945, 9–10 in 1950): a public panel to test the variance
+    conventions of the regressions, not an effect."""
+    import statsmodels.api as sm
+
+    d = sm.datasets.grunfeld.load_pandas().data
+    code = pd.factorize(d["firm"])[0]
+    return pd.DataFrame(
+        {
+            "unit": code,
+            "period": d["year"].astype(int),
+            "first_treated": [GRUNFELD_PLACEBO.get(c, 1950) for c in code],
+            "y": np.log(d["invest"].to_numpy()),
+        }
+    )
+
+
+def _public_panel(name: str) -> tuple[pd.DataFrame, str]:
+    if name == "grunfeld":
+        return _grunfeld(), "y"
+    return _mpdta(), "lemp"
+
+
+PANELS = ["grunfeld", pytest.param("mpdta", marks=pytest.mark.slow)]  # mpdta: 505 dummies
+
+
+@pytest.mark.parametrize("panel", PANELS)
+def test_twfe_dof_conventions_against_statsmodels(panel: str) -> None:
+    """Static TWFE on a public panel (Grunfeld 11 × 20 with placebo adoption; mpdta, 500
+    counties × 5 years, with its minimum-wage treatment).
+
+    ``absorbed_in_k`` equals statsmodels OLS with unit and year dummies and cluster SEs.
+    ``reghdfe`` differs from it by the factor derived in ``small_sample_factor``, checked
+    by hand: statsmodels counts K = 1 + 1 + (G − 1) + (T − 1) columns, reghdfe K = 1 + T − 1
+    (mpdta: 505 and 5, SE ratio sqrt(2495/1995))."""
+    data, y = _public_panel(panel)
+    n, units, years = len(data), data["unit"].nunique(), data["period"].nunique()
+    g = data["first_treated"].to_numpy()
+    d = ((g > 0) & (data["period"].to_numpy() >= g)).astype(float)
+    ref, k_sm = _dummy_ols(data, y, d[:, None])
+    assert k_sm == 1 + 1 + (units - 1) + (years - 1)
+    absorbed = o.twfe(data, y, dof="absorbed_in_k")
+    assert absorbed.estimate == pytest.approx(ref.params[0], abs=1e-10)
+    assert absorbed.se == pytest.approx(ref.bse[0], rel=1e-9)
+    default = o.twfe(data, y)
+    assert default.dof == "reghdfe" and default.estimate == absorbed.estimate
+    ratio = _ratio_absorbed_to_reghdfe(n, units, years, 1)
+    assert absorbed.se / default.se == pytest.approx(ratio, rel=1e-12)
+    # the same from statsmodels' own factor: rescale (N−1)/(N−K_sm) to (N−1)/(N−T)
+    assert default.se == pytest.approx(ref.bse[0] * np.sqrt((n - k_sm) / (n - years)), rel=1e-9)
+    if panel == "mpdta":
+        assert ratio == pytest.approx(np.sqrt(2495 / 1995))
+
+
+@pytest.mark.parametrize("panel", PANELS)
+def test_event_study_dof_conventions_against_statsmodels(panel: str) -> None:
+    """Event study (event times −3..3, ends binned, reference −1) on a public panel:
+    ``absorbed_in_k`` equals statsmodels with unit and year dummies coefficient by
+    coefficient, and so does the Wald pre-test; ``reghdfe`` scales every SE by the
+    derived factor with k = 6 event-time dummies."""
+    data, y = _public_panel(panel)
+    n, units, years = len(data), data["unit"].nunique(), data["period"].nunique()
+    g = data["first_treated"].to_numpy()
+    e = np.clip(data["period"].to_numpy() - g, -3, 3)
+    times = [-3, -2, 0, 1, 2, 3]
+    dummies = np.column_stack([((e == k) & (g > 0)).astype(float) for k in times])
+    ref, _k = _dummy_ols(data, y, dummies)
+    absorbed = o.event_study(data, y, leads=3, lags=3, dof="absorbed_in_k")
+    tab = absorbed.table.set_index("event_time").loc[times]
+    assert np.allclose(tab["estimate"], ref.params[:6], atol=1e-10)
+    assert np.allclose(tab["se"], ref.bse[:6], rtol=1e-9)
+    lead_cov = np.asarray(ref.cov_params())[:2, :2]
+    stat = float(ref.params[:2] @ np.linalg.solve(lead_cov, ref.params[:2]))
+    assert absorbed.pretrend_stat == pytest.approx(stat, rel=1e-9)
+    default = o.event_study(data, y, leads=3, lags=3)
+    assert default.dof == "reghdfe"
+    ratio = default.table["se"].replace(0.0, np.nan) / absorbed.table["se"].replace(0.0, np.nan)
+    want = 1 / _ratio_absorbed_to_reghdfe(n, units, years, 6)
+    assert np.allclose(ratio.dropna(), want, rtol=1e-12)
+    assert default.pretrend_stat == pytest.approx(absorbed.pretrend_stat / want**2, rel=1e-12)
