@@ -22,8 +22,10 @@ def test_outcomes_notebook_default(tmp_path: Path, monkeypatch) -> None:  # type
     assert abs(v["att_simple"] - (-1.622254)) < 3 * v["att_simple_se"]
     assert v["twfe"] > v["att_simple"]  # TWFE biased towards zero in this design
     assert v["pretrend_p"] > 0.05
+    assert v["estimator"] == "unconditional" and v["twfe_dof"] == "reghdfe"
     text = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
     assert "synthetische Beispieldaten" in text
+    assert "reghdfe-Konvention (Voreinstellung)" in text
 
 
 def test_outcomes_notebook_covariates_english(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -40,6 +42,22 @@ def test_outcomes_notebook_covariates_english(tmp_path: Path, monkeypatch) -> No
     assert v["outcome"] == "tenant_turnover"
     assert abs(v["att_simple"] - (-0.5)) < 3 * v["att_simple_se"]
     assert "synthetic example data" in (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+
+
+def test_outcomes_notebook_ipw_and_dof(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    v = _run(
+        "30_cooperation_outcomes.ipynb",
+        tmp_path / "out.ipynb",
+        monkeypatch,
+        estimator="ipw",
+        covariates=["share_65plus"],
+        dof="absorbed_in_k",
+    )
+    assert v["estimator"] == "ipw" and v["twfe_dof"] == "absorbed_in_k"
+    # true simple ATT of the synthetic vacancy design: −1.622254 (example_panel_truth.csv)
+    assert abs(v["att_simple"] - (-1.622254)) < 3 * v["att_simple_se"]
+    text = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+    assert "inverse Wahrscheinlichkeitsgewichtung" in text and "statsmodels-Konvention" in text
 
 
 def test_survey_notebook(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -139,3 +139,25 @@ def test_plot_likert(tmp_path: Path) -> None:
     assert sum(widths) == pytest.approx(2.0)  # shares of each item add up to 1
     # housing companies answered only eye_level_3 (eye_level_1 left empty)
     assert len(r.plot_likert(sv, side="housing_company").axes[0].patches) == 5
+
+
+def test_method_note_names_estimator_and_dof_convention() -> None:
+    p = make_panel(300, range(1, 7), (3, 5), covariate_trend=0.5, seed=3)
+    res = o.att_gt(p.data, "y", covariates=["x"], method="ipw", control_group="notyet")
+    de = r.method_note(res, o.twfe(p.data, "y"), "de")
+    assert "inverse Wahrscheinlichkeitsgewichtung" in de and "Kovariaten: x" in de
+    assert "noch nicht kooperierende Gebiete" in de
+    assert "reghdfe-Konvention (Voreinstellung)" in de and "zählen nicht zu K" in de
+    en = r.method_note(res, o.twfe(p.data, "y", dof="absorbed_in_k"), "en")
+    assert "inverse probability weighting" in en and "statsmodels convention:" in en
+    assert "(default)" not in en and "every fixed effect is counted in K" in en
+    plain = r.method_note(o.att_gt(p.data, "y"), o.twfe(p.data, "y"), "en")
+    assert "estimator: without covariates;" in plain and "covariates:" not in plain
+    assert "areas never in a cooperation" in plain and "reghdfe convention (default)" in plain
+
+
+def test_every_estimator_and_convention_has_labels() -> None:
+    for method in (*o.METHODS, "unconditional"):
+        assert set(r.METHOD_LABELS[method]) == {"de", "en"}
+    for dof in o.DOF_CONVENTIONS:
+        assert set(r.DOF_LABELS[dof]) == {"de", "en"} and set(r.DOF_NOTES[dof]) == {"de", "en"}

@@ -9,16 +9,20 @@ never treated; see :mod:`analysis.outcomes.panel`):
   :func:`did_from_means` the same from a published 2×2 table of means.
 * :func:`twfe` — the two-way fixed-effects regression ``y_it = a_i + l_t + b·D_it``,
   estimated by two-way demeaning (exact in a balanced panel), cluster-robust SEs by
-  unit with statsmodels' small-sample factor G/(G−1)·(N−1)/(N−K) (K = regressors after
-  absorbing the fixed effects, as Stata's ``reghdfe`` with nested clusters). Biased under
-  staggered adoption with heterogeneous effects (Goodman-Bacon 2021).
+  unit with the small-sample factor G/(G−1)·(N−1)/(N−K); which absorbed fixed effects
+  count in K is the ``dof`` convention (see :func:`small_sample_factor`; default
+  ``"reghdfe"``). Biased under staggered adoption with heterogeneous effects
+  (Goodman-Bacon 2021).
 * :func:`event_study` — TWFE with event-time dummies (leads and lags, end points binned,
-  reference period −1) and the joint Wald test that all leads are zero.
+  reference period −1) and the joint Wald test that all leads are zero; same ``dof``.
 * :func:`att_gt` and :func:`aggregate` — group-time average treatment effects of
   Callaway & Sant'Anna (2021, J. Econometrics 225(2):200–230): unconditional, outcome
-  regression or doubly robust with covariates (Sant'Anna & Zhao 2020, J. Econometrics
-  219(1):101–122, the panel-data DR estimator of their §3 with a logit propensity score
-  and a linear outcome regression, as ``DRDID::drdid_panel``), never-treated or
+  regression, inverse probability weighting or doubly robust with covariates (Sant'Anna
+  & Zhao 2020, J. Econometrics 219(1):101–122: the panel-data DR estimator of their §3
+  with a logit propensity score and a linear outcome regression, as
+  ``DRDID::drdid_panel``; the normalised IPW estimator of Abadie 2005, Rev. Econ.
+  Studies 72(1):1–19, in the Hájek form of SZ 2020 eq. (4.1), as
+  ``DRDID::std_ipw_did_panel``), never-treated or
   not-yet-treated controls, "varying" or "universal" base period as in the R package
   ``did``; aggregated to simple, dynamic (event-time) and
   group effects with influence-function SEs clustered by unit, including the estimation
@@ -37,13 +41,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 Z95 = float(stats.norm.ppf(0.975))
+
+Dof = Literal["reghdfe", "absorbed_in_k"]
+"""Small-sample conventions of the TWFE and event-study SEs (:func:`small_sample_factor`)."""
+DOF_CONVENTIONS: tuple[str, ...] = get_args(Dof)
+DOF_DEFAULT: Dof = "reghdfe"
+
+METHODS = ("dr", "reg", "ipw")
+"""Estimators of ATT(g,t) with covariates (:func:`att_gt`, as ``did``'s ``est_method``)."""
 
 
 # --------------------------------------------------------------------------------------
@@ -96,13 +108,16 @@ def to_wide(
 
 @dataclass(frozen=True)
 class Estimate:
-    """One coefficient with its cluster-robust standard error and 95 % interval."""
+    """One coefficient with its cluster-robust standard error and 95 % interval; ``dof``
+    names the small-sample convention of a fixed-effects regression (None: no absorbed
+    fixed effects)."""
 
     estimator: str
     estimate: float
     se: float
     n_units: int
     n_obs: int
+    dof: str | None = None
 
     @property
     def ci_low(self) -> float:
@@ -199,14 +214,71 @@ def _treated_matrix(w: Wide) -> np.ndarray:
     return (w.g[:, None] > 0) & (w.periods[None, :] >= w.g[:, None])
 
 
-def twfe(df: pd.DataFrame, outcome: str, **columns: str) -> Estimate:
-    """Static TWFE: coefficient of the treatment dummy with unit and period fixed effects."""
+def small_sample_factor(n_units: int, n_periods: int, k: int, dof: Dof = DOF_DEFAULT) -> float:
+    """Small-sample factor of the cluster-robust (by unit) variance of a regression with
+    ``k`` regressors besides unit and period fixed effects, balanced panel.
+
+    The variance is c · (X̃ᵀX̃)⁻¹ (Σ_g X̃_gᵀ û_g û_gᵀ X̃_g) (X̃ᵀX̃)⁻¹ with X̃ the two-way
+    demeaned regressors and c = G/(G−1) · (N−1)/(N−K) (Stata's CR1; Cameron & Miller 2015,
+    J. Human Resources 50(2):317–372, eq. 12), N = G·T observations, G = units = clusters.
+    The conventions differ in K, the parameters counted:
+
+    * ``"absorbed_in_k"``: every fixed effect counts, K = k + G + T − 1 (the rank of
+      [X, unit dummies, period dummies]): statsmodels OLS with dummy variables and
+      ``cov_type="cluster"``, linearmodels ``PanelOLS`` with ``auto_df=False,
+      count_effects=True``, Stata ``regress`` with ``i.unit i.period``.
+    * ``"reghdfe"`` (default): fixed effects nested within the clusters do not count,
+      because the cluster-robust variance already allows for them (Cameron & Miller 2015,
+      §III.B; reghdfe FAQ "fixed effect nested within cluster", Correia 2016). The unit
+      effects are nested in the unit clusters; the period effects are not and count with
+      T levels less one redundant: K = k + T − 1, as ``reghdfe y x, absorb(unit period)
+      vce(cluster unit)`` (``reghdfe_cluster``: (N−1)/(N−K) · G/(G−1), K = rank(X) + df_a)
+      and R ``fixest`` (``ssc(fixef.K = "nested")``).
+
+    The ratio of the two SEs is therefore, exactly,
+    se_absorbed / se_reghdfe = sqrt((N − k − T + 1) / (N − k − G − T + 1)),
+    about sqrt(T/(T−1)) when G is large: counting the unit effects inflates the variance
+    like one observation per unit lost, which is too conservative in short panels.
+    """
+    n = n_units * n_periods
+    if dof == "reghdfe":
+        big_k = k + n_periods - 1
+    elif dof == "absorbed_in_k":
+        big_k = k + n_units + n_periods - 1
+    else:
+        raise ValueError(f"dof must be one of {DOF_CONVENTIONS}")
+    if n - big_k <= 0 or n_units < 2:
+        raise ValueError("too few observations or units for a cluster-robust variance")
+    return n_units / (n_units - 1) * (n - 1) / (n - big_k)
+
+
+def _cluster_fe(
+    y: np.ndarray, X: np.ndarray, n_units: int, n_periods: int, dof: Dof
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients and cluster-robust covariance of a two-way demeaned regression.
+
+    statsmodels' CR1 on the demeaned data counts only the k columns of X; rescaling by
+    (N−k)/(N−K) gives the factor of :func:`small_sample_factor`.
+    """
+    if dof not in DOF_CONVENTIONS:
+        raise ValueError(f"dof must be one of {DOF_CONVENTIONS}")
+    groups = np.repeat(np.arange(n_units), n_periods)
+    res = _cluster_ols(y, X, groups)
+    n, k = X.shape
+    statsmodels_factor = n_units / (n_units - 1) * (n - 1) / (n - k)
+    scale = small_sample_factor(n_units, n_periods, k, dof) / statsmodels_factor
+    return np.asarray(res.params), np.asarray(res.cov_params()) * scale
+
+
+def twfe(df: pd.DataFrame, outcome: str, *, dof: Dof = DOF_DEFAULT, **columns: str) -> Estimate:
+    """Static TWFE: coefficient of the treatment dummy with unit and period fixed effects;
+    SEs clustered by unit with the small-sample convention ``dof``
+    (:func:`small_sample_factor`)."""
     w = to_wide(df, outcome, **columns)
     d = _treated_matrix(w).astype(float)
     yt, dt = _demean2(w.y), _demean2(d)
-    groups = np.repeat(np.arange(len(w.units)), len(w.periods))
-    res = _cluster_ols(yt.ravel(), dt.reshape(-1, 1), groups)
-    return Estimate("twfe", float(res.params[0]), float(res.bse[0]), len(w.units), w.y.size)
+    b, cov = _cluster_fe(yt.ravel(), dt.reshape(-1, 1), len(w.units), len(w.periods), dof)
+    return Estimate("twfe", float(b[0]), float(np.sqrt(cov[0, 0])), len(w.units), w.y.size, dof=dof)
 
 
 @dataclass(frozen=True)
@@ -218,15 +290,24 @@ class EventStudy:
     pretrend_df: int
     pretrend_p: float
     estimator: str = "twfe_event_study"
+    dof: str = DOF_DEFAULT
 
 
 def event_study(
-    df: pd.DataFrame, outcome: str, leads: int = 4, lags: int = 4, **columns: str
+    df: pd.DataFrame,
+    outcome: str,
+    leads: int = 4,
+    lags: int = 4,
+    *,
+    dof: Dof = DOF_DEFAULT,
+    **columns: str,
 ) -> EventStudy:
     """TWFE event study with dummies for event times −leads..lags (ends binned), ref −1.
 
     Never-treated units carry no dummy (without them and without binning the dummies are
-    collinear with the period effects). The pre-trend test is the cluster-robust Wald χ²
+    collinear with the period effects). SEs are clustered by unit with the small-sample
+    convention ``dof`` (:func:`small_sample_factor`, k = number of event-time dummies).
+    The pre-trend test is the cluster-robust Wald χ²
     test that every lead coefficient (event time ≤ −2) is zero. Under heterogeneous effects
     the TWFE leads and lags are contaminated by other event times (Sun & Abraham 2021, J.
     Econometrics 225(2):175–199); use the dynamic Callaway & Sant'Anna aggregation instead.
@@ -241,9 +322,9 @@ def event_study(
     dummies = np.stack([((e == k) & treated[:, None]).astype(float) for k in present], axis=2)
     yt = _demean2(w.y)
     Xt = _demean2(dummies)
-    groups = np.repeat(np.arange(len(w.units)), len(w.periods))
-    res = _cluster_ols(yt.ravel(), Xt.reshape(-1, len(present)), groups)
-    b, cov = np.asarray(res.params), np.asarray(res.cov_params())
+    b, cov = _cluster_fe(
+        yt.ravel(), Xt.reshape(-1, len(present)), len(w.units), len(w.periods), dof
+    )
     se = np.sqrt(np.diag(cov))
     table = pd.DataFrame({"event_time": present, "estimate": b, "se": se})
     table = pd.concat(
@@ -254,7 +335,9 @@ def event_study(
     table["binned"] = table["event_time"].isin([-leads, lags])
     lead_idx = [i for i, k in enumerate(present) if k <= -2]
     stat, p = _wald(b[lead_idx], cov[np.ix_(lead_idx, lead_idx)])
-    return EventStudy(table=table, pretrend_stat=stat, pretrend_df=len(lead_idx), pretrend_p=p)
+    return EventStudy(
+        table=table, pretrend_stat=stat, pretrend_df=len(lead_idx), pretrend_p=p, dof=dof
+    )
 
 
 def _wald(b: np.ndarray, cov: np.ndarray) -> tuple[float, float]:
@@ -436,6 +519,43 @@ def _att_dr(dy: np.ndarray, d: np.ndarray, X: np.ndarray) -> tuple[float, np.nda
     return float(eta_t - eta_c), inf_t - inf_c
 
 
+PS_TRIM = 0.995
+"""Control units with a propensity score at or above this level get no IPW weight
+(``DRDID::std_ipw_did_panel``, ``trim.level``)."""
+
+
+def _att_ipw(dy: np.ndarray, d: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarray]:
+    """Normalised (Hájek) inverse-probability-weighted DiD for panel data.
+
+    Abadie (2005, Rev. Econ. Studies 72(1):1–19) with the weights normalised to mean one
+    within the treated and within the controls, Sant'Anna & Zhao (2020, eq. 4.1):
+    ATT = E_n[w₁ ΔY]/E_n[w₁] − E_n[w₀ ΔY]/E_n[w₀], w₁ = D, w₀ = p(X)(1−D)/(1−p(X)), with
+    p(X) a logit propensity score fitted by maximum likelihood, capped at 1 − 10⁻⁶, and
+    controls with p(X) ≥ 0.995 trimmed, as ``DRDID::std_ipw_did_panel`` (which R
+    ``did::att_gt(est_method = "ipw")`` calls for panel data). Influence function:
+    ψ = (w₁(ΔY − η₁))/E_n[w₁] − (w₀(ΔY − η₀))/E_n[w₀] − l_γᵀ M, with l_γ = (D − p) X
+    (E_n[p(1−p) X Xᵀ])⁻¹ the asymptotically linear representation of the logit
+    coefficients and M = E_n[w₀ (ΔY − η₀) X]/E_n[w₀] the derivative of the control mean
+    with respect to them: the estimation effect of the propensity score.
+    """
+    n = len(dy)
+    gamma = _logit(X, d)
+    ps = np.minimum(1.0 / (1.0 + np.exp(-_mv(X, gamma))), 1 - 1e-6)
+    w_t = d
+    w_c = np.where((d == 0) & (ps < PS_TRIM), ps / (1 - ps), 0.0)
+    mw_t, mw_c = w_t.mean(), w_c.mean()
+    eta_t = (w_t * dy).mean() / mw_t
+    eta_c = (w_c * dy).mean() / mw_c
+    res_c = w_c * (dy - eta_c)
+    lin_ps = _mm((d - ps)[:, None] * X, np.linalg.inv(_tt(X * (ps * (1 - ps))[:, None], X)) * n)
+    m2 = _tv(X, res_c) / (n * mw_c)
+    inf = w_t * (dy - eta_t) / mw_t - (res_c / mw_c + _mv(lin_ps, m2))
+    return float(eta_t - eta_c), inf
+
+
+_ESTIMATORS = {"dr": _att_dr, "reg": _att_reg, "ipw": _att_ipw}
+
+
 class _Cell(NamedTuple):
     """One estimable ATT(g,t): cohort, period, base period, post-treatment or not, and
     the sizes of its treated and control groups."""
@@ -570,11 +690,11 @@ def _att_covariates(
     control_group: str,
     method: str,
 ) -> tuple[np.ndarray, Influence]:
-    """ATT(g,t) with covariates: the panel DR or outcome-regression DiD on each cell's
-    treated and control units, influence functions rescaled to all n units."""
+    """ATT(g,t) with covariates: the panel DR, outcome-regression or IPW DiD on each
+    cell's treated and control units, influence functions rescaled to all n units."""
     n = len(g)
     att, infs = np.empty(len(cells)), []
-    estimator = _att_reg if method == "reg" else _att_dr
+    estimator = _ESTIMATORS[method]
     cols = np.ascontiguousarray(y.T)  # one contiguous row per period
     for k, cell in enumerate(cells.rows):
         treat = g == cell.group
@@ -638,14 +758,16 @@ def att_gt(
 
     ``control_group``: ``"never"`` (never-treated units) or ``"notyet"`` (never treated
     plus units first treated after max(t, base period) + anticipation). ``method``:
-    ``"dr"`` (doubly robust) or ``"reg"`` (outcome regression); without covariates both
-    are the unconditional estimator. ``base_period``: ``"varying"`` (pre-treatment cells
+    ``"dr"`` (doubly robust, Sant'Anna & Zhao 2020), ``"reg"`` (outcome regression) or
+    ``"ipw"`` (normalised inverse probability weighting, Abadie 2005), as ``did``'s
+    ``est_method``; without covariates all three are the unconditional estimator.
+    ``base_period``: ``"varying"`` (pre-treatment cells
     compare t with t−1) or ``"universal"`` (every cell compares with g−1−anticipation).
     """
     if control_group not in ("never", "notyet"):
         raise ValueError("control_group must be 'never' or 'notyet'")
-    if method not in ("dr", "reg"):
-        raise ValueError("method must be 'dr' or 'reg'")
+    if method not in METHODS:
+        raise ValueError("method must be 'dr', 'reg' or 'ipw'")
     if base_period not in ("varying", "universal"):
         raise ValueError("base_period must be 'varying' or 'universal'")
     w = to_wide(

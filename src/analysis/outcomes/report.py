@@ -4,9 +4,11 @@ Keeps wording, labels, number formats and figures out of the engines
 (:mod:`analysis.outcomes.did`, :mod:`analysis.outcomes.survey`) and out of notebooks 30
 and 31: every ``*_table`` returns a DataFrame of display strings with localised column
 headers (show it with :func:`analysis.formatting.report_table`); :func:`compare_table`
-sets TWFE against the staggered-robust estimator, :func:`reading` writes a few sentences
-an evaluator can paste into a report, :func:`survey_reading` does the same for the
-survey; :func:`plot_event_study` and :func:`plot_likert` draw the two figures.
+sets TWFE against the staggered-robust estimator, :func:`method_note` names the
+estimator, the control group and the small-sample convention of the TWFE standard
+errors, :func:`reading` writes a few sentences an evaluator can paste into a report,
+:func:`survey_reading` does the same for the survey; :func:`plot_event_study` and
+:func:`plot_likert` draw the two figures.
 """
 
 from __future__ import annotations
@@ -14,8 +16,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.formatting import fmt_int, fmt_number, fmt_p
-from analysis.outcomes.did import Aggregate, AttGt, Estimate, EventStudy, dynamic_pretrend
+from analysis.formatting import fmt_int, fmt_number, fmt_p, md_text
+from analysis.outcomes.did import (
+    DOF_DEFAULT,
+    Aggregate,
+    AttGt,
+    Estimate,
+    EventStudy,
+    dynamic_pretrend,
+)
 from analysis.outcomes.survey import OrdinalFit, Survey, likert_shares
 
 OUTCOME_LABELS = {
@@ -36,6 +45,50 @@ ESTIMATOR_LABELS = {
     },
 }
 """Names of the estimators in :func:`analysis.outcomes.did.event_study_frame`."""
+
+METHOD_LABELS = {
+    "dr": {
+        "de": "doppelt robust (Sant'Anna & Zhao 2020)",
+        "en": "doubly robust (Sant'Anna & Zhao 2020)",
+    },
+    "reg": {"de": "Outcome-Regression", "en": "outcome regression"},
+    "ipw": {
+        "de": "inverse Wahrscheinlichkeitsgewichtung (normiert, Abadie 2005)",
+        "en": "inverse probability weighting (normalised, Abadie 2005)",
+    },
+    "unconditional": {"de": "ohne Kovariaten", "en": "without covariates"},
+}
+"""Names of the Callaway & Sant'Anna estimators (:attr:`analysis.outcomes.did.AttGt.method`)."""
+
+CONTROL_LABELS = {
+    "never": {"de": "nie kooperierende Gebiete", "en": "areas never in a cooperation"},
+    "notyet": {
+        "de": "noch nicht kooperierende Gebiete",
+        "en": "areas not yet in a cooperation",
+    },
+}
+"""Names of the control groups (``control_group`` of :func:`analysis.outcomes.did.att_gt`)."""
+
+DOF_LABELS = {
+    "reghdfe": {"de": "reghdfe-Konvention", "en": "reghdfe convention"},
+    "absorbed_in_k": {"de": "statsmodels-Konvention", "en": "statsmodels convention"},
+}
+"""Names of the small-sample conventions of the TWFE standard errors
+(:func:`analysis.outcomes.did.small_sample_factor`)."""
+
+DOF_NOTES = {
+    "reghdfe": {
+        "de": "Die Gebiets-Fixed-Effects liegen in den Clustern und zählen nicht zu K, "
+        "die Jahres-Fixed-Effects schon",
+        "en": "the area fixed effects are nested in the clusters and not counted in K, the "
+        "year fixed effects are",
+    },
+    "absorbed_in_k": {
+        "de": "Alle Fixed Effects zählen zu K, wie in einer Regression mit Dummy-Variablen",
+        "en": "every fixed effect is counted in K, as in a regression with dummy variables",
+    },
+}
+"""What each convention counts in K, for :func:`method_note`."""
 
 SIDE_LABELS = {
     "social_organisation": {"de": "Soziale Organisationen", "en": "Social organisations"},
@@ -129,6 +182,39 @@ def compare_table(twfe: Estimate, *aggregates: Aggregate, lang: str = "de") -> p
     for c in cols[1:]:
         out[c] = out[c].map(lambda v: fmt_number(v, 3, lang))
     return out
+
+
+def method_note(res: AttGt, twfe: Estimate, lang: str = "de") -> str:
+    """One Markdown paragraph on how the figures were estimated: the Callaway & Sant'Anna
+    estimator, its covariates and control group; the standard errors of TWFE and the
+    event study, clustered by area, with their small-sample convention (and whether it
+    is the default)."""
+    de = lang == "de"
+    method = METHOD_LABELS.get(res.method, {}).get(lang, res.method)
+    control = CONTROL_LABELS.get(res.control_group, {}).get(lang, res.control_group)
+    dof = twfe.dof or DOF_DEFAULT
+    convention = DOF_LABELS.get(dof, {}).get(lang, dof)
+    what = DOF_NOTES.get(dof, {}).get(lang, "")
+    default = (" (Voreinstellung)" if de else " (default)") if dof == DOF_DEFAULT else ""
+    covariates = ", ".join(md_text(c) for c in res.covariates)
+    if de:
+        with_cov = f", Kovariaten: {covariates}" if covariates else ""
+        return (
+            f"*Methode:* Callaway & Sant'Anna, Schätzer: {method}{with_cov}; "
+            f"Vergleichsgruppe: {control}; Standardfehler aus den Einflussfunktionen, "
+            "geclustert nach Gebiet. TWFE und Ereignisstudie: cluster-robuste "
+            "Standardfehler nach Gebiet mit der Kleinstichprobenkorrektur "
+            "G/(G−1)·(N−1)/(N−K) (G Gebiete, N Gebiet-Jahre, K Parameter) nach der "
+            f"{convention}{default}. {what}."
+        )
+    with_cov = f", covariates: {covariates}" if covariates else ""
+    return (
+        f"*Method:* Callaway & Sant'Anna, estimator: {method}{with_cov}; comparison "
+        f"group: {control}; standard errors from the influence functions, clustered by "
+        "area. TWFE and event study: cluster-robust standard errors by area with the "
+        "small-sample factor G/(G−1)·(N−1)/(N−K) (G areas, N area-years, K parameters) by "
+        f"the {convention}{default}: {what}."
+    )
 
 
 def reading(
