@@ -212,3 +212,28 @@ def test_sroi_tipping_point_of_an_input() -> None:
     assert f(x)[0] == pytest.approx(1.0, abs=1e-9)
     tor = sens.tornado(f, params)
     assert (tor["swing"].diff().dropna() <= 1e-12).all()  # sorted by swing
+
+
+def test_rank_and_central_interval_of_the_deterministic_output() -> None:
+    values = np.arange(100, dtype=float)  # 0 … 99
+    mc = sens.MonteCarloResult(values, 1, 100, 1.0, deterministic=10.0, seconds=0.0)
+    assert mc.rank(10.0) == pytest.approx(0.105)  # 10 below, one tie counted half
+    assert mc.deterministic_rank == pytest.approx(0.105) and mc.covers_deterministic()
+    assert mc.rank(-1.0) == 0.0 and mc.rank(1e9) == 1.0
+    low = sens.MonteCarloResult(values, 1, 100, 1.0, deterministic=3.0, seconds=0.0)
+    assert not low.covers_deterministic()  # the 5 % quantile is 4.95
+    assert low.covers_deterministic((0.01, 0.99))
+    flat = sens.monte_carlo(ratio_model, [sens.Parameter("a", 1.0)] * 3, draws=10, seed=1)
+    assert flat.deterministic_rank == 0.5 and flat.covers_deterministic()  # all ties
+
+
+def test_edge_parameters_are_skewed_triangular_and_pert_ranges() -> None:
+    params = [
+        sens.Parameter("centre", 0.5, 0.0, 1.0, "triangular"),
+        sens.Parameter("low_end", 0.1, 0.0, 1.0, "pert"),
+        sens.Parameter("high_end", 0.95, 0.0, 1.0, "triangular"),
+        sens.Parameter("uniform_end", 0.0, 0.0, 1.0, "uniform"),  # no most likely value
+        sens.Parameter("certain", 0.0),
+    ]
+    assert [p.name for p in sens.edge_parameters(params)] == ["low_end", "high_end"]
+    assert [p.name for p in sens.edge_parameters(params, edge=0.05)] == []

@@ -405,6 +405,28 @@ def sample(params: Sequence[Parameter], draws: int, rng: np.random.Generator) ->
     return Sampler(params).draw(draws, rng, copy=True)
 
 
+CENTRAL = (0.05, 0.95)
+"""The quantiles of the central interval the reports give (5 % and 95 %)."""
+
+
+def edge_parameters(params: Sequence[Parameter], edge: float = 0.2) -> list[Parameter]:
+    """The uncertain triangular and PERT parameters whose most likely value (base) lies in
+    the outer ``edge`` of its range, i.e. (base − low)/(high − low) < edge or > 1 − edge.
+
+    Their draws lie mostly on one side of the base value (the mean of a triangular
+    distribution is (low + mode + high)/3), which is why a deterministic result computed
+    at the most likely values can sit far out in the Monte Carlo distribution. Uniform
+    parameters have no most likely value and are not listed.
+    """
+    out = []
+    for p in params:
+        if p.uncertain and p.distribution in ("triangular", "pert"):
+            pos = (p.base - p.low) / (p.high - p.low)  # type: ignore[operator]
+            if pos < edge or pos > 1.0 - edge:
+                out.append(p)
+    return out
+
+
 @dataclass(frozen=True)
 class MonteCarloResult:
     """Outputs of all draws and their summary."""
@@ -428,6 +450,25 @@ class MonteCarloResult:
     @property
     def mean(self) -> float:
         return float(np.nanmean(self.values))
+
+    def rank(self, value: float) -> float:
+        """Quantile rank of ``value`` among the draws: the share of draws below it, ties
+        counted half (NaN draws ignored)."""
+        v = self.values[~np.isnan(self.values)]
+        if not v.size:
+            return math.nan
+        return float((np.count_nonzero(v < value) + 0.5 * np.count_nonzero(v == value)) / v.size)
+
+    @property
+    def deterministic_rank(self) -> float:
+        """Quantile rank of the deterministic output (all figures at their values)."""
+        return self.rank(self.deterministic)
+
+    def covers_deterministic(self, interval: tuple[float, float] = CENTRAL) -> bool:
+        """True if the deterministic output lies inside the ``interval`` of quantiles
+        (default 5–95 %), ends included."""
+        q = self.quantiles(interval)
+        return q[interval[0]] <= self.deterministic <= q[interval[1]]
 
     def summary(self) -> dict[str, float]:
         q = self.quantiles()
