@@ -93,6 +93,21 @@ def model_parameters(imap: ImpactMap) -> list[Parameter]:
     return params
 
 
+def parameter_name(path: str) -> str | None:
+    """The parameter of :func:`model_parameters` a scenario override ``path`` addresses
+    (``impact_map.outcomes.<id>.<field>`` → ``outcomes.<id>.<field>``,
+    ``impact_map.inputs.<id>.factors.<name>`` → ``inputs.<id>.<name>``); None for a path
+    outside the impact map (a business figure)."""
+    parts = path.split(".")
+    if parts == ["impact_map", "discount_rate"]:
+        return "discount_rate"
+    if len(parts) == 4 and parts[:2] == ["impact_map", "outcomes"]:
+        return f"outcomes.{parts[2]}.{parts[3]}"
+    if len(parts) == 5 and parts[:2] == ["impact_map", "inputs"] and parts[3] == "factors":
+        return f"inputs.{parts[2]}.{parts[4]}"
+    return None
+
+
 @dataclass(frozen=True)
 class _Layout:
     """Column positions of the parameter vector and the fixed timing of the map.
