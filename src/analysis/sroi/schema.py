@@ -343,9 +343,11 @@ class OverrideSchema(BaseModel):
       distribution defaults to the figure's own).
 
     A figure without a range stays a point value unless a new range is given. A uniform
-    range has no most likely value: moving a uniform figure's value while keeping its
-    range would leave its draws unchanged, which is why no rule keeps a range in place
-    (shift and scale keep the value's position relative to the range). The range that
+    range has no most likely value (it states only a minimum and a maximum; Vose, *Risk
+    Analysis*, 3rd ed. 2008): moving a uniform figure's value while keeping its range
+    would leave its draws unchanged — the scenario would be the base in the Monte Carlo —
+    which is why no rule keeps a range in place (shift and scale keep the value's
+    position relative to the range, for every distribution alike). The range that
     results must lie inside the figure's allowed values (fractions in [0, 1], amounts
     ≥ 0); :func:`analysis.sroi.centre.apply_overrides` applies the rule and says so
     otherwise.
