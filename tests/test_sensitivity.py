@@ -212,3 +212,52 @@ def test_sroi_tipping_point_of_an_input() -> None:
     assert f(x)[0] == pytest.approx(1.0, abs=1e-9)
     tor = sens.tornado(f, params)
     assert (tor["swing"].diff().dropna() <= 1e-12).all()  # sorted by swing
+
+
+def test_rank_and_central_interval_of_the_deterministic_output() -> None:
+    values = np.arange(100, dtype=float)  # 0 … 99
+    mc = sens.MonteCarloResult(values, 1, 100, 1.0, deterministic=10.0, seconds=0.0)
+    assert mc.rank(10.0) == pytest.approx(0.105)  # 10 below, one tie counted half
+    assert mc.deterministic_rank == pytest.approx(0.105) and mc.covers_deterministic()
+    assert mc.rank(-1.0) == 0.0 and mc.rank(1e9) == 1.0
+    low = sens.MonteCarloResult(values, 1, 100, 1.0, deterministic=3.0, seconds=0.0)
+    assert not low.covers_deterministic()  # the 5 % quantile is 4.95
+    assert low.covers_deterministic((0.01, 0.99))
+    flat = sens.monte_carlo(ratio_model, [sens.Parameter("a", 1.0)] * 3, draws=10, seed=1)
+    assert flat.deterministic_rank == 0.5 and flat.covers_deterministic()  # all ties
+
+
+def test_edge_parameters_are_skewed_triangular_and_pert_ranges() -> None:
+    params = [
+        sens.Parameter("centre", 0.5, 0.0, 1.0, "triangular"),
+        sens.Parameter("low_end", 0.1, 0.0, 1.0, "pert"),
+        sens.Parameter("high_end", 0.95, 0.0, 1.0, "triangular"),
+        sens.Parameter("uniform_end", 0.0, 0.0, 1.0, "uniform"),  # no most likely value
+        sens.Parameter("certain", 0.0),
+    ]
+    assert [p.name for p in sens.edge_parameters(params)] == ["low_end", "high_end"]
+    assert [p.name for p in sens.edge_parameters(params, edge=0.05)] == []
+
+
+def test_draws_are_the_documented_transforms_of_one_uniform_matrix() -> None:
+    """The sampler's stream order (uniform rows, first then second triangular rows, PERT
+    rows) is what makes a seed reproduce the same draws; the in-place work must keep it."""
+    params = [
+        sens.Parameter("t1", 2.0, 1.0, 4.0, "triangular"),
+        sens.Parameter("u1", 0.3, 0.1, 0.5, "uniform"),
+        sens.Parameter("p1", 5.0, 0.0, 20.0, "pert"),
+        sens.Parameter("c", 9.0),
+        sens.Parameter("u2", 1.0, 0.0, 3.0, "uniform"),
+        sens.Parameter("t2", 0.5, 0.0, 0.5, "triangular"),
+    ]
+    n = 1000
+    x = sens.Sampler(params).draw(n, np.random.Generator(np.random.SFC64(3)), copy=True)
+    u = np.random.Generator(np.random.SFC64(3)).random((7, n))  # 2 uniform, 2 × 2 tri, 1 PERT
+    assert np.array_equal(x[:, 1], (0.5 - 0.1) * u[0] + 0.1) and np.array_equal(x[:, 4], 3 * u[1])
+    for col, first, second, (a, c, b) in ((0, 2, 4, (1, 2, 4)), (5, 3, 5, (0, 0.5, 0.5))):
+        hi, lo = np.maximum(u[first], u[second]), np.minimum(u[first], u[second])
+        assert np.array_equal(x[:, col], (hi * (c - a) + lo * (b - c)) + a)
+    table = sens.beta_quantile_table(*np.array([sens.pert_shapes(0.0, 5.0, 20.0)]).T)[0]
+    grid = np.linspace(0.0, 1.0, sens.PERT_CELLS + 1)
+    assert np.allclose(x[:, 2], 20 * np.interp(u[6], grid, table), rtol=1e-12, atol=1e-12)
+    assert (x[:, 3] == 9.0).all()

@@ -286,9 +286,10 @@ class _Group:
 class Sampler:
     """Draws parameter matrices for :func:`monte_carlo`, set up once per parameter list.
 
-    All draws come from one uniform matrix ``rng.random((k, draws))`` whose rows serve,
-    in this order, the uniform parameters, the triangular ones (two rows each) and the
-    PERT ones (each group in parameter order), so one seed reproduces all draws:
+    All draws come from one stream of uniforms, ``draws`` at a time for each row of a
+    (k, draws) matrix: the rows serve, in this order, the uniform parameters, the
+    triangular ones (two rows each: all first rows, then all second rows) and the PERT
+    ones (each group in parameter order), so one seed reproduces all draws:
 
     * uniform on [low, high]: ``low + (high − low) U``;
     * triangular on [a, b] with mode c = base: a + (b − a) [(1 − m) min(U₁, U₂) +
@@ -301,9 +302,11 @@ class Sampler:
 
     Certain parameters stay at their base value. The arithmetic runs in place in
     buffers kept between calls (per thread and block size), which on small machines is
-    several times faster than fresh temporaries; a returned matrix is therefore only
-    valid until the same thread's next :meth:`draw` of the same size, unless
-    ``copy=True``. One sampler may serve several threads.
+    several times faster than fresh temporaries; uniform parameters are drawn straight
+    into their rows of the result, and the PERT table is read with ``take(mode="clip")``
+    (``mode="raise"`` would buffer the output; the cells are in range anyway). A returned
+    matrix is therefore only valid until the same thread's next :meth:`draw` of the same
+    size, unless ``copy=True``. One sampler may serve several threads.
     """
 
     def __init__(self, params: Sequence[Parameter]) -> None:
@@ -324,6 +327,11 @@ class Sampler:
 
         rows, lo, _, hi = group("uniform")
         self.uniform = _Group(rows, (lo, hi - lo))
+        # (row, low, width) as Python numbers: each uniform row is drawn and scaled in place
+        self._uniform_rows = tuple(
+            (int(r), float(a), float(w))
+            for r, a, w in zip(rows, lo[:, 0], (hi - lo)[:, 0], strict=True)
+        )
         rows, a, c, b = group("triangular")
         # (b − a) [m max(U₁, U₂) + (1 − m) min(U₁, U₂)] + a, with m = (c − a)/(b − a)
         self.triangular = _Group(rows, (c - a, b - c, a))
@@ -351,8 +359,9 @@ class Sampler:
             kt, kp = self.triangular.size, self.pert.size
             work[n] = {
                 "x": x,
-                "u": np.empty((self.uniforms, n)),
+                "pair": np.empty((2 * kt, n)),  # the two uniforms of each triangular draw
                 "v": np.empty((kt, n)),
+                "u": np.empty((kp, n)),  # the PERT uniforms
                 "cell": np.empty((kp, n), dtype=np.intp),
                 "knot": np.empty((kp, n, 2)),
             }
@@ -361,18 +370,19 @@ class Sampler:
     def draw(self, draws: int, rng: np.random.Generator, *, copy: bool = False) -> np.ndarray:
         """A (draws, parameters) matrix (column-major, so models gather columns quickly)."""
         w = self._buffers(draws)
-        x, u = w["x"], w["u"]
+        x = w["x"]
         if not self.uncertain:
             return x.T.copy() if copy else x.T
-        rng.random(out=u)
-        ku, kt = self.uniform.size, self.triangular.size
-        if ku:
-            uu = u[:ku]
-            lo, width = self.uniform.consts
-            np.multiply(uu, width, out=uu)
-            _add_into_rows(x, self.uniform.rows, uu, lo)
+        for r, low, width in self._uniform_rows:  # low + (high − low) U, in place
+            row = x[r]
+            rng.random(out=row)
+            row *= width
+            row += low
+        kt = self.triangular.size
         if kt:
-            first, second, low_of_two = u[ku : ku + kt], u[ku + kt : ku + 2 * kt], w["v"]
+            pair, low_of_two = w["pair"], w["v"]
+            rng.random(out=pair)
+            first, second = pair[:kt], pair[kt:]
             high_weight, low_weight, low = self.triangular.consts
             np.minimum(first, second, out=low_of_two)
             np.maximum(first, second, out=first)
@@ -381,13 +391,14 @@ class Sampler:
             first += low_of_two
             _add_into_rows(x, self.triangular.rows, first, low)
         if self.pert.size:
-            up, cell, knot = u[ku + 2 * kt :], w["cell"], w["knot"]
+            up, cell, knot = w["u"], w["cell"], w["knot"]
+            rng.random(out=up)
             knots, offsets = self.pert.consts
             up *= self.cells
             np.copyto(cell, up, casting="unsafe")  # ⌊u · cells⌋ (u < 1, so at most cells − 1)
             up -= cell  # position inside the cell
             cell += offsets
-            np.take(knots, cell, axis=0, out=knot)  # (knot, step to the next knot)
+            np.take(knots, cell, axis=0, out=knot, mode="clip")  # (knot, step to the next knot)
             up *= knot[..., 1]
             _add_into_rows(x, self.pert.rows, up, knot[..., 0])
         return x.T.copy() if copy else x.T
@@ -403,6 +414,28 @@ def sample(params: Sequence[Parameter], draws: int, rng: np.random.Generator) ->
     """A fresh (draws, parameters) matrix: uncertain parameters drawn, the others at
     base (see :class:`Sampler` for the methods)."""
     return Sampler(params).draw(draws, rng, copy=True)
+
+
+CENTRAL = (0.05, 0.95)
+"""The quantiles of the central interval the reports give (5 % and 95 %)."""
+
+
+def edge_parameters(params: Sequence[Parameter], edge: float = 0.2) -> list[Parameter]:
+    """The uncertain triangular and PERT parameters whose most likely value (base) lies in
+    the outer ``edge`` of its range, i.e. (base − low)/(high − low) < edge or > 1 − edge.
+
+    Their draws lie mostly on one side of the base value (the mean of a triangular
+    distribution is (low + mode + high)/3), which is why a deterministic result computed
+    at the most likely values can sit far out in the Monte Carlo distribution. Uniform
+    parameters have no most likely value and are not listed.
+    """
+    out = []
+    for p in params:
+        if p.uncertain and p.distribution in ("triangular", "pert"):
+            pos = (p.base - p.low) / (p.high - p.low)  # type: ignore[operator]
+            if pos < edge or pos > 1.0 - edge:
+                out.append(p)
+    return out
 
 
 @dataclass(frozen=True)
@@ -428,6 +461,25 @@ class MonteCarloResult:
     @property
     def mean(self) -> float:
         return float(np.nanmean(self.values))
+
+    def rank(self, value: float) -> float:
+        """Quantile rank of ``value`` among the draws: the share of draws below it, ties
+        counted half (NaN draws ignored)."""
+        v = self.values[~np.isnan(self.values)]
+        if not v.size:
+            return math.nan
+        return float((np.count_nonzero(v < value) + 0.5 * np.count_nonzero(v == value)) / v.size)
+
+    @property
+    def deterministic_rank(self) -> float:
+        """Quantile rank of the deterministic output (all figures at their values)."""
+        return self.rank(self.deterministic)
+
+    def covers_deterministic(self, interval: tuple[float, float] = CENTRAL) -> bool:
+        """True if the deterministic output lies inside the ``interval`` of quantiles
+        (default 5–95 %), ends included."""
+        q = self.quantiles(interval)
+        return q[interval[0]] <= self.deterministic <= q[interval[1]]
 
     def summary(self) -> dict[str, float]:
         q = self.quantiles()

@@ -14,7 +14,7 @@ from analysis.business import centre as business_centre
 from analysis.errors import InputError
 from analysis.pipeline.kinds import VALIDATORS
 from analysis.sroi import centre as sroi_centre
-from tests.business.fixtures import business_data, file_data
+from tests.business.fixtures import business_data, file_data, make_case
 from tests.sroi.fixtures import fig
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "sroi"
@@ -224,3 +224,55 @@ def test_business_is_not_part_of_the_impact_map_workbook(tmp_path: Path) -> None
     xlsx = sroi_centre.export_impact_map_xlsx(imap, tmp_path / "barmen.xlsx")
     with pytest.raises(InputError, match="no business model"):
         business_centre.load_case(xlsx)
+
+
+# ---------------------------------------------------------------------------------------
+# Scenario range rules: the business section uses the impact map's (one implementation)
+# ---------------------------------------------------------------------------------------
+
+
+def _ranged_business(*business_overrides: dict, top: list[dict] | None = None) -> dict:
+    ranges = business_data()["ranges"]
+    ranges[0]["capture_rate"] = fig(0.5, distribution="triangular", low=0.3, high=0.6)
+    data = file_data(
+        business_data(ranges=ranges, scenarios={"base": {"overrides": list(business_overrides)}})
+    )
+    data["scenarios"]["base"]["overrides"] = top or []
+    return data
+
+
+CAPTURE = "business.ranges.groceries.capture_rate"
+
+
+def test_business_overrides_follow_the_range_rules() -> None:
+    shift = {"path": CAPTURE, "value": 0.4, "assumption": "less"}  # default: shift
+    case = make_case(_ranged_business(shift), "base")
+    cap = case.model.ranges[0].capture_rate
+    assert (cap.value, cap.low, cap.high) == pytest.approx((0.4, 0.2, 0.5))
+    (change,) = case.changes
+    assert (change.path, change.rule, change.stated) == (CAPTURE, "shift", False)
+    drop = {**shift, "range": "drop"}
+    cap = make_case(_ranged_business(drop), "base").model.ranges[0].capture_rate
+    assert cap.low is None and cap.distribution is None
+    new = {**shift, "range": {"low": 0.35, "high": 0.45, "distribution": "uniform"}}
+    cap = make_case(_ranged_business(new), "base").model.ranges[0].capture_rate
+    assert (cap.low, cap.high, cap.distribution) == (0.35, 0.45, "uniform")
+    top = [{"path": CAPTURE, "value": 0.55, "range": "scale", "assumption": "more"}]
+    case = make_case(_ranged_business(top=top), "base")
+    assert case.changes[0].rule == "scale" and case.changes[0].range == pytest.approx((0.33, 0.66))
+
+
+def test_business_range_rule_contradictions_name_the_override() -> None:
+    out = {"path": CAPTURE, "value": 0.1, "range": "shift", "assumption": "x"}  # 0.1–0.2 → −0.1
+    with pytest.raises(InputError) as err:
+        make_case(_ranged_business(out), "base")
+    assert err.value.column == "business.scenarios.base.overrides.range" and err.value.row == 1
+    assert "gives the range [-0.1, 0.2], outside the figure's allowed values [0, 1]" in str(
+        err.value
+    )
+    twice = {"path": CAPTURE, "value": 0.45, "range": "shift", "assumption": "x"}
+    with pytest.raises(InputError, match=r"both under 'scenarios' and under 'business\.scenarios'"):
+        make_case(_ranged_business(twice, top=[twice]), "base")
+    rangeless = {"path": "business.services.post.revenue", "value": 1, "range": "scale"}
+    with pytest.raises(InputError, match="range: scale needs a range"):
+        make_case(_ranged_business({**rangeless, "assumption": "x"}), "base")

@@ -12,6 +12,7 @@ import pytest
 
 from analysis import sensitivity
 from analysis.formatting import md_text
+from analysis.sensitivity_text import POSITION_REASON
 from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners
@@ -162,3 +163,66 @@ def test_static_fallback_figure() -> None:
     widths = sorted(p.get_width() for p in ax.patches)
     assert widths[0] == pytest.approx(-600) and widths[-1] == pytest.approx(1000)
     matplotlib.pyplot.close(fig)
+
+
+# ---------------------------------------------------------------------------------------
+# The scenario's Monte Carlo: what the scenario did, and where the deterministic ratio sits
+# ---------------------------------------------------------------------------------------
+
+SHIPPED = [
+    (centre, scenario)
+    for centre, path in sroi_centre.centre_files(RAW).items()
+    for scenario in sroi_centre.load_impact_map(path).scenarios
+]
+
+
+@pytest.mark.parametrize(("centre", "scenario"), SHIPPED)
+def test_deterministic_ratio_inside_the_monte_carlo_or_the_report_says_why(
+    centre: str, scenario: str
+) -> None:
+    """Issue 16: for every shipped centre × scenario the deterministic SROI ratio lies
+    inside the scenario's Monte Carlo 5–95 % interval, unless the report says why not."""
+    smap = sroi_centre.apply_scenario(sroi_centre.load_centre(centre, RAW), scenario)
+    for lang in ("de", "en"):
+        params = sroi_report.labelled_parameters(smap, lang)
+        mc = sensitivity.monte_carlo(
+            sroi.model_function(smap), params, draws=20_000, seed=1, progress=False
+        )
+        assert mc.deterministic == pytest.approx(sroi.evaluate(smap).ratio, rel=1e-12)
+        text = sroi_report.monte_carlo_text(mc, lang, params)
+        if mc.covers_deterministic():
+            assert ("innerhalb ihres 5–95-%-Intervalls" if lang == "de" else "inside their") in text
+        else:
+            assert POSITION_REASON[lang] in text, text
+
+
+def test_scenario_table_and_text_say_what_each_override_did() -> None:
+    smap = sroi_centre.apply_scenario(sroi_centre.load_centre("barmen", RAW), "conservative")
+    de = sroi_report.scenario_table(smap, "de")
+    assert list(de.columns) == [
+        "Annahme",
+        "Basis (Bereich)",
+        "Szenario",
+        "Monte-Carlo-Bereich",
+        "Regel",
+    ]
+    rate = de[de["Annahme"] == "Diskontsatz"].iloc[0]
+    assert rate["Basis (Bereich)"] == "3,5\u00a0% (gleichverteilt 2,0\u00a0% – 5,0\u00a0%)"
+    assert rate["Szenario"] == "5,0\u00a0%" and rate["Monte-Carlo-Bereich"] == "fest"
+    assert rate["Regel"] == "Bereich entfällt: Wert fest"
+    proxy = de[de["Annahme"].str.endswith("Finanzproxy")].iloc[0]
+    assert proxy["Monte-Carlo-Bereich"] == "PERT 60 – 300"
+    assert proxy["Regel"] == "Bereich mit dem Wert skaliert"
+    quantity = de[de["Annahme"].str.endswith("Menge")].iloc[0]
+    assert quantity["Monte-Carlo-Bereich"] == "Dreieck 187,5 – 375"  # 250–500 × 0.75
+    en = sroi_report.scenario_table(smap, "en")
+    assert "range shifted with the value" in set(en["Rule"])
+    assert sroi_report.scenario_text(smap, "de") == (
+        "Das Szenario conservative ändert 6 Annahmen; die Monte-Carlo-Simulation zieht um "
+        "die Werte des Szenarios: 3 Bereiche mit dem Wert verschoben; 2 Bereiche mit dem "
+        "Wert skaliert; 1 Bereich entfällt, der Wert bleibt fest."
+    )
+    assert "changes 6 figures" in sroi_report.scenario_text(smap, "en")
+    base = sroi_centre.apply_scenario(smap, "base")
+    assert sroi_report.scenario_table(base, "de").empty
+    assert "ändert keine Annahme" in sroi_report.scenario_text(base, "de")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,47 @@ def test_german_basis_prefixes_accepted(tmp_path: Path) -> None:
     )
     q = sroi_centre.load_impact_map(path).model.impact_map.outcomes[0].quantity
     assert q.assumption == "geschätzt" and q.source == "Zählung 2024"
+
+
+def test_range_rules_round_trip_through_the_scenarios_sheet(tmp_path: Path) -> None:
+    imap = sroi_centre.load_centre("barmen", RAW)
+    data = copy.deepcopy(dict(imap.raw))
+    rate = data["scenarios"]["conservative"]["overrides"][5]
+    assert rate["path"] == "impact_map.discount_rate" and rate["range"] == "drop"
+    rate["range"] = {"low": 0.04, "high": 0.06, "distribution": "triangular"}
+    new = sroi_centre.ImpactMap(
+        model=sroi_centre.validate_centre_data(data, "x"), raw=data, file="x"
+    )
+    path = sroi_centre.export_impact_map_xlsx(new, tmp_path / "b.xlsx")
+    header = [c.value for c in load_workbook(path)["Scenarios"][1]]
+    assert header[4:8] == ["Range", "Range low", "Range high", "Range distribution"]
+    back = sroi_centre.load_impact_map(path)
+    assert back.model.model_dump() == new.model.model_dump()
+    r = sroi_centre.apply_scenario(back, "conservative").model.impact_map.discount_rate
+    assert (r.value, r.low, r.high, r.distribution) == (0.05, 0.04, 0.06, "triangular")
+
+
+def test_a_rule_and_a_new_range_in_one_row_are_refused(tmp_path: Path) -> None:
+    path = _edit(tmp_path, "Scenarios", "Range low", 7, 0.04)  # row 7: the rate, range: drop
+    with pytest.raises(InputError) as err:
+        sroi_centre.load_impact_map(path)
+    assert err.value.row == 7 and err.value.column == "Range"
+    assert "Scenarios" in err.value.file and "not both" in err.value.problems[0].rule
+
+
+def test_a_workbook_without_range_columns_takes_the_default(tmp_path: Path) -> None:
+    src = sroi_centre.export_impact_map_xlsx(
+        sroi_centre.load_centre("barmen", RAW), tmp_path / "ok.xlsx"
+    )
+    wb = load_workbook(src)
+    wb["Scenarios"].delete_cols(5, 4)  # as written before the range rules
+    wb.save(tmp_path / "old.xlsx")
+    back = sroi_centre.load_impact_map(tmp_path / "old.xlsx")
+    s = sroi_centre.apply_scenario(back, "optimistic")
+    assert [c.rule for c in s.changes] == ["shift", "shift", "point"]
+    assert not any(c.stated for c in s.changes)
+    # conservative halves a proxy of PERT 120–600: shifted, the range would reach −30
+    with pytest.raises(InputError) as err:
+        sroi_centre.apply_scenario(back, "conservative")
+    assert err.value.row == 4 and err.value.column == "scenarios.conservative.overrides.range"
+    assert "range: shift gives the range [-30, 450], outside" in err.value.problems[0].rule

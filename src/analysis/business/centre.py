@@ -30,6 +30,7 @@ from analysis.business.schema import (
 )
 from analysis.errors import InputError, Problem
 from analysis.sroi.centre import (
+    FigureChange,
     ImpactMap,
     apply_overrides,
     apply_scenario,
@@ -37,6 +38,7 @@ from analysis.sroi.centre import (
     load_impact_map,
 )
 from analysis.sroi.centre import validate_file as sroi_validate_file
+from analysis.sroi.schema import figure_at
 
 MUNICIPAL_FILE = "deutschlandatlas_gem1222.csv"
 """Deutschlandatlas municipality sheet (Stand 31.12.2022) a catchment's key refers to."""
@@ -52,7 +54,8 @@ class BusinessCase:
     """A validated business section together with its centre file (same scenario).
 
     ``imap`` is the centre file with the scenario applied (its SROI side); ``region`` the
-    Deutschlandatlas figures of ``catchment.municipality_key``, if one is given.
+    Deutschlandatlas figures of ``catchment.municipality_key``, if one is given;
+    ``changes`` what the scenario did to each business figure (value and range).
     """
 
     model: BusinessSchema
@@ -60,6 +63,7 @@ class BusinessCase:
     file: str
     scenario: str | None = None
     region: Mapping[str, Any] | None = None
+    changes: tuple[FigureChange, ...] = ()
 
     @property
     def centre_id(self) -> str:
@@ -110,19 +114,54 @@ def validate_business(data: Any, imap: ImpactMap, file: str | Path) -> BusinessS
     return model
 
 
-def _apply_business_overrides(data: Mapping[str, Any], scenario: str, file: str) -> dict:
-    """``data`` with the overrides of ``business.scenarios.<scenario>`` applied, using the
-    impact map's override rules (:func:`analysis.sroi.centre.apply_overrides`)."""
+def _apply_business_overrides(
+    data: Mapping[str, Any], scenario: str, file: str, model: BusinessSchema
+) -> tuple[dict, tuple[FigureChange, ...]]:
+    """``data`` with the overrides of ``business.scenarios.<scenario>`` applied, and what
+    each did, by the impact map's override rules (:func:`analysis.sroi.centre.apply_overrides`:
+    one implementation of the range rules for both Monte Carlos); ``model`` is the
+    validated base section, which knows each figure's allowed values."""
     overrides = (data.get("scenarios") or {}).get(scenario) or {}
     wrapped = {"scenarios": {scenario: overrides}, "business": copy.deepcopy(dict(data))}
+
+    def domain(path: str) -> tuple[float | None, float | None] | None:
+        fig = figure_at(model, path.split(".")[1:])  # path starts with "business."
+        return fig.allowed() if fig is not None else None
+
     try:
-        return apply_overrides(wrapped, scenario, file)["business"]
+        applied, changes = apply_overrides(wrapped, scenario, file, domain=domain)
     except InputError as err:
         problems = [
             dataclasses.replace(p, column=f"business.{p.column}" if p.column else "business")
             for p in err.problems
         ]
         raise InputError(problems=problems) from None
+    return applied["business"], changes
+
+
+def _business_changes(
+    smap: ImpactMap, own: tuple[FigureChange, ...], scenario: str, file: str
+) -> tuple[FigureChange, ...]:
+    """The scenario's changes of business figures: top-level overrides that address
+    ``business.…`` paths, then those of ``business.scenarios.<scenario>``; a figure
+    changed in both places is refused (which one would hold?)."""
+    top = tuple(c for c in smap.changes if c.path.startswith("business."))
+    twice = sorted({c.path for c in top} & {c.path for c in own})
+    if twice:
+        raise InputError(
+            problems=[
+                Problem(
+                    "the figure is overridden both under 'scenarios' and under "
+                    "'business.scenarios' of this scenario; keep one",
+                    file,
+                    None,
+                    f"business.scenarios.{scenario}.overrides.path",
+                    path,
+                )
+                for path in twice
+            ]
+        )
+    return top + own
 
 
 def from_impact_map(imap: ImpactMap, scenario: str | None = None) -> BusinessCase:
@@ -130,15 +169,17 @@ def from_impact_map(imap: ImpactMap, scenario: str | None = None) -> BusinessCas
 
     A scenario applies the file's top-level overrides (which may address business
     figures, e.g. ``business.ranges.groceries.capture_rate``) and then those declared
-    under ``business.scenarios.<scenario>``.
+    under ``business.scenarios.<scenario>``, with the same range rules as the impact map
+    (the case's ``changes`` say what each did).
     """
     model = validate_business(imap.model.business, imap, imap.file)  # the base section
-    smap, label = imap, imap.file
+    smap, label, changes = imap, imap.file, ()
     if scenario is not None:
         smap, label = apply_scenario(imap, scenario), _file_label(imap.file, scenario)
-        data = copy.deepcopy(smap.model.business)
+        data, own = copy.deepcopy(smap.model.business), ()
         if scenario in model.scenarios:
-            data = _apply_business_overrides(data, scenario, imap.file)
+            data, own = _apply_business_overrides(data, scenario, imap.file, model)
+        changes = _business_changes(smap, own, scenario, imap.file)
         model = validate_business(data, smap, label)
     region = None
     key = model.catchment.municipality_key
@@ -146,7 +187,14 @@ def from_impact_map(imap: ImpactMap, scenario: str | None = None) -> BusinessCas
         region = regional_context(key, file=label)
         if model.catchment.population_change is None:
             model = _population_change_from_region(model, region, label)
-    return BusinessCase(model=model, imap=smap, file=imap.file, scenario=scenario, region=region)
+    return BusinessCase(
+        model=model,
+        imap=smap,
+        file=imap.file,
+        scenario=scenario,
+        region=region,
+        changes=changes,
+    )
 
 
 def load_case(path: str | Path, scenario: str | None = None) -> BusinessCase:

@@ -9,7 +9,7 @@ The SROI itself is computed by :mod:`analysis.sroi.engine`.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from analysis.sroi.schema import (
     CentreFileSchema,
     centre_file_problems,
     centre_file_reference_problems,
+    figure_at,
 )
 
 # --------------------------------------------------------------------------------------
@@ -34,13 +35,15 @@ class ImpactMap:
     """A validated centre file, optionally with a scenario applied.
 
     ``raw`` keeps the file's data as read (before the scenario), so scenarios can be
-    applied again; ``model`` is the validated data with the scenario applied.
+    applied again; ``model`` is the validated data with the scenario applied; ``changes``
+    what the scenario's overrides did to each figure they address (value and range).
     """
 
     model: CentreFileSchema
     raw: Mapping[str, Any]
     file: str
     scenario: str | None = None
+    changes: tuple[FigureChange, ...] = ()
 
     @property
     def centre_id(self) -> str:
@@ -139,12 +142,116 @@ def _resolve(data: Any, parts: list[str]) -> dict[str, Any] | None:
     return node if isinstance(node, dict) and "value" in node else None
 
 
-def apply_overrides(raw: Mapping[str, Any], scenario: str, file: str | Path) -> dict[str, Any]:
-    """Return a copy of ``raw`` with the declared overrides of ``scenario`` applied.
+@dataclass(frozen=True)
+class FigureChange:
+    """What one scenario override did to one figure, as numbers (the report words it).
 
-    Each override sets the ``value`` of the addressed figure and replaces its basis by
-    the override's ``assumption`` (its range, if any, is kept and widened to contain
-    the new value so the figure stays valid).
+    ``rule`` is what happened to the figure's uncertainty range (see
+    :class:`analysis.sroi.schema.OverrideSchema`): ``shift``, ``scale``, ``drop``, ``new``
+    (a new range) or ``point`` (a figure without a range that stays without one);
+    ``stated`` is False when the override left ``range`` out and the default applied.
+    ``range``/``distribution`` are the figure's uncertainty in the scenario (None: held
+    fixed at ``value`` in the Monte Carlo).
+    """
+
+    path: str
+    rule: str
+    stated: bool
+    base: float
+    value: float
+    base_range: tuple[float, float] | None
+    base_distribution: str | None
+    range: tuple[float, float] | None
+    distribution: str | None
+    assumption: str
+
+    @property
+    def uncertain(self) -> bool:
+        """True if the figure is drawn in the scenario's Monte Carlo."""
+        return self.range is not None and self.range[1] > self.range[0]
+
+
+Domain = Callable[[str], "tuple[float | None, float | None] | None"]
+"""Allowed values (minimum, maximum) of the figure an override path addresses, if known."""
+
+
+def _tidy(x: float) -> float:
+    """A computed range end without floating-point dust (12 significant digits)."""
+    return float(f"{x:.12g}")
+
+
+def _new_range(
+    ov: Mapping[str, Any], target: Mapping[str, Any]
+) -> tuple[str, tuple[float, float] | None, str | None, str | None]:
+    """The rule an override applies to ``target`` and the range it gives: (rule, range,
+    distribution, problem); ``problem`` is the broken rule in words, else None."""
+    base, value, rule = float(target["value"]), float(ov["value"]), ov.get("range")
+    lo, hi, dist = target.get("low"), target.get("high"), target.get("distribution")
+    has_range = lo is not None and hi is not None
+    if isinstance(rule, Mapping):
+        new_dist = rule.get("distribution") or dist
+        if new_dist is None:
+            return (
+                "new",
+                None,
+                None,
+                (
+                    "a new range on a figure without a distribution needs 'distribution' "
+                    "(triangular, pert or uniform)"
+                ),
+            )
+        return "new", (float(rule["low"]), float(rule["high"])), new_dist, None
+    if rule == "drop" or (rule is None and not has_range):
+        return ("drop" if has_range else "point"), None, None, None
+    rule = rule or "shift"
+    if not has_range:
+        return (
+            rule,
+            None,
+            None,
+            (
+                f"range: {rule} needs a range, and the figure declares none; leave 'range' out "
+                "(the figure stays a point value) or give a new range {low, high, distribution}"
+            ),
+        )
+    lo, hi = float(lo), float(hi)
+    if rule == "shift":
+        new = (lo + value - base, hi + value - base)
+    else:  # scale
+        if base == 0 or value / base < 0:
+            return (
+                rule,
+                None,
+                None,
+                (
+                    "range: scale needs a base value other than 0 and a new value of the same "
+                    f"sign (base {base:g}, new {value:g}); use shift or a new range"
+                ),
+            )
+        new = (lo * value / base, hi * value / base)
+    # the value keeps its place in the range: guard against rounding at the ends
+    return rule, (min(_tidy(new[0]), value), max(_tidy(new[1]), value)), dist, None
+
+
+def apply_overrides(
+    raw: Mapping[str, Any],
+    scenario: str,
+    file: str | Path,
+    *,
+    domain: Domain | None = None,
+) -> tuple[dict[str, Any], tuple[FigureChange, ...]]:
+    """Return a copy of ``raw`` with the declared overrides of ``scenario`` applied, and
+    what each override did (:class:`FigureChange`, in the order declared).
+
+    Each override sets the ``value`` of the addressed figure, replaces its basis by the
+    override's ``assumption`` and applies its ``range`` rule to the figure's uncertainty
+    (:class:`analysis.sroi.schema.OverrideSchema`: shift — the default —, scale, drop or a
+    new range), so the scenario's Monte Carlo draws around the scenario's value. The
+    business section applies its own overrides with this same function
+    (:mod:`analysis.business.centre`). Refused, naming the override: a path that
+    addresses no figure, a figure overridden twice, shift/scale of a figure without a
+    range, a new range without a distribution, and — when ``domain`` knows the figure's
+    allowed values — a resulting range outside them.
     """
     scenarios = raw.get("scenarios") or {}
     if scenario not in scenarios:
@@ -153,9 +260,13 @@ def apply_overrides(raw: Mapping[str, Any], scenario: str, file: str | Path) -> 
             f"unknown scenario (declared: {known})", file=file, column="scenarios", value=scenario
         )
     data = copy.deepcopy(dict(raw))
-    problems = []
+    problems: list[Problem] = []
+    changes: list[FigureChange] = []
+    seen: dict[str, int] = {}
+    where = f"scenarios.{scenario}.overrides"
     for i, ov in enumerate(scenarios[scenario].get("overrides") or [], start=1):
-        target = _resolve(data, str(ov["path"]).split("."))
+        path = str(ov["path"])
+        target = _resolve(data, path.split("."))
         if target is None:
             problems.append(
                 Problem(
@@ -163,33 +274,86 @@ def apply_overrides(raw: Mapping[str, Any], scenario: str, file: str | Path) -> 
                     "impact_map.outcomes.<id>.deadweight)",
                     str(file),
                     i,
-                    f"scenarios.{scenario}.overrides.path",
+                    f"{where}.path",
                     ov["path"],
                 )
             )
             continue
+        if path in seen:
+            problems.append(
+                Problem(
+                    f"the figure is overridden twice in this scenario (overrides {seen[path]} "
+                    f"and {i}); keep one",
+                    str(file),
+                    i,
+                    f"{where}.path",
+                    path,
+                )
+            )
+            continue
+        seen[path] = i
+        rule, new, dist, problem = _new_range(ov, target)
+        value = float(ov["value"])
+        allowed = domain(path) if domain is not None and problem is None else None
+        if new is not None and allowed is not None:
+            dlo, dhi = allowed
+            value_ok = (dlo is None or value >= dlo) and (dhi is None or value <= dhi)
+            if value_ok and (
+                (dlo is not None and new[0] < dlo) or (dhi is not None and new[1] > dhi)
+            ):
+                show = [f"{x:g}" if x is not None else "∞" for x in (dlo, dhi)]
+                problem = (
+                    f"range: {rule if rule != 'new' else '{low, high}'} gives the range "
+                    f"[{new[0]:g}, {new[1]:g}], outside the figure's allowed values "
+                    f"[{show[0]}, {show[1]}]; state a new range {{low, high}} inside them, "
+                    "or use scale or drop"
+                )
+        if problem is not None:
+            problems.append(Problem(problem, str(file), i, f"{where}.range", ov.get("range")))
+            continue
+        lo, hi = target.get("low"), target.get("high")
+        changes.append(
+            FigureChange(
+                path=path,
+                rule=rule,
+                stated=ov.get("range") is not None,
+                base=float(target["value"]),
+                value=value,
+                base_range=(float(lo), float(hi)) if lo is not None and hi is not None else None,
+                base_distribution=target.get("distribution"),
+                range=new,
+                distribution=dist,
+                assumption=str(ov["assumption"]),
+            )
+        )
         target["value"] = ov["value"]
         target.pop("source", None)
         target["assumption"] = f"Scenario '{scenario}': {ov['assumption']}"
-        if target.get("low") is not None and ov["value"] < target["low"]:
-            target["low"] = ov["value"]
-        if target.get("high") is not None and ov["value"] > target["high"]:
-            target["high"] = ov["value"]
+        for key in ("low", "high", "distribution"):
+            target.pop(key, None)
+        if new is not None:
+            target.update(low=new[0], high=new[1], distribution=dist)
     if problems:
         raise InputError(problems=problems)
-    return data
+    return data, tuple(changes)
 
 
 def apply_scenario(imap: ImpactMap, scenario: str | None) -> ImpactMap:
-    """The impact map with ``scenario``'s overrides applied (``None``: the base figures)."""
+    """The impact map with ``scenario``'s overrides applied (``None``: the base figures);
+    its ``changes`` say what each override did to its figure."""
     if scenario is None:
         return ImpactMap(model=imap.model, raw=imap.raw, file=imap.file, scenario=None)
     from analysis.paths import check_file_id
 
     check_file_id(scenario, "scenario", file=imap.file)  # it names the report's files
-    data = apply_overrides(imap.raw, scenario, imap.file)
+
+    def domain(path: str) -> tuple[float | None, float | None] | None:
+        fig = figure_at(imap.model, path.split("."))
+        return fig.allowed() if fig is not None else None
+
+    data, changes = apply_overrides(imap.raw, scenario, imap.file, domain=domain)
     model = validate_centre_data(data, f"{imap.file} [scenario {scenario}]")
-    return ImpactMap(model=model, raw=imap.raw, file=imap.file, scenario=scenario)
+    return ImpactMap(model=model, raw=imap.raw, file=imap.file, scenario=scenario, changes=changes)
 
 
 def centre_files(folder: str | Path | None = None) -> dict[str, Path]:

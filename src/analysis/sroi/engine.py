@@ -93,6 +93,21 @@ def model_parameters(imap: ImpactMap) -> list[Parameter]:
     return params
 
 
+def parameter_name(path: str) -> str | None:
+    """The parameter of :func:`model_parameters` a scenario override ``path`` addresses
+    (``impact_map.outcomes.<id>.<field>`` → ``outcomes.<id>.<field>``,
+    ``impact_map.inputs.<id>.factors.<name>`` → ``inputs.<id>.<name>``); None for a path
+    outside the impact map (a business figure)."""
+    parts = path.split(".")
+    if parts == ["impact_map", "discount_rate"]:
+        return "discount_rate"
+    if len(parts) == 4 and parts[:2] == ["impact_map", "outcomes"]:
+        return f"outcomes.{parts[2]}.{parts[3]}"
+    if len(parts) == 5 and parts[:2] == ["impact_map", "inputs"] and parts[3] == "factors":
+        return f"inputs.{parts[2]}.{parts[4]}"
+    return None
+
+
 @dataclass(frozen=True)
 class _Layout:
     """Column positions of the parameter vector and the fixed timing of the map.
@@ -188,6 +203,8 @@ def _core(
         k = t - lay.start  # year of the outcome, 0 in its first year
         active = ((k >= 0) & (k < lay.duration)).astype(float)
         np.dot(active, level, out=years[t - 1])  # sum over the outcomes active in year t
+        if t == lay.period:
+            break  # no later year needs the levels
         # Drop-off from each outcome's second year: every level ages by one year (levels
         # of outcomes not yet started or already ended are not counted), and those that
         # start next year are reset to their first-year impact.
@@ -197,11 +214,15 @@ def _core(
             level[nxt] = impact[nxt]
     pv = np.einsum("tn,tn->n", years, disc[1 : lay.period + 1])
     investment = np.zeros(n)
+    factor: dict[tuple[int, ...], np.ndarray] = {}  # discount factor of a run of years
     for cols, yrs in zip(lay.input_cols, lay.input_years, strict=True):
         value = xt[cols[0]].copy()
         for col in cols[1:]:
             value *= xt[col]
-        investment += value * disc[list(yrs)].sum(axis=0)
+        if yrs not in factor:  # inputs repeat over a run of consecutive years: a view
+            factor[yrs] = disc[yrs[0] : yrs[-1] + 1].sum(axis=0)
+        value *= factor[yrs]
+        investment += value
     return {"pv": pv, "investment": investment, "impact": impact, "years": years.T}
 
 

@@ -17,6 +17,7 @@ fallback (mirrored bars) for print and DOCX.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -32,6 +33,7 @@ from analysis.formatting import (
 )
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
 from analysis.sensitivity import FOUND, NONE_IN_RANGE, Parameter
+from analysis.sensitivity_text import changes_table, changes_text, position_text
 from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners
@@ -179,22 +181,65 @@ def summary_text(result: SroiResult, lang: str = DEFAULT_LANGUAGE) -> str:
     )
 
 
-def monte_carlo_text(mc: Any, lang: str = DEFAULT_LANGUAGE) -> str:
-    """One sentence on a Monte Carlo result of the SROI ratio (quantiles, P(ratio > 1))."""
+def monte_carlo_text(
+    mc: Any, lang: str = DEFAULT_LANGUAGE, params: Sequence[Parameter] | None = None
+) -> str:
+    """On a Monte Carlo result of the SROI ratio: quantiles, P(ratio > 1), and where the
+    deterministic ratio sits among the draws
+    (:func:`analysis.sensitivity_text.position_text`; ``params``, with labels, name the
+    figures that explain a position outside 5–95 %)."""
     q = mc.quantiles()
     lo, med, hi = (fmt_ratio(q[k], 2, lang) for k in (0.05, 0.5, 0.95))
     n, p = fmt_number(mc.draws, 0, lang), fmt_percent(mc.p_exceeds, 2, lang)
+    position = position_text(mc, lang, fmt_ratio(mc.deterministic, 2, lang), params)
     if lang == "en":
         return (
             f"Monte Carlo with {n} draws (seed {mc.seed}) over the declared uncertainties: "
             f"5 % quantile {lo}, median {med}, 95 % quantile {hi}; probability of a ratio "
-            f"above 1 : 1: {p}."
+            f"above 1 : 1: {p}. {position}"
         )
     return (
         f"Monte-Carlo-Simulation mit {n} Ziehungen (Startwert {mc.seed}) über die erklärten "
         f"Unsicherheiten: 5-%-Quantil {lo}, Median {med}, 95-%-Quantil {hi}; "
-        f"Wahrscheinlichkeit einer Quote über 1 : 1: {p}."
+        f"Wahrscheinlichkeit einer Quote über 1 : 1: {p}. {position}"
     )
+
+
+# --------------------------------------------------------------------------------------
+# What a scenario does to the uncertain figures
+# --------------------------------------------------------------------------------------
+
+
+def _decimals(value: float) -> int:
+    """Decimals of an amount or count: none for whole numbers, one from 100 on, else two."""
+    return 0 if float(value).is_integer() else 1 if abs(value) >= 100 else 2
+
+
+def scenario_changes(imap: ImpactMap) -> list[sroi_centre.FigureChange]:
+    """The changes of ``imap``'s scenario that concern the impact map (not the business
+    figures a top-level override may address)."""
+    return [c for c in imap.changes if sroi.parameter_name(c.path) is not None]
+
+
+def scenario_table(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """:func:`changes_table` of the impact map's figures changed by ``imap``'s scenario."""
+    labels = parameter_labels(imap, lang)
+    fractions = {"discount_rate", *(f for f in FRACTION_FIELDS)}
+
+    def label(path: str) -> str:
+        return labels[str(sroi.parameter_name(path))]
+
+    def fmt(path: str, value: float) -> str:
+        if path.split(".")[-1] in fractions:
+            return fmt_percent(value, 1, lang)
+        return fmt_number(value, _decimals(value), lang)
+
+    return changes_table(scenario_changes(imap), label, fmt, lang)
+
+
+def scenario_text(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One sentence on what ``imap``'s scenario does to the impact map's figures."""
+    return changes_text(scenario_changes(imap), imap.scenario or "base", lang)
 
 
 # --------------------------------------------------------------------------------------

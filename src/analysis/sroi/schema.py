@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -131,6 +132,10 @@ class FigureSchema(BaseModel):
 
     def _domain(self) -> tuple[float | None, float | None]:
         return (None, None)
+
+    def allowed(self) -> tuple[float | None, float | None]:
+        """The figure's allowed values (minimum, maximum; None: unbounded)."""
+        return self._domain()
 
 
 class NonNegativeFigureSchema(FigureSchema):
@@ -271,19 +276,100 @@ class ImpactMapSchema(BaseModel):
     outcomes: list[OutcomeSchema] = Field(min_length=1)
 
 
+RANGE_RULES = ("shift", "scale", "drop")
+"""What a scenario override does to the uncertainty range of the figure it moves (see
+:class:`OverrideSchema`); a mapping ``{low, high[, distribution]}`` states a new range."""
+
+
+class NewRangeSchema(BaseModel):
+    """A scenario's own range for a figure: ``low`` < ``high``, optionally a distribution
+    (default: the figure's own)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    low: _Number
+    high: _Number
+    distribution: Literal["triangular", "pert", "uniform"] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> NewRangeSchema:
+        if not self.low < self.high:
+            raise ValueError(f"a new range needs low < high, got low={self.low}, high={self.high}")
+        return self
+
+
+def _range_rule(v: Any) -> Any:
+    """``range`` is one of :data:`RANGE_RULES` or a mapping read as a
+    :class:`NewRangeSchema`; anything else is refused with one clear message."""
+    if v is None or isinstance(v, NewRangeSchema):
+        return v
+    if isinstance(v, str) and v.strip() in RANGE_RULES:
+        return v.strip()
+    if isinstance(v, Mapping):
+        try:
+            return NewRangeSchema.model_validate(dict(v))
+        except ValidationError as err:
+            rules = []
+            for e in err.errors():
+                where = ".".join(str(x) for x in e["loc"])
+                rules.append(
+                    f"{where + ': ' if where else ''}{e['msg'].removeprefix('Value error, ')}"
+                )
+            raise ValueError(f"new range: {'; '.join(rules)}") from None
+    raise ValueError(
+        f"range must be {', '.join(RANGE_RULES)} or a new range {{low, high[, distribution]}}"
+    )
+
+
 class OverrideSchema(BaseModel):
-    """One declared change of a scenario: the dotted ``path`` of a figure and its value.
+    """One declared change of a scenario: the dotted ``path`` of a figure, its new
+    ``value``, what happens to its uncertainty ``range`` and why (``assumption``).
 
     Paths address list items by their id, e.g.
     ``impact_map.outcomes.access_groceries.deadweight`` or
     ``impact_map.inputs.volunteers.factors.hours``.
+
+    ``range`` says what the scenario does to the figure's declared uncertainty, so that
+    the scenario's Monte Carlo is the scenario's (and the tornado swings around the
+    scenario's value):
+
+    * ``shift`` (the default for a figure with a range): the range moves with the value,
+      ``[low + d, high + d]`` with d = new value − base value (same width);
+    * ``scale``: the range is scaled with the value, ``[low·k, high·k]`` with
+      k = new value / base value (same relative width; for amounts and counts);
+    * ``drop``: the range is dropped, the figure is a point value held fixed in the
+      Monte Carlo and left out of the tornado;
+    * ``{low, high[, distribution]}``: a new range, which must contain the value (the
+      distribution defaults to the figure's own).
+
+    A figure without a range stays a point value unless a new range is given. A uniform
+    range has no most likely value (it states only a minimum and a maximum; Vose, *Risk
+    Analysis*, 3rd ed. 2008): moving a uniform figure's value while keeping its range
+    would leave its draws unchanged — the scenario would be the base in the Monte Carlo —
+    which is why no rule keeps a range in place (shift and scale keep the value's
+    position relative to the range, for every distribution alike). The range that
+    results must lie inside the figure's allowed values (fractions in [0, 1], amounts
+    ≥ 0); :func:`analysis.sroi.centre.apply_overrides` applies the rule and says so
+    otherwise.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     path: str = Field(min_length=1)
     value: _Number
+    range: Annotated[
+        Literal["shift", "scale", "drop"] | NewRangeSchema | None, BeforeValidator(_range_rule)
+    ] = None
     assumption: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _value_in_new_range(self) -> OverrideSchema:
+        r = self.range
+        if isinstance(r, NewRangeSchema) and not (r.low <= self.value <= r.high):
+            raise ValueError(
+                f"value {self.value:g} lies outside its new range [{r.low:g}, {r.high:g}]"
+            )
+        return self
 
 
 class ScenarioSchema(BaseModel):
@@ -321,6 +407,21 @@ class CentreFileSchema(BaseModel):
             if not re.match(ID_PATTERN, name):
                 raise ValueError(f"scenario name '{name}' must match {ID_PATTERN}")
         return scenarios
+
+
+def figure_at(model: Any, parts: Sequence[str]) -> FigureSchema | None:
+    """The validated figure at the dotted path ``parts`` of ``model`` (list items by their
+    ``id`` or ``name``, as override paths address them); None if there is none."""
+    node = model
+    for part in parts:
+        if isinstance(node, BaseModel):
+            node = getattr(node, part, None) if part in type(node).model_fields else None
+        elif isinstance(node, list):
+            match = [x for x in node if part in (getattr(x, "id", None), getattr(x, "name", None))]
+            node = match[0] if len(match) == 1 else None
+        else:
+            return None
+    return node if isinstance(node, FigureSchema) else None
 
 
 _ROW_LISTS = ("stakeholders", "inputs", "outcomes", "factors", "facts", "overrides")

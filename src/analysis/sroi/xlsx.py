@@ -87,6 +87,12 @@ FRACTION_COLUMNS = {
 }
 UNCERTAINTY_COLUMNS = ("Kind", "ID", "Field", "Distribution", "Low", "High")
 SCENARIO_COLUMNS = ("Scenario", "Description", "Path", "Value", "Assumption")
+"""Columns the Scenarios sheet must have (workbooks written before the range rules have
+only these; their overrides then take the default rule, shift)."""
+RANGE_COLUMNS = ("Range", "Range low", "Range high", "Range distribution")
+"""Columns of an override's range rule (:class:`analysis.sroi.schema.OverrideSchema`):
+``Range`` is shift, scale or drop, or empty with ``Range low``/``Range high`` (and
+optionally ``Range distribution``) for a new range."""
 
 _SOURCE = ("source:", "quelle:")
 _ASSUMPTION = ("assumption:", "annahme:")
@@ -241,13 +247,18 @@ def _write_outcomes(wb: Workbook, outcomes: list[Any]) -> list[list[Any]]:
 
 def _write_scenarios(wb: Workbook, scenarios: dict[str, Any]) -> None:
     """Sheet Scenarios: one row per override (a scenario without overrides: one row)."""
-    ws = _sheet(wb, "Scenarios", SCENARIO_COLUMNS)
+    ws = _sheet(wb, "Scenarios", (*SCENARIO_COLUMNS[:4], *RANGE_COLUMNS, SCENARIO_COLUMNS[4]))
     for name, sc in scenarios.items():
         overrides = sc.get("overrides") or []
         if not overrides:
-            _append(ws, [name, sc.get("description"), None, None, None])
+            _append(ws, [name, sc.get("description"), *[None] * 7])
         for ov in overrides:
-            fields = [ov.get(k) for k in ("path", "value", "assumption")]
+            rule = ov.get("range")
+            if isinstance(rule, dict):
+                cells = [None, rule.get("low"), rule.get("high"), rule.get("distribution")]
+            else:
+                cells = [rule, None, None, None]
+            fields = [ov.get("path"), ov.get("value"), *cells, ov.get("assumption")]
             _append(ws, [name, sc.get("description"), *fields])
 
 
@@ -547,21 +558,42 @@ def _read_outcome(r: dict[str, Any], i: int, path: Path, unc: Uncertainties) -> 
     return o
 
 
+def _range_cells(r: dict[str, Any], path: Path, row: int) -> Any:
+    """An override's range rule from the Range columns: the rule's name, a new range
+    {low, high[, distribution]}, or None (not given: the default applies)."""
+    rule = _text(r.get("Range"))
+    low, high, dist = (r.get(c) for c in RANGE_COLUMNS[1:])
+    if low is None and high is None and _text(dist) is None:
+        return rule
+    if rule is not None:
+        raise InputError(
+            "give either a rule under 'Range' (shift, scale, drop) or a new range under "
+            "'Range low'/'Range high', not both",
+            file=f"{path} [sheet Scenarios]",
+            row=row,
+            column="Range",
+            value=rule,
+        )
+    new = {"low": low, "high": high}
+    if _text(dist) is not None:
+        new["distribution"] = _text(dist)
+    return new
+
+
 def _read_scenarios(wb: Any, path: Path) -> dict[str, Any]:
     scenarios: dict[str, Any] = {}
-    for r in _rows(wb, "Scenarios", SCENARIO_COLUMNS, path):
+    for i, r in enumerate(_rows(wb, "Scenarios", SCENARIO_COLUMNS, path), start=1):
         name = str(_id(r.get("Scenario")))
         sc = scenarios.setdefault(
             name, {"description": _text(r.get("Description")), "overrides": []}
         )
         if _text(r.get("Path")):
-            sc["overrides"].append(
-                {
-                    "path": _text(r.get("Path")),
-                    "value": r.get("Value"),
-                    "assumption": _text(r.get("Assumption")),
-                }
-            )
+            ov = {"path": _text(r.get("Path")), "value": r.get("Value")}
+            rule = _range_cells(r, path, i)
+            if rule is not None:
+                ov["range"] = rule
+            ov["assumption"] = _text(r.get("Assumption"))
+            sc["overrides"].append(ov)
     return scenarios
 
 

@@ -12,6 +12,8 @@ from analysis import sensitivity
 from analysis.business import case as business
 from analysis.business import centre as business_centre
 from analysis.business.report import case as business_report
+from analysis.sensitivity_text import POSITION_REASON
+from analysis.sroi import centre as sroi_centre
 from tests.business.fixtures import business_data, capital, factor, file_data, make_case
 from tests.sroi.fixtures import fig
 
@@ -121,3 +123,52 @@ def test_figure_labels_of_every_kind_of_row() -> None:
     assert business_report.costs_table(business.evaluate(case), "en").iloc[0, 0] == (
         "Rent of the premises"
     )
+
+
+SHIPPED = [
+    (centre, scenario)
+    for centre, path in sroi_centre.centre_files(RAW).items()
+    for scenario in sroi_centre.load_impact_map(path).scenarios
+]
+
+
+@pytest.mark.parametrize(("centre", "scenario"), SHIPPED)
+def test_deterministic_npv_inside_the_monte_carlo_or_the_report_says_why(
+    centre: str, scenario: str
+) -> None:
+    """Issue 16: for every shipped centre × scenario the deterministic NPV lies inside the
+    scenario's Monte Carlo 5–95 % interval, unless the report says why not (the same
+    range rules as the SROI's)."""
+    case = business_centre.load_centre_case(centre, scenario, folder=RAW)
+    params = business_report.labelled_parameters(case, "de")
+    mc = sensitivity.monte_carlo(
+        business.model_function(case, "npv"),
+        params,
+        draws=20_000,
+        seed=1,
+        threshold=0.0,
+        progress=False,
+    )
+    assert mc.deterministic == pytest.approx(business.evaluate(case).npv, rel=1e-9)
+    text = business_report.monte_carlo_text(mc, "de", params)
+    if mc.covers_deterministic():
+        assert "innerhalb ihres 5–95-%-Intervalls" in text
+    else:
+        assert POSITION_REASON["de"] in text, text
+
+
+def test_scenario_table_of_the_business_figures() -> None:
+    case = business_centre.load_centre_case("barmen", "conservative", folder=RAW)
+    de = business_report.scenario_table(case, "de")
+    assert len(de) == 3 and set(de["Regel"]) == {
+        "Bereich mit dem Wert verschoben",
+        "Bereich mit dem Wert skaliert",
+    }
+    cap = de[de["Annahme"].str.endswith("Abschöpfungsquote")].iloc[0]
+    assert cap["Basis (Bereich)"] == "16,0\u00a0% (Dreieck 10,0\u00a0% – 22,0\u00a0%)"
+    assert cap["Szenario"] == "13,0\u00a0%" and cap["Monte-Carlo-Bereich"].startswith("Dreieck 7,0")
+    en = business_report.scenario_table(case, "en")
+    assert list(en.columns)[-1] == "Rule"
+    assert "changes 3 figures" in business_report.scenario_text(case, "en")
+    base = business_centre.load_centre_case("barmen", "base", folder=RAW)
+    assert business_report.scenario_table(base, "de").empty

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -19,6 +20,7 @@ from analysis.business.case import FOUND, ZERO, BusinessResult, Figure, figures,
 from analysis.business.centre import BusinessCase
 from analysis.i18n import report_language
 from analysis.sensitivity import DISTRIBUTION_NAMES, Parameter
+from analysis.sensitivity_text import changes_table, changes_text, position_text
 
 # --------------------------------------------------------------------------------------
 # Report tables, texts and figures (German or English, localised numbers)
@@ -500,24 +502,55 @@ def break_even_text(result: BusinessResult, lang: str = "de") -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
-def monte_carlo_text(mc: Any, lang: str = "de") -> str:
-    """One sentence on a Monte Carlo result of the NPV (quantiles, P(NPV > 0))."""
+def monte_carlo_text(mc: Any, lang: str = "de", params: Sequence[Parameter] | None = None) -> str:
+    """On a Monte Carlo result of the NPV: quantiles, P(NPV > 0), and where the
+    deterministic NPV sits among the draws (:func:`analysis.sensitivity_text.position_text`;
+    ``params``, with labels, name the figures that explain a position outside 5–95 %)."""
     from analysis.formatting import fmt_currency, fmt_number, fmt_percent
 
     q = mc.quantiles()
     lo, med, hi = (fmt_currency(q[k], decimals=0, lang=lang) for k in (0.05, 0.5, 0.95))
     n, p = fmt_number(mc.draws, 0, lang), fmt_percent(mc.p_exceeds, 1, lang)
+    shown = fmt_currency(mc.deterministic, decimals=0, lang=lang)
+    position = position_text(mc, lang, shown, params)
     if report_language(lang) == "en":
         return (
             f"Monte Carlo with {n} draws (seed {mc.seed}) over the declared uncertainties: NPV "
             f"5 % quantile {lo}, median {med}, 95 % quantile {hi}; probability of a positive "
-            f"NPV: {p}."
+            f"NPV: {p}. {position}"
         )
     return (
         f"Monte-Carlo-Simulation mit {n} Ziehungen (Startwert {mc.seed}) über die erklärten "
         f"Unsicherheiten: Kapitalwert 5-%-Quantil {lo}, Median {med}, 95-%-Quantil {hi}; "
-        f"Wahrscheinlichkeit eines positiven Kapitalwerts: {p}."
+        f"Wahrscheinlichkeit eines positiven Kapitalwerts: {p}. {position}"
     )
+
+
+def scenario_table(case: BusinessCase, lang: str = "de") -> pd.DataFrame:
+    """What the case's scenario did to each business figure it changes (base value and
+    range, the scenario's value, the Monte Carlo range, the rule), worded like the
+    impact map's (:func:`analysis.sensitivity_text.changes_table`: one rule, one wording)."""
+    lg = report_language(lang)
+    by_path = {f.name: f for f in figures(case)}
+
+    def label(path: str) -> str:
+        f = by_path[path]
+        unit = figure_unit(f, lg)
+        return (
+            f"{figure_label(f, lg)} ({unit})"
+            if unit and f.kind == "amount"
+            else figure_label(f, lg)
+        )
+
+    def fmt(path: str, value: float) -> str:
+        return _fmt_figure(value, by_path[path].kind, lg)
+
+    return changes_table(case.changes, label, fmt, lg)
+
+
+def scenario_text(case: BusinessCase, lang: str = "de") -> str:
+    """One sentence on what the case's scenario does to the business figures."""
+    return changes_text(case.changes, case.scenario or "base", lang)
 
 
 def region_text(case: BusinessCase, lang: str = "de") -> str | None:
