@@ -261,3 +261,47 @@ def test_draws_are_the_documented_transforms_of_one_uniform_matrix() -> None:
     grid = np.linspace(0.0, 1.0, sens.PERT_CELLS + 1)
     assert np.allclose(x[:, 2], 20 * np.interp(u[6], grid, table), rtol=1e-12, atol=1e-12)
     assert (x[:, 3] == 9.0).all()
+
+
+@pytest.mark.parametrize("seed", [0, 3, 2**40 + 7])
+def test_compiled_sfc64_is_numpys_stream(seed: int) -> None:
+    """The kernel's own SFC64 gives Generator.random's doubles bit for bit and leaves the
+    state where NumPy's would be."""
+    ours = np.random.SFC64(np.random.SeedSequence(seed))
+    words = np.array(ours.state["state"]["state"], dtype=np.uint64)
+    out = np.empty(10_001)
+    sens._sfc64_uniforms(words, out)
+    numpy_rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed)))
+    assert np.array_equal(out, numpy_rng.random(out.size))
+    assert np.array_equal(words, numpy_rng.bit_generator.state["state"]["state"])
+
+
+def test_sampler_draws_the_same_from_sfc64_and_from_its_uniforms() -> None:
+    """From an SFC64 generator the kernel makes its uniforms itself; from any other it
+    reads them: both give the same matrix, and the generator's stream goes on after the
+    uniforms used."""
+    params = [
+        sens.Parameter("t", 2.0, 1.0, 4.0, "triangular"),
+        sens.Parameter("p", 0.1, 0.0, 1.0, "pert"),
+        sens.Parameter("u", 0.3, 0.1, 0.5, "uniform"),
+        sens.Parameter("q", 9.0, 3.0, 10.0, "pert"),
+        sens.Parameter("c", 9.0),
+    ]
+    sampler = sens.Sampler(params)
+    n = 777
+
+    class Replay:  # not an SFC64 generator: the sampler takes its random(out=)
+        def __init__(self, u: np.ndarray) -> None:
+            self.u = u
+
+        def random(self, out: np.ndarray) -> np.ndarray:
+            out[...] = self.u
+            return out
+
+    rng = np.random.Generator(np.random.SFC64(12))
+    fast = sampler.draw(n, rng, copy=True)
+    after = rng.random(3)
+    numpy_rng = np.random.Generator(np.random.SFC64(12))
+    u = numpy_rng.random((sampler.uniforms, n))
+    assert np.array_equal(fast, sampler.draw(n, Replay(u), copy=True))  # type: ignore[arg-type]
+    assert np.array_equal(after, numpy_rng.random(3))

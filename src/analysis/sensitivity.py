@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numba import njit
 from scipy.optimize import brentq
 
 Model = Callable[[np.ndarray], np.ndarray]
@@ -300,13 +301,14 @@ class Sampler:
       ``low + (high − low) · Q(U)`` with Q the Beta(α, β) quantile table of
       :func:`beta_quantile_table`, interpolated linearly (inverse transform).
 
-    Certain parameters stay at their base value. The arithmetic runs in place in
-    buffers kept between calls (per thread and block size), which on small machines is
-    several times faster than fresh temporaries; uniform parameters are drawn straight
-    into their rows of the result, and the PERT table is read with ``take(mode="clip")``
-    (``mode="raise"`` would buffer the output; the cells are in range anyway). A returned
-    matrix is therefore only valid until the same thread's next :meth:`draw` of the same
-    size, unless ``copy=True``. One sampler may serve several threads.
+    Certain parameters stay at their base value. The transforms run in one compiled
+    pass (:func:`_draw_kernel`, numba) into a buffer kept between calls (per thread and
+    block size). From a generator on NumPy's ``SFC64`` (as :func:`monte_carlo` uses) the
+    kernel produces the stream itself, bit for bit what ``Generator.random`` gives
+    (:func:`_sfc64_uniforms`), and advances the generator's state past it; from any other
+    generator the uniforms are drawn with ``random(out=)`` first. A returned matrix is
+    therefore only valid until the same thread's next :meth:`draw` of the same size,
+    unless ``copy=True``. One sampler may serve several threads.
     """
 
     def __init__(self, params: Sequence[Parameter]) -> None:
@@ -320,51 +322,39 @@ class Sampler:
                 dtype=np.intp,
             )
             lo, mode, hi = (
-                np.array([getattr(params[i], f) for i in rows], dtype=float)[:, None]
+                np.array([getattr(params[i], f) for i in rows], dtype=float)
                 for f in ("low", "base", "high")
             )
             return rows, lo, mode, hi
 
         rows, lo, _, hi = group("uniform")
         self.uniform = _Group(rows, (lo, hi - lo))
-        # (row, low, width) as Python numbers: each uniform row is drawn and scaled in place
-        self._uniform_rows = tuple(
-            (int(r), float(a), float(w))
-            for r, a, w in zip(rows, lo[:, 0], (hi - lo)[:, 0], strict=True)
-        )
         rows, a, c, b = group("triangular")
         # (b − a) [m max(U₁, U₂) + (1 − m) min(U₁, U₂)] + a, with m = (c − a)/(b − a)
         self.triangular = _Group(rows, (c - a, b - c, a))
         rows, a, c, b = group("pert")
-        shapes = np.array([pert_shapes(*v) for v in zip(a[:, 0], c[:, 0], b[:, 0], strict=True)])
-        table = beta_quantile_table(*shapes.reshape(-1, 2).T, cells=self.cells)
-        table = a + (b - a) * table  # scaled to [low, high]
-        # knot and step to the next knot side by side: one gather fetches both
-        knots = np.stack([table, np.diff(table, axis=1, append=0.0)], axis=-1).reshape(-1, 2)
-        offsets = np.arange(rows.size, dtype=np.intp)[:, None] * (self.cells + 1)
-        self.pert = _Group(rows, (knots, offsets))
+        shapes = np.array([pert_shapes(*v) for v in zip(a, c, b, strict=True)]).reshape(-1, 2)
+        # one table per distinct shape (ranges often share the mode's relative position)
+        shapes, which = np.unique(shapes, axis=0, return_inverse=True)
+        table = beta_quantile_table(*shapes.T, cells=self.cells)[which.ravel()]
+        table = a[:, None] + (b - a)[:, None] * table  # scaled to [low, high]
+        # knot and step to the next knot side by side: one read fetches both
+        knots = np.stack([table, np.diff(table, axis=1, append=0.0)], axis=-1)
+        self.pert = _Group(rows, (np.ascontiguousarray(knots),))
         self.uncertain = self.uniform.size + self.triangular.size + self.pert.size
         self.uniforms = self.uncertain + self.triangular.size  # two per triangular draw
         self._local = threading.local()  # work arrays per thread
 
     def _buffers(self, n: int) -> dict[str, np.ndarray]:
-        """In-place work arrays for blocks of ``n`` draws (kept for at most two sizes:
-        the full block and the last one)."""
+        """Work arrays for blocks of ``n`` draws (kept for at most two sizes: the full
+        block and the last one)."""
         work: dict[int, dict[str, np.ndarray]] = self._local.__dict__.setdefault("work", {})
         if n not in work:
             if len(work) >= 2:
                 work.clear()
             x = np.empty((len(self.base), n))  # parameters × draws, C order
             x[:] = self.base[:, None]  # certain parameters are never overwritten
-            kt, kp = self.triangular.size, self.pert.size
-            work[n] = {
-                "x": x,
-                "pair": np.empty((2 * kt, n)),  # the two uniforms of each triangular draw
-                "v": np.empty((kt, n)),
-                "u": np.empty((kp, n)),  # the PERT uniforms
-                "cell": np.empty((kp, n), dtype=np.intp),
-                "knot": np.empty((kp, n, 2)),
-            }
+            work[n] = {"x": x, "first": np.empty((self.triangular.size, n))}
         return work[n]
 
     def draw(self, draws: int, rng: np.random.Generator, *, copy: bool = False) -> np.ndarray:
@@ -373,41 +363,133 @@ class Sampler:
         x = w["x"]
         if not self.uncertain:
             return x.T.copy() if copy else x.T
-        for r, low, width in self._uniform_rows:  # low + (high − low) U, in place
-            row = x[r]
-            rng.random(out=row)
-            row *= width
-            row += low
-        kt = self.triangular.size
-        if kt:
-            pair, low_of_two = w["pair"], w["v"]
-            rng.random(out=pair)
-            first, second = pair[:kt], pair[kt:]
-            high_weight, low_weight, low = self.triangular.consts
-            np.minimum(first, second, out=low_of_two)
-            np.maximum(first, second, out=first)
-            first *= high_weight
-            low_of_two *= low_weight
-            first += low_of_two
-            _add_into_rows(x, self.triangular.rows, first, low)
-        if self.pert.size:
-            up, cell, knot = w["u"], w["cell"], w["knot"]
-            rng.random(out=up)
-            knots, offsets = self.pert.consts
-            up *= self.cells
-            np.copyto(cell, up, casting="unsafe")  # ⌊u · cells⌋ (u < 1, so at most cells − 1)
-            up -= cell  # position inside the cell
-            cell += offsets
-            np.take(knots, cell, axis=0, out=knot, mode="clip")  # (knot, step to the next knot)
-            up *= knot[..., 1]
-            _add_into_rows(x, self.pert.rows, up, knot[..., 0])
+        bitgen = getattr(rng, "bit_generator", None)
+        if isinstance(bitgen, np.random.SFC64):
+            state = bitgen.state
+            words = np.array(state["state"]["state"], dtype=np.uint64)
+            u = _NO_UNIFORMS
+        else:  # any other generator: its own uniforms, in the same order
+            words = _NO_STATE
+            u = np.empty((self.uniforms, draws))
+            rng.random(out=u)
+        _draw_kernel(
+            x,
+            w["first"],
+            words,
+            u,
+            self.uniform.rows,
+            *self.uniform.consts,
+            self.triangular.rows,
+            *self.triangular.consts,
+            self.pert.rows,
+            self.pert.consts[0],
+        )
+        if u is _NO_UNIFORMS:
+            state["state"]["state"] = words
+            bitgen.state = state  # the stream goes on after the uniforms used here
         return x.T.copy() if copy else x.T
 
 
-def _add_into_rows(x: np.ndarray, rows: np.ndarray, values: np.ndarray, add: np.ndarray) -> None:
-    """x[rows[j]] = values[j] + add[j], written in place row by row (no scattered copy)."""
-    for j, r in enumerate(rows):
-        np.add(values[j], add[j], out=x[r])
+_NO_STATE = np.empty(0, dtype=np.uint64)
+_NO_UNIFORMS = np.empty((0, 0))
+_TO_DOUBLE = 1.0 / 9007199254740992.0  # 2⁻⁵³
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sfc64_next(a, b, c, w):  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
+    """One step of SFC64 (Chris Doty-Humphrey) as NumPy's ``sfc64_next`` takes it, on the
+    state words a, b, c and the counter w: the next double, ``next_double`` = (x >> 11)
+    · 2⁻⁵³ as ``Generator.random`` gives it, and the new state."""
+    tmp = a + b + w
+    w += np.uint64(1)
+    a = b ^ (b >> np.uint64(11))
+    b = c + (c << np.uint64(3))
+    c = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
+    # < 2⁵³, so converted exactly, and faster as a signed integer
+    return np.float64(np.int64(tmp >> np.uint64(11))) * _TO_DOUBLE, a, b, c, w
+
+
+@njit(cache=True, nogil=True)
+def _sfc64_uniforms(words: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Fill ``out`` with the next doubles of the SFC64 generator in state ``words`` (the
+    four 64-bit words a, b, c and the counter, as ``SFC64().state`` gives them) and
+    advance ``words``: the doubles equal ``Generator.random``'s."""
+    a, b, c, w = words[0], words[1], words[2], words[3]
+    for i in range(out.size):
+        out[i], a, b, c, w = _sfc64_next(a, b, c, w)
+    words[0], words[1], words[2], words[3] = a, b, c, w
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _draw_kernel(  # pragma: no cover - compiled
+    x: np.ndarray,
+    first: np.ndarray,
+    words: np.ndarray,
+    u: np.ndarray,
+    uni_rows: np.ndarray,
+    uni_low: np.ndarray,
+    uni_width: np.ndarray,
+    tri_rows: np.ndarray,
+    tri_high_weight: np.ndarray,
+    tri_low_weight: np.ndarray,
+    tri_low: np.ndarray,
+    pert_rows: np.ndarray,
+    pert_knots: np.ndarray,
+) -> None:
+    """The transforms of :class:`Sampler` on one block, written into the rows of ``x``
+    (parameters × draws), consuming the uniform rows in the documented order: generated
+    on the fly from the SFC64 state ``words`` (advanced in place) when it has one, else
+    read from the pre-drawn matrix ``u``."""
+    n = x.shape[1]
+    own = words.size > 0
+    state = words if own else np.zeros(4, dtype=np.uint64)
+    a, b, c, w = state[0], state[1], state[2], state[3]
+    k = 0  # row of the uniforms
+    v = 0.0
+    for j in range(uni_rows.size):  # low + (high − low) U
+        row = x[uni_rows[j]]
+        width, low = uni_width[j], uni_low[j]
+        for d in range(n):
+            if own:
+                v, a, b, c, w = _sfc64_next(a, b, c, w)
+            else:
+                v = u[k, d]
+            row[d] = v * width + low
+        k += 1
+    for j in range(tri_rows.size):  # all first uniforms of the triangular parameters
+        one = first[j]
+        for d in range(n):
+            if own:
+                v, a, b, c, w = _sfc64_next(a, b, c, w)
+            else:
+                v = u[k, d]
+            one[d] = v
+        k += 1
+    for j in range(tri_rows.size):  # then each second one: Stein–Keblis
+        row, one = x[tri_rows[j]], first[j]
+        hw, lw, low = tri_high_weight[j], tri_low_weight[j], tri_low[j]
+        for d in range(n):
+            if own:
+                v, a, b, c, w = _sfc64_next(a, b, c, w)
+            else:
+                v = u[k, d]
+            u1 = one[d]
+            row[d] = (max(u1, v) * hw + min(u1, v) * lw) + low  # branch-free
+        k += 1
+    cells = pert_knots.shape[1] - 1
+    for j in range(pert_rows.size):  # knot + (position in the cell) × step to the next
+        row, knots = x[pert_rows[j]], pert_knots[j]
+        for d in range(n):
+            if own:
+                v, a, b, c, w = _sfc64_next(a, b, c, w)
+            else:
+                v = u[k, d]
+            t = v * cells
+            cell = int(t)  # ⌊u · cells⌋, at most cells − 1 since u < 1
+            row[d] = (t - cell) * knots[cell, 1] + knots[cell, 0]
+        k += 1
+    if own:
+        words[0], words[1], words[2], words[3] = a, b, c, w
 
 
 def sample(params: Sequence[Parameter], draws: int, rng: np.random.Generator) -> np.ndarray:
