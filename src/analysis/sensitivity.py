@@ -277,7 +277,7 @@ class _Group:
     """The uncertain parameters of one distribution: their columns and their constants."""
 
     rows: np.ndarray  # (k,) columns of the parameter matrix
-    consts: tuple[np.ndarray, ...]  # (k, 1) columns, broadcast over draws
+    consts: tuple[np.ndarray, ...]  # per parameter: (k,) constants, or (k, …) tables
 
     @property
     def size(self) -> int:
@@ -334,13 +334,11 @@ class Sampler:
         self.triangular = _Group(rows, (c - a, b - c, a))
         rows, a, c, b = group("pert")
         shapes = np.array([pert_shapes(*v) for v in zip(a, c, b, strict=True)]).reshape(-1, 2)
-        # one table per distinct shape (ranges often share the mode's relative position)
+        # one table on [0, 1] per distinct shape (ranges often share the mode's relative
+        # position), scaled to [low, high] as it is read: small enough to stay in cache
         shapes, which = np.unique(shapes, axis=0, return_inverse=True)
-        table = beta_quantile_table(*shapes.T, cells=self.cells)[which.ravel()]
-        table = a[:, None] + (b - a)[:, None] * table  # scaled to [low, high]
-        # knot and step to the next knot side by side: one read fetches both
-        knots = np.stack([table, np.diff(table, axis=1, append=0.0)], axis=-1)
-        self.pert = _Group(rows, (np.ascontiguousarray(knots),))
+        table = beta_quantile_table(*shapes.T, cells=self.cells)
+        self.pert = _Group(rows, (a, b - a, table, which.ravel().astype(np.intp)))
         self.uncertain = self.uniform.size + self.triangular.size + self.pert.size
         self.uniforms = self.uncertain + self.triangular.size  # two per triangular draw
         self._local = threading.local()  # work arrays per thread
@@ -353,7 +351,8 @@ class Sampler:
             if len(work) >= 2:
                 work.clear()
             x = np.empty((len(self.base), n))  # parameters × draws, C order
-            x[:] = self.base[:, None]  # certain parameters are never overwritten
+            certain = np.array([not p.uncertain for p in self.params], dtype=bool)
+            x[certain] = self.base[certain, None]  # never overwritten; the rest always is
             work[n] = {"x": x, "first": np.empty((self.triangular.size, n))}
         return work[n]
 
@@ -382,7 +381,7 @@ class Sampler:
             self.triangular.rows,
             *self.triangular.consts,
             self.pert.rows,
-            self.pert.consts[0],
+            *self.pert.consts,
         )
         if u is _NO_UNIFORMS:
             state["state"]["state"] = words
@@ -396,7 +395,7 @@ _TO_DOUBLE = 1.0 / 9007199254740992.0  # 2⁻⁵³
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _sfc64_next(a, b, c, w):  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
+def _sfc64_next(a, b, c, w):  # pragma: no cover - compiled
     """One step of SFC64 (Chris Doty-Humphrey) as NumPy's ``sfc64_next`` takes it, on the
     state words a, b, c and the counter w: the next double, ``next_double`` = (x >> 11)
     · 2⁻⁵³ as ``Generator.random`` gives it, and the new state."""
@@ -434,7 +433,10 @@ def _draw_kernel(  # pragma: no cover - compiled
     tri_low_weight: np.ndarray,
     tri_low: np.ndarray,
     pert_rows: np.ndarray,
-    pert_knots: np.ndarray,
+    pert_low: np.ndarray,
+    pert_width: np.ndarray,
+    pert_tables: np.ndarray,
+    pert_table: np.ndarray,
 ) -> None:
     """The transforms of :class:`Sampler` on one block, written into the rows of ``x``
     (parameters × draws), consuming the uniform rows in the documented order: generated
@@ -476,9 +478,10 @@ def _draw_kernel(  # pragma: no cover - compiled
             u1 = one[d]
             row[d] = (max(u1, v) * hw + min(u1, v) * lw) + low  # branch-free
         k += 1
-    cells = pert_knots.shape[1] - 1
+    cells = pert_tables.shape[1] - 1
     for j in range(pert_rows.size):  # knot + (position in the cell) × step to the next
-        row, knots = x[pert_rows[j]], pert_knots[j]
+        row, table = x[pert_rows[j]], pert_tables[pert_table[j]]
+        low, width = pert_low[j], pert_width[j]
         for d in range(n):
             if own:
                 v, a, b, c, w = _sfc64_next(a, b, c, w)
@@ -486,7 +489,9 @@ def _draw_kernel(  # pragma: no cover - compiled
                 v = u[k, d]
             t = v * cells
             cell = int(t)  # ⌊u · cells⌋, at most cells − 1 since u < 1
-            row[d] = (t - cell) * knots[cell, 1] + knots[cell, 0]
+            knot = low + width * table[cell]  # the table scaled to [low, high]
+            step = (low + width * table[cell + 1]) - knot
+            row[d] = (t - cell) * step + knot
         k += 1
     if own:
         words[0], words[1], words[2], words[3] = a, b, c, w
