@@ -8,8 +8,9 @@ The clone's ``.venv`` reuses the packages of the environment running the tests i
 of installing them again: installing from requirements.lock is what ``make setup`` does
 on CI's own fresh clone before this test runs, so it is not repeated here. The clone gets
 what ``make setup`` leaves behind, pointing at the clone: its own venv whose Python finds
-the clone's ``src/`` first and then the installed packages, the ``analysis`` command, the
-project kernel registered in the venv, and the set-up stamp (``make`` must not reinstall).
+the clone's ``src/`` first and then the installed packages (and their Jupyter data files),
+the ``analysis`` command, the project kernel registered in the venv, and the set-up stamp
+(``make`` must not reinstall).
 
 Key figures are reproducible: every run the clone executed is compared byte for byte
 with the session's shared pipeline run (tests/conftest.py) where both executed the same
@@ -64,6 +65,13 @@ def _reuse_venv(clone: Path) -> None:
     # The clone's own code first (what its editable install would give), then the packages.
     lines = [str(clone / "src"), *installed]
     Path(site.stdout.strip(), "_reused_packages.pth").write_text("\n".join(lines) + "\n")
+    # Data files packages install beside site-packages (nbconvert's templates, Jupyter
+    # configuration), except the kernel registration, which the clone makes itself.
+    for sub in ("etc/jupyter", "share/jupyter"):
+        (venv / sub).mkdir(parents=True)
+        for item in (Path(sys.prefix) / sub).iterdir():
+            if item.name != "kernels":
+                (venv / sub / item.name).symlink_to(item)
     command = (Path(sys.executable).parent / "analysis").read_text().splitlines()
     (venv / "bin" / "analysis").write_text("\n".join([f"#!{python}", *command[1:]]) + "\n")
     (venv / "bin" / "analysis").chmod(0o755)
