@@ -129,5 +129,7 @@ def test_fresh_clone_make_reports_then_verify_and_test_command(
         assert not unmatched, f"fingerprints differ from the same files elsewhere: {unmatched}"
 
     # The README's test command, reduced to one test file.
-    tested = _sh(["make", "test", "PYTEST_ARGS=-n 0 -q tests/test_formatting.py"], cwd=clone)
+    tested = _sh(
+        ["make", "test", "TEST_WORKERS=0", "PYTEST_ARGS=-q tests/test_formatting.py"], cwd=clone
+    )
     assert " passed" in tested.stdout and "pip install" not in tested.stdout
