@@ -10,6 +10,8 @@ KERNEL := dorv-workbench
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# pytest-xdist workers of `make test` (0: none, all tests in one process).
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup browser reports test test-fast lint format lab status verify clean bench lock
@@ -48,7 +50,7 @@ reports: setup ## regenerate every report under reports/ (only what changed; FOR
 	$(BIN)/analysis run --jobs $(JOBS) $(if $(FORCE),--force,)
 
 test: setup browser ## run the whole test suite (notebooks and browser test included)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: setup ## run the fast tests only (no notebook execution)
 	$(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)

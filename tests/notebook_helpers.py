@@ -1,4 +1,5 @@
-"""Execute a project notebook with papermill, as the notebook tests do (one place)."""
+"""Execute a project notebook with papermill, as the notebook tests do (one place); or
+read what the shared pipeline run (``pipeline_reports`` in tests/conftest.py) made of it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import nbformat
 
 from analysis import paths, results
+from analysis.paths import ProjectPaths
 
 
 @contextmanager
@@ -54,3 +56,15 @@ def run_notebook(
 def run_values(name: str, out: Path, **kwargs: Any) -> dict[str, Any]:
     """The key figures a notebook recorded (see :func:`run_notebook`)."""
     return results.extract(run_notebook(name, out, **kwargs))["values"]
+
+
+def pipeline_notebook(reports: ProjectPaths, run: str) -> nbformat.NotebookNode:
+    """The executed notebook of ``run`` from the shared pipeline run: the tests whose
+    parameters are those of a run in pipeline.yaml read it instead of executing again."""
+    return nbformat.read(reports.reports / f"{run}.ipynb", as_version=4)
+
+
+def pipeline_values(reports: ProjectPaths, run: str) -> dict[str, Any]:
+    """The key figures ``run`` recorded in the shared pipeline run; the files it saved
+    are in ``reports.reports / run``."""
+    return results.extract(pipeline_notebook(reports, run))["values"]

@@ -6,8 +6,9 @@ per folder: which file of the project it replaces or adds (``target``), the bad 
 and an ``encoding``), the runs to execute and the words the message must contain
 (file, row/column/field, rule).
 
-One copy of the project is prepared for the whole module: the runs the corpus names
-execute once on the good data, and their reports are hashed. Each case then breaks
+One copy of the project is prepared for the whole module: the reports of the runs the
+corpus names, executed once on the good data (by the session's shared pipeline run,
+``pipeline_reports`` in tests/conftest.py), are copied and hashed. Each case then breaks
 its input in that copy, runs ``analysis run --only <runs>`` and checks: exit code 2,
 the message names file, place and rule, raw data and run manifest unchanged by the
 run, the last good reports byte for byte intact, nothing staged or half-written. The
@@ -34,6 +35,7 @@ import yaml
 
 from analysis import catalog
 from analysis.errors import InputError
+from analysis.paths import ProjectPaths
 from analysis.pipeline.cli import main
 from analysis.pipeline.kinds import VALIDATORS
 
@@ -135,14 +137,31 @@ class Prepared:
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
-    """A project copy whose corpus runs have executed once on the good data."""
-    root = copy_project(tmp_path_factory.mktemp("bad_inputs"))
+def prepared(tmp_path_factory: pytest.TempPathFactory, pipeline_reports: ProjectPaths) -> Prepared:
+    """A project copy whose corpus runs have executed once on the good data: the
+    notebooks, raw data and run manifest of the session's shared pipeline run
+    (tests/conftest.py), with the reports of the corpus runs and its provenance."""
+    root = tmp_path_factory.mktemp("bad_inputs")
+    shared = pipeline_reports.root
+    for rel in ("notebooks", "data/raw"):
+        shutil.copytree(shared / rel, root / rel)
+    shutil.copy(shared / "pipeline.yaml", root / "pipeline.yaml")
+    (root / "reports").mkdir()
     runs = sorted({r for c in CASES for r in c.runs})
-    code, out, err = cli(root, "run", "--no-progress", "--only", *runs)
-    assert code == 0, out + err
+    for name in ("manifest.json", "index.html"):
+        shutil.copy(shared / "reports" / name, root / "reports" / name)
     for run in runs:
-        assert (root / "reports" / f"{run}.html").is_file(), run
+        for suffix in (".html", ".ipynb", ".results.json"):
+            shutil.copy(shared / "reports" / f"{run}{suffix}", root / "reports" / f"{run}{suffix}")
+        shutil.copytree(shared / "reports" / run, root / "reports" / run)
+    from analysis.paths import project
+    from analysis.pipeline import runner as runner
+
+    reasons = {  # up to date: nothing would execute (see test_project_copy_is_good_again)
+        r: [x for x in why if not x.startswith("helper package")]
+        for r, why in runner.status(project(root), runs).reasons.items()
+    }
+    assert reasons == {r: [] for r in runs}, reasons
     return Prepared(root, _snapshot(root / "reports"), runs)
 
 

@@ -1,4 +1,8 @@
-"""The business-case notebooks run under papermill for every example centre (slow)."""
+"""The business-case notebooks run under papermill for every example centre (slow).
+
+The runs of pipeline.yaml (every centre and scenario, the comparison) are read from the
+session's shared pipeline run (``pipeline_reports``); only the English report, which the
+manifest does not list, executes here."""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import nbformat
 import pytest
 
 from analysis import results
+from analysis.paths import ProjectPaths
 from analysis.pipeline.params import inspect_parameters
-from tests.notebook_helpers import run_notebook
+from tests.notebook_helpers import pipeline_notebook, pipeline_values, run_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -31,15 +36,8 @@ def test_notebook_parameters_are_the_issues(name: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("centre_id", CENTRES)
-def test_business_report_runs(centre_id: str, tmp_path: Path) -> None:
-    nb = _run(
-        "22_centre_business_case.ipynb",
-        tmp_path / "out.ipynb",
-        centre_id=centre_id,
-        scenario="conservative",
-        mc_draws=2000,
-        seed=3,
-    )
+def test_business_report_runs(centre_id: str, pipeline_reports: ProjectPaths) -> None:
+    nb = pipeline_notebook(pipeline_reports, f"22_business_{centre_id}_conservative")
     figures = results.extract(nb)["values"]
     assert figures["investment"] > 0 and "npv" in figures
     assert figures["mc_npv_p05"] <= figures["mc_npv_p50"] <= figures["mc_npv_p95"]
@@ -66,9 +64,8 @@ def test_business_report_in_english(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_business_comparison_runs(tmp_path: Path) -> None:
-    nb = _run("23_business_comparison.ipynb", tmp_path / "out.ipynb")
-    figures = results.extract(nb)["values"]
+def test_business_comparison_runs(pipeline_reports: ProjectPaths) -> None:
+    figures = pipeline_values(pipeline_reports, "23_business_comparison")
     for centre in CENTRES:
         for scenario in ("base", "conservative", "optimistic"):
             assert f"npv.{centre}.{scenario}" in figures

@@ -1,4 +1,9 @@
-"""The cooperation-outcome and survey notebooks run under papermill (slow)."""
+"""The cooperation-outcome and survey notebooks run under papermill (slow).
+
+The default outcome report and the survey are runs of pipeline.yaml
+(``30_outcomes_vacancy_rate``, ``31_cooperation_survey``) and are read from the session's
+shared pipeline run (``pipeline_reports``); the English report with a covariate, which
+the manifest does not list, executes here."""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebook_helpers import run_values
+from analysis.paths import ProjectPaths
+from tests.notebook_helpers import pipeline_values, run_values
 
 pytestmark = pytest.mark.slow
 
@@ -15,15 +21,15 @@ def _run(name: str, out: Path, monkeypatch, **parameters) -> dict:  # type: igno
     return run_values(name, out, **parameters)
 
 
-def test_outcomes_notebook_default(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    v = _run("30_cooperation_outcomes.ipynb", tmp_path / "out.ipynb", monkeypatch)
+def test_outcomes_notebook_default(pipeline_reports: ProjectPaths) -> None:
+    v = pipeline_values(pipeline_reports, "30_outcomes_vacancy_rate")
     assert v["synthetic"] is True and v["n_units"] == 150
     # true simple ATT of the synthetic vacancy design: −1.622254 (example_panel_truth.csv)
     assert abs(v["att_simple"] - (-1.622254)) < 3 * v["att_simple_se"]
     assert v["twfe"] > v["att_simple"]  # TWFE biased towards zero in this design
     assert v["pretrend_p"] > 0.05
     assert v["estimator"] == "unconditional" and v["twfe_dof"] == "reghdfe"
-    text = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+    text = (pipeline_reports.reports / "30_outcomes_vacancy_rate.ipynb").read_text(encoding="utf-8")
     assert "synthetische Beispieldaten" in text
     assert "reghdfe-Konvention (Voreinstellung)" in text
 
@@ -60,8 +66,8 @@ def test_outcomes_notebook_ipw_and_dof(tmp_path: Path, monkeypatch) -> None:  # 
     assert "inverse Wahrscheinlichkeitsgewichtung" in text and "statsmodels-Konvention" in text
 
 
-def test_survey_notebook(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    v = _run("31_cooperation_survey.ipynb", tmp_path / "out.ipynb", monkeypatch)
+def test_survey_notebook(pipeline_reports: ProjectPaths) -> None:
+    v = pipeline_values(pipeline_reports, "31_cooperation_survey")
     assert v["synthetic"] is True and v["respondents"] == 122
     assert all(a > 0.7 for a in v["alpha"].values())
     assert v["gap_p_holm"]["resources"] < 0.05 and v["gap_r"]["resources"] < 0

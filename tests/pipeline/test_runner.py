@@ -194,7 +194,7 @@ def test_validated_manifest_is_cached_until_manifest_or_notebook_changes(
     p = tiny_project()
     assert len(runner.validated_runs(p)) == 2
     probe = (
-        "import sys\nfrom analysis import runner\nfrom analysis.paths import project\n"
+        "import sys\nfrom analysis.pipeline import runner\nfrom analysis.paths import project\n"
         f"runner.status(project({str(p.root)!r}))\nprint('pydantic' in sys.modules)"
     )
     first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)

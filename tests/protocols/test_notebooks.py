@@ -1,4 +1,10 @@
-"""The protocol notebooks run under papermill and record their key figures (slow)."""
+"""The protocol notebooks run under papermill and record their key figures (slow).
+
+The seed protocol's report and the Gesamt-Dokumentation without a coding sheet are runs
+of pipeline.yaml and are read from the session's shared pipeline run
+(``pipeline_reports``, files a run saved under ``reports/<run>/``); the English report and
+the documentation with a filled coding sheet, which the manifest does not list, execute
+here."""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from analysis import paths
-from tests.notebook_helpers import run_values
+from analysis.paths import ProjectPaths
+from tests.notebook_helpers import pipeline_values, run_values
 
 pytestmark = pytest.mark.slow
 
@@ -18,20 +25,15 @@ def _run(name: str, out: Path, artifacts: Path, monkeypatch, **parameters) -> di
     return run_values(name, out, artifacts=artifacts, **parameters)
 
 
-def test_workshop_notebook_seed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    values = _run(
-        "10_workshop_protocols.ipynb",
-        tmp_path / "out.ipynb",
-        tmp_path,
-        monkeypatch,
-        protocol_id="dorv_juelich_strukturschwache_gebiete",
-    )
+def test_workshop_notebook_seed(pipeline_reports: ProjectPaths) -> None:
+    run = "10_workshop_dorv_juelich_strukturschwache_gebiete"
+    values = pipeline_values(pipeline_reports, run)
     assert values["questions"] == 5
     assert values["statements"] == 25
     assert values["bullets"] == 23
     assert values["paragraphs"] == 2
     assert values["fictional"] is False
-    sheet = tmp_path / values["coding_sheet"]
+    sheet = pipeline_reports.reports / run / values["coding_sheet"]
     assert load_workbook(sheet)["Kodierung"].max_row == 26
 
 
@@ -50,13 +52,13 @@ def test_workshop_notebook_english_fictional(tmp_path: Path, monkeypatch) -> Non
     assert "fictional example protocol" in text
 
 
-def test_gesamtdokumentation_notebook(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    values = _run("90_gesamtdokumentation.ipynb", tmp_path / "out.ipynb", tmp_path, monkeypatch)
+def test_gesamtdokumentation_notebook(pipeline_reports: ProjectPaths) -> None:
+    values = pipeline_values(pipeline_reports, "90_gesamtdokumentation")
     assert values["workshops"] == 4
     assert values["fictional_workshops"] == 3
     assert values["statements"] == 83
     assert values["unreadable_files"] == 0
-    doc = Document(str(tmp_path / values["docx_file"]))
+    doc = Document(str(pipeline_reports.reports / "90_gesamtdokumentation" / values["docx_file"]))
     assert values["docx_file"] == "gesamtdokumentation.docx"
     texts = {p.text for p in doc.paragraphs}
     assert "Das kann gar auch die Wohnungswirtschaft selbst sein." in texts

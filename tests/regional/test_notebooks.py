@@ -1,4 +1,8 @@
-"""Notebook 40 (regional targeting) runs end to end with papermill (slow)."""
+"""Notebook 40 (regional targeting) runs end to end with papermill (slow).
+
+The default report (Jülich) is the run ``40_regional_targeting_de`` of pipeline.yaml and
+is read from the session's shared pipeline run (``pipeline_reports``); the English report
+with filters and weights, which the manifest does not list, executes here."""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ import openpyxl
 import pytest
 
 from analysis import paths
-from tests.notebook_helpers import run_values
+from analysis.paths import ProjectPaths
+from tests.notebook_helpers import pipeline_values, run_values
 
 NOTEBOOK = paths.NOTEBOOKS / "40_regional_targeting.ipynb"
 
@@ -27,8 +32,9 @@ def run(tmp_path: Path, **parameters) -> tuple[dict, Path]:
 
 
 @pytest.mark.slow
-def test_notebook_runs_for_juelich(tmp_path):
-    values, artifacts = run(tmp_path, n_draws=40)
+def test_notebook_runs_for_juelich(pipeline_reports: ProjectPaths):
+    values = pipeline_values(pipeline_reports, "40_regional_targeting_de")
+    artifacts = pipeline_reports.reports / "40_regional_targeting_de"
     assert values["place_key"] == "05358024"
     assert values["method"] == "percentile"
     assert values["n_places"] == 10_990

@@ -1,4 +1,8 @@
-"""The SROI notebooks run under papermill for every example centre (slow)."""
+"""The SROI notebooks run under papermill for every example centre (slow).
+
+The runs of pipeline.yaml (every centre and scenario, the comparison) are read from the
+session's shared pipeline run (``pipeline_reports``); only the English report, which the
+manifest does not list, executes here."""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ import nbformat
 import pytest
 
 from analysis import results
-from tests.notebook_helpers import run_notebook
+from analysis.paths import ProjectPaths
+from tests.notebook_helpers import pipeline_notebook, pipeline_values, run_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -22,15 +27,8 @@ def _run(nb: str, out: Path, **params: object) -> nbformat.NotebookNode:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("centre_id", CENTRES)
-def test_centre_report_runs(centre_id: str, tmp_path: Path) -> None:
-    nb = _run(
-        "20_sroi_centre.ipynb",
-        tmp_path / "out.ipynb",
-        centre_id=centre_id,
-        scenario="conservative",
-        mc_draws=2000,
-        seed=3,
-    )
+def test_centre_report_runs(centre_id: str, pipeline_reports: ProjectPaths) -> None:
+    nb = pipeline_notebook(pipeline_reports, f"20_sroi_{centre_id}_conservative")
     figures = results.extract(nb)["values"]
     assert figures["sroi_ratio"] > 0 and 0 <= figures["mc_p_ratio_above_1"] <= 1
     assert figures["mc_p05"] <= figures["mc_p50"] <= figures["mc_p95"]
@@ -55,9 +53,8 @@ def test_centre_report_in_english(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_comparison_runs(tmp_path: Path) -> None:
-    nb = _run("21_sroi_comparison.ipynb", tmp_path / "out.ipynb")
-    figures = results.extract(nb)["values"]
+def test_comparison_runs(pipeline_reports: ProjectPaths) -> None:
+    figures = pipeline_values(pipeline_reports, "21_sroi_comparison")
     for centre in CENTRES:
         for scenario in ("base", "conservative", "optimistic"):
             assert figures[f"sroi_ratio.{centre}.{scenario}"] > 0
