@@ -233,7 +233,7 @@ runner.run(project(sys.argv[1]), jobs=1, only=["one"], progress=False)
 
 @pytest.mark.slow
 def test_sigkill_while_promoting_leaves_whole_files_and_the_next_run_repairs(
-    one_run: ProjectPaths,
+    one_run: ProjectPaths, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """SIGKILL between the atomic moves of one run's files: each file is whole (old
     or new), the provenance still describes the old run, so the next run re-executes
@@ -242,15 +242,21 @@ def test_sigkill_while_promoting_leaves_whole_files_and_the_next_run_repairs(
     assert cli(p.root, "run", "--no-progress", "--only", "one")[0] == 0
     old_html = (p.reports / "one.html").read_bytes()
     p.run_manifest.write_text(p.run_manifest.read_text().replace("x: 1", "x: 3"))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _KILL_WHILE_PROMOTING, str(p.root)],
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    _, stderr = proc.communicate(timeout=600)
-    with contextlib.suppress(ProcessLookupError):  # orphans go with their session
-        os.killpg(proc.pid, signal.SIGKILL)
+    # stderr to a file, not a pipe: the killed process's orphaned worker processes would
+    # hold a pipe open, and reading it to its end would wait for them.
+    log = tmp_path_factory.mktemp("killed") / "stderr.txt"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _KILL_WHILE_PROMOTING, str(p.root)],
+            stderr=err,
+            start_new_session=True,
+        )
+        try:
+            proc.wait(timeout=600)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # orphans go with their session
+                os.killpg(proc.pid, signal.SIGKILL)
+    stderr = log.read_text()
     assert proc.returncode == -signal.SIGKILL, stderr
     with_new_results = json.loads((p.reports / "one.results.json").read_text())
     assert with_new_results["results"]["y"] == 6.0
