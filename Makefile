@@ -10,7 +10,7 @@ KERNEL := dorv-workbench
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
-# pytest-xdist workers of `make test` (0: none, all tests in one process).
+# pytest-xdist workers of `make test` and `make test-fast` (0: none, all in one process).
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
@@ -53,7 +53,7 @@ test: setup browser ## run the whole test suite (notebooks and browser test incl
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: setup ## run the fast tests only (no notebook execution)
-	$(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow and not e2e" $(PYTEST_ARGS)
 
 lint: setup ## ruff lint and format check, and the import contracts of pyproject.toml
 	$(BIN)/ruff check .
