@@ -3,12 +3,11 @@ a scenario's range rules, German and English."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from analysis import sensitivity as sens
 from analysis.sensitivity_text import POSITION_REASON, changes_table, changes_text, position_text
+from analysis.sroi.centre import FigureChange as Change
 
 
 def _mc(deterministic: float) -> sens.MonteCarloResult:
@@ -40,26 +39,13 @@ def test_position_outside_says_why() -> None:
     assert "non-linear" in fallback and POSITION_REASON["en"] in fallback
 
 
-@dataclass(frozen=True)
-class Change:
-    path: str
-    rule: str
-    stated: bool
-    base: float
-    value: float
-    base_range: tuple[float, float] | None
-    base_distribution: str | None
-    range: tuple[float, float] | None
-    distribution: str | None
-
-
 def test_changes_table_and_text_word_every_rule() -> None:
     changes = [
-        Change("a", "shift", False, 1, 2, (0, 2), "triangular", (1, 3), "triangular"),
-        Change("b", "scale", True, 1, 2, (0.5, 2), "pert", (1, 4), "pert"),
-        Change("c", "drop", True, 1, 2, (0, 2), "uniform", None, None),
-        Change("d", "new", True, 1, 2, None, None, (1, 5), "uniform"),
-        Change("e", "point", False, 1, 2, None, None, None, None),
+        Change("a", "shift", False, 1, 2, (0, 2), "triangular", (1, 3), "triangular", ""),
+        Change("b", "scale", True, 1, 2, (0.5, 2), "pert", (1, 4), "pert", ""),
+        Change("c", "drop", True, 1, 2, (0, 2), "uniform", None, None, ""),
+        Change("d", "new", True, 1, 2, None, None, (1, 5), "uniform", ""),
+        Change("e", "point", False, 1, 2, None, None, None, None, ""),
     ]
     de = changes_table(changes, str.upper, lambda p, v: f"{v:g}", "de")
     assert list(de["Annahme"]) == ["A", "B", "C", "D", "E"]
