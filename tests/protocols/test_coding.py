@@ -98,16 +98,16 @@ def test_keywords_tolerate_inflection(keyword: str, hits: list[str], misses: lis
 
 def test_suggestions_on_seed_statements(seed_suggested) -> None:  # type: ignore[no-untyped-def]
     by_id = dict(zip(seed_suggested["statement_id"], seed_suggested["suggested"], strict=True))
-    sid = "dorv_juelich_strukturschwache_gebiete:{}".format
-    assert by_id[sid("e:1")] == ["politics"]
-    assert by_id[sid("e:2")] == ["partner_networks", "regionalisation"]
-    assert by_id[sid("b:5")] == ["non_monetary_return"]
-    assert by_id[sid("c:1")] == ["early_funding"]
-    assert by_id[sid("c:3")] == ["premises"]
-    assert by_id[sid("d:4")] == ["heads_not_stones"]
-    assert by_id[sid("d:5")] == ["eye_level"]
-    assert "civic_engagement" in by_id[sid("e:3")]
-    assert set(by_id[sid("b:1")]) >= {"eye_level", "mutual_understanding"}
+    sid = "dorv_juelich_strukturschwache_gebiete#{}".format
+    assert by_id[sid("e1")] == ["politics"]
+    assert by_id[sid("e2")] == ["partner_networks", "regionalisation"]
+    assert by_id[sid("b5")] == ["non_monetary_return"]
+    assert by_id[sid("c1")] == ["early_funding"]
+    assert by_id[sid("c3")] == ["premises"]
+    assert by_id[sid("d4")] == ["heads_not_stones"]
+    assert by_id[sid("d5")] == ["eye_level"]
+    assert "civic_engagement" in by_id[sid("e3")]
+    assert set(by_id[sid("b1")]) >= {"eye_level", "mutual_understanding"}
     # Every theme of the seed is suggested for at least one seed statement.
     found = {c for codes in seed_suggested["suggested"] for c in codes}
     assert set(SEED_THEMES) <= found
@@ -300,13 +300,13 @@ def test_agreement_invariants(rows: list[tuple[str, str]]) -> None:
 
 CODINGS = pd.DataFrame(
     [
-        ("w1:a:1", "w1", "a", "premises"),
-        ("w1:a:1", "w1", "a", "politics"),
-        ("w1:c:1", "w1", "c", "premises"),
-        ("w2:c:1", "w2", "c", "politics"),
-        ("w2:d:1", "w2", "d", "premises"),
-        ("w2:d:1", "w2", "d", "politics"),
-        ("w2:d:2", "w2", "d", "eye_level"),
+        ("w1#a1", "w1", "a", "premises"),
+        ("w1#a1", "w1", "a", "politics"),
+        ("w1#c1", "w1", "c", "premises"),
+        ("w2#c1", "w2", "c", "politics"),
+        ("w2#d1", "w2", "d", "premises"),
+        ("w2#d1", "w2", "d", "politics"),
+        ("w2#d2", "w2", "d", "eye_level"),
     ],
     columns=["statement_id", "protocol_id", "question", "code"],
 )

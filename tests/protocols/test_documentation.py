@@ -97,14 +97,14 @@ def test_cross_tables(data: DocumentationInput) -> None:
 def test_top_recommendations_hand_made() -> None:
     codebook = load_codebook(paths.RAW / "codebook.yaml")
     suggested = pd.DataFrame(
-        {"statement_id": ["w1:d:1", "w2:d:1", "w2:d:2"], "text": ["R1", "R2", "R3"]}
+        {"statement_id": ["w1#d1", "w2#d1", "w2#d2"], "text": ["R1", "R2", "R3"]}
     )
     codings = pd.DataFrame(
         [
-            ("w1:d:1", "w1", "d", "premises"),
-            ("w2:d:1", "w2", "d", "premises"),
-            ("w2:d:2", "w2", "d", "politics"),
-            ("w2:d:2", "w2", "d", "premises"),
+            ("w1#d1", "w1", "d", "premises"),
+            ("w2#d1", "w2", "d", "premises"),
+            ("w2#d2", "w2", "d", "politics"),
+            ("w2#d2", "w2", "d", "premises"),
         ],
         columns=["statement_id", "protocol_id", "question", "code"],
     )
@@ -122,7 +122,7 @@ def test_html_escapes_free_text() -> None:
         "- <script>alert(1)</script>\n\nAbsatz mit Bewohner*innen & <i>Tags</i>\n"
     )
     p = parse_text(text, "x.txt")
-    out = protocol_html(p, codes={"x:a:1": ["<evil>"]})
+    out = protocol_html(p, codes={"x#a1": ["<evil>"]})
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "&lt;b&gt;Fett&lt;/b&gt; &amp; Co" in out
     assert "Bewohner*innen &amp; &lt;i&gt;Tags&lt;/i&gt;" in out

@@ -715,5 +715,11 @@ def load_protocols(
 
 
 def statement_id(protocol_id: str, question: str, position: int) -> str:
-    """Stable key of a statement: ``<protocol id>:<question letter>:<position>``."""
-    return f"{protocol_id}:{question}:{position}"
+    """Stable key of a statement: ``<protocol id>#<question letter><position>``.
+
+    E.g. ``dorv_juelich_strukturschwache_gebiete#c2``: the second statement under
+    question c. The key depends only on the file's stem, the question's letter
+    and the statement's place within that question, so statements added under
+    other questions or at the end of a question leave every existing key as it was.
+    """
+    return f"{protocol_id}#{question}{position}"
