@@ -43,7 +43,7 @@ def test_valid_values_pass(specs: list[ParameterSpec]) -> None:
     [
         ({"centre_id": "x", "colour": 1}, "runs[0].parameters.colour", "unknown parameter"),
         ({"centre_id": 5}, "runs[0].parameters.centre_id", "must be of type str"),
-        ({"centre_id": "x", "years": ["2024"]}, "runs[0].parameters.years", "list[int]"),
+        ({"centre_id": "x", "years": ["2024"]}, "runs[0].parameters.years[0]", "list[int]"),
         ({}, "runs[0].parameters.centre_id", "required parameter is missing"),
     ],
 )

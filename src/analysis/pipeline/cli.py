@@ -2,8 +2,9 @@
 
 Exit codes: 0 success; 1 a run failed (the others completed), verification
 found differences, or a file could not be written (disk full, no permission);
-2 bad input (manifest, parameters, data) — nothing executed; 3 another run holds
-the lock; 130 interrupted.
+2 bad input (manifest, parameters, data; with ``--strict`` also a raw file that differs
+from its catalogued sha256, otherwise a warning) — nothing executed; 3 another run
+holds the lock; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import errno
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from analysis.errors import EXIT_INPUT, EXIT_OK, EXIT_RUN_FAILED, AnalysisError
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(p_run)
     p_run.add_argument("--force", action="store_true", help="rerun every selected run")
+    p_run.add_argument("--strict", action="store_true", help=_STRICT_HELP)
     p_run.add_argument(
         "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of reports/index.html"
     )
@@ -78,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         description="List every run with 'up to date' or the reasons it would execute.",
     )
     common(p_status, executing=False)
+    p_status.add_argument("--strict", action="store_true", help=_STRICT_HELP)
 
     p_verify = sub.add_parser(
         "verify",
@@ -98,6 +101,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_STRICT_HELP = (
+    "exit with code 2 (executing nothing) when a raw file differs from its sha256 in "
+    "data/raw/catalog.yaml, instead of warning"
+)
+
+
+def _warn(command: str) -> Callable[[str], None]:
+    def warn(message: str) -> None:
+        print(f"analysis {command}: warning: {message}", file=sys.stderr)
+
+    return warn
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from analysis.pipeline.runner import run
 
@@ -110,6 +126,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         lang=args.lang,
         progress=not args.no_progress,
+        strict=args.strict,
+        warn=_warn("run"),
     )
     ok = [o for o in summary.executed if o.status == "ok"]
     print(
@@ -127,7 +145,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_status(args: argparse.Namespace) -> int:
     from analysis.pipeline.runner import status
 
-    plan = status(project(args.root), args.only)
+    plan = status(project(args.root), args.only, strict=args.strict)
+    for message in plan.warnings:
+        _warn("status")(message)
     width = max((len(r.name) for r in plan.runs), default=0)
     for r in plan.runs:
         why = plan.reasons[r.name]

@@ -9,14 +9,19 @@ domain (see the import contracts in ``pyproject.toml``). Each loader raises
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
 from analysis.business.centre import validate_file as validate_centre_file
 from analysis.catalog import Validator
 from analysis.outcomes.panel import load_panel, load_units
 from analysis.outcomes.survey import load_codebook as load_survey_codebook
 from analysis.outcomes.survey import validate_file as validate_survey
 from analysis.protocols.coding import load_codebook
-from analysis.protocols.parse import parse_protocol
+from analysis.protocols.parse import parse_protocol, protocol_files
 from analysis.regional.data import validate_file as validate_regional
+from analysis.sroi.centre import centre_files, load_centre
 
 VALIDATORS: dict[str, Validator] = {
     "protocol": parse_protocol,
@@ -33,3 +38,48 @@ VALIDATORS: dict[str, Validator] = {
     "regional": validate_regional,
 }
 """Kind → the loader that validates a file of that kind."""
+
+
+# --------------------------------------------------------------------------------------
+# Domains of parameters that depend on the data
+# --------------------------------------------------------------------------------------
+
+DomainCheck = Callable[[str, Mapping[str, Any], Path], str | None]
+"""``(value, the run's parameters, data/raw) → why the value is outside, or None``."""
+
+
+def _centre(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
+    known = centre_files(raw / "sroi")
+    if value in known:
+        return None
+    return f"no centre file data/raw/sroi/{value}.yaml (centres: {', '.join(known) or 'none'})"
+
+
+def _scenario(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
+    centre_id = parameters.get("centre_id")
+    if not isinstance(centre_id, str) or centre_id not in centre_files(raw / "sroi"):
+        return None  # the centre's own domain check reports it
+    declared = load_centre(centre_id, raw / "sroi").scenarios
+    if value in declared:
+        return None
+    return (
+        f"scenario '{value}' is not declared in data/raw/sroi/{centre_id}.yaml "
+        f"(scenarios: {', '.join(declared) or 'none'})"
+    )
+
+
+def _protocol(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
+    folder = raw / "protocols"
+    known = [p.stem for p in protocol_files(folder)] if folder.is_dir() else []
+    if value in known:
+        return None
+    return f"no protocol file data/raw/protocols/{value}.* (protocols: {', '.join(known) or 'none'})"
+
+
+DOMAINS: dict[str, DomainCheck] = {
+    "centre": _centre,
+    "scenario": _scenario,
+    "protocol": _protocol,
+}
+"""Domain of a parameter annotation (``CentreId``, ``ScenarioName``, ``ProtocolId`` in
+:mod:`analysis.pipeline.params`) → the check of a value against the data."""

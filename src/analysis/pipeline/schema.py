@@ -11,7 +11,9 @@ from typing import Annotated, Any
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     field_validator,
 )
 
@@ -26,11 +28,39 @@ RUN_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$"
 """Safe run names: they become file names under reports/."""
 
 
+class FilesGridSchema(BaseModel):
+    """Grid values from the files of a folder: ``{files: "data/raw/protocols/*"}``.
+
+    One value per matching file: what the ``*`` matched in its name (without the
+    extension unless the pattern names one after the ``*``). See
+    :mod:`analysis.pipeline.manifest`.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    files: str = Field(min_length=1)
+
+
+def _grid_kind(value: Any) -> str:
+    return "files" if isinstance(value, dict) else "values"
+
+
+GRID_TAGS = ("values", "files")
+"""Tags of the two forms of a grid value; pydantic puts them into error locations."""
+
+GridValues = Annotated[
+    Annotated[list[Any], Field(min_length=1), Tag("values")]
+    | Annotated[FilesGridSchema, Tag("files")],
+    Discriminator(_grid_kind),
+]
+
+
 class RunEntrySchema(BaseModel):
     """One entry of ``runs:`` in the run manifest.
 
     ``name`` may hold ``{placeholders}`` for grid keys; a ``grid`` expands to one
-    run per combination of its values (Cartesian product, in the declared order).
+    run per combination of its values (Cartesian product, in the declared order); a
+    grid key's values are a list or ``{files: pattern}`` (:class:`FilesGridSchema`).
     ``inputs`` are paths or glob patterns relative to the project root, and may
     use the same placeholders.
     """
@@ -41,15 +71,17 @@ class RunEntrySchema(BaseModel):
     notebook: str = Field(min_length=1)
     description: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
-    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(default_factory=dict)
+    grid: dict[str, GridValues] = Field(default_factory=dict)
     inputs: list[str] = Field(default_factory=list)
     timeout: int | None = Field(default=None, gt=0, description="seconds per cell")
 
     @field_validator("grid")
     @classmethod
-    def _grid_values_unique(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    def _grid_values_unique(
+        cls, grid: dict[str, list[Any] | FilesGridSchema]
+    ) -> dict[str, list[Any] | FilesGridSchema]:
         for key, values in grid.items():
-            if len({repr(v) for v in values}) != len(values):
+            if isinstance(values, list) and len({repr(v) for v in values}) != len(values):
                 raise ValueError(f"grid key '{key}' lists a value twice")
         return grid
 
