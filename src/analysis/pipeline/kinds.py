@@ -73,7 +73,8 @@ def _protocol(value: str, parameters: Mapping[str, Any], raw: Path) -> str | Non
     known = [p.stem for p in protocol_files(folder)] if folder.is_dir() else []
     if value in known:
         return None
-    return f"no protocol file data/raw/protocols/{value}.* (protocols: {', '.join(known) or 'none'})"
+    listed = ", ".join(known) or "none"
+    return f"no protocol file data/raw/protocols/{value}.* (protocols: {listed})"
 
 
 DOMAINS: dict[str, DomainCheck] = {

@@ -131,11 +131,7 @@ def match_files(root: Path, pattern: str) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     for p in sorted(base.iterdir()):
-        if (
-            not p.is_file()
-            or p.name.startswith((".", "~$"))
-            or p.name.lower() in _SKIPPED_FILES
-        ):
+        if not p.is_file() or p.name.startswith((".", "~$")) or p.name.lower() in _SKIPPED_FILES:
             continue
         target = p.name if "." in suffix else _stem(p.name)
         if (

@@ -66,7 +66,7 @@ class FileParameter:
     def path(self, value: str) -> str:
         """The file as a path relative to the project root."""
         rel = PurePosixPath(value.replace("\\", "/"))
-        return (PurePosixPath("data/raw") / rel).as_posix() if self.base == "raw" else rel.as_posix()
+        return (PurePosixPath("data/raw") / rel if self.base == "raw" else rel).as_posix()
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,9 @@ def inspect_parameters(notebook: Path, cache_dir: Path | None = None) -> list[Pa
         if cache_file.is_file():
             return [ParameterSpec(**p) for p in json.loads(cache_file.read_text("utf-8"))]
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    cells = [
+        c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
     specs: list[ParameterSpec] = []
     if cells:
         source = cells[0].get("source", "")

@@ -624,7 +624,9 @@ def run(
 # -- status, verify, clean -----------------------------------------------------------------
 
 
-def status(project: ProjectPaths, only: Sequence[str] | None = None, *, strict: bool = False) -> Plan:
+def status(
+    project: ProjectPaths, only: Sequence[str] | None = None, *, strict: bool = False
+) -> Plan:
     """Which runs are stale and why (nothing executes).
 
     ``Plan.warnings`` names every raw file the runs read whose content differs from its
