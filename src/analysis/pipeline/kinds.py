@@ -15,17 +15,29 @@ from typing import Any
 
 from analysis.business.centre import validate_file as validate_centre_file
 from analysis.catalog import Validator
+from analysis.errors import InputError
 from analysis.outcomes.panel import load_panel, load_units
 from analysis.outcomes.survey import load_codebook as load_survey_codebook
 from analysis.outcomes.survey import validate_file as validate_survey
-from analysis.protocols.coding import load_codebook
+from analysis.protocols.coding import import_coding_sheet, load_codebook
 from analysis.protocols.parse import parse_protocol, protocol_files
 from analysis.regional.data import validate_file as validate_regional
 from analysis.sroi.centre import centre_files, load_centre
 
+
+def validate_coding_sheet(path: Path) -> Any:
+    """A filled coding sheet (notebook 90's ``coding_sheet``), checked against the
+    codebook ``codebook.yaml`` of the nearest folder above it (``data/raw``)."""
+    for folder in path.parents:
+        if (folder / "codebook.yaml").is_file():
+            return import_coding_sheet(path, load_codebook(folder / "codebook.yaml"))
+    raise InputError("no codebook.yaml above the coding sheet to check its codes", file=path)
+
+
 VALIDATORS: dict[str, Validator] = {
     "protocol": parse_protocol,
     "codebook": load_codebook,
+    "coding_sheet": validate_coding_sheet,
     # a centre file: impact map, every scenario, and its business section
     "impact_map": validate_centre_file,
     "sroi_centre": validate_centre_file,
