@@ -54,10 +54,18 @@ def parameters_digest(parameters: Mapping[str, Any]) -> str:
 
 
 def package_digest(package_dir: Path = PACKAGE_DIR) -> str:
-    """SHA-256 over every source and template file of the helper package."""
+    """SHA-256 over every file of the helper package: sources, templates and any data
+    file it ships (compiled caches, hidden and editor files aside), so no file a
+    notebook reads through the package escapes the fingerprint."""
     h = hashlib.sha256()
     for p in sorted(package_dir.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix in {".py", ".j2", ".yaml"}:
+        rel = p.relative_to(package_dir).parts
+        if (
+            p.is_file()
+            and "__pycache__" not in rel
+            and not any(part.startswith(".") for part in rel)
+            and not p.name.endswith((".pyc", "~", ".swp", ".nbi", ".nbc"))
+        ):
             h.update(p.relative_to(package_dir).as_posix().encode())
             h.update(file_digest(p).encode())
     return h.hexdigest()
