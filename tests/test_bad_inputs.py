@@ -63,6 +63,11 @@ class Case:
         return list(self.spec["runs"])
 
     @property
+    def only(self) -> list[str]:
+        """The runs to ask for (``only``, else ``runs``): a case may make a new run."""
+        return list(self.spec.get("only", self.spec["runs"]))
+
+    @property
     def words(self) -> list[str]:
         expect = self.spec["expect"]
         return [expect["file"], *expect["where"], expect["rule"]]
@@ -192,7 +197,7 @@ def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -
         raw = _snapshot(root / "data" / "raw")
         manifest = (root / "pipeline.yaml").read_bytes()
 
-        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs)
+        code, out, err = cli(root, "run", "--no-progress", "--only", *case.only)
 
         assert code == 2, f"exit {code}\n{out}\n{err}"
         assert err.startswith("analysis run: input error: "), err
@@ -236,6 +241,37 @@ def test_verify_reproduces_the_estimates_bit_for_bit(prepared: Prepared) -> None
     assert code == 0, out + err
     assert "2 identical, 0 different, 0 failed" in out, out
     assert _snapshot(prepared.root / "reports") == prepared.reports
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project that never ran (no reports at all)."""
+    return copy_project(tmp_path_factory.mktemp("fresh") / "project")
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.spec["kind"] == "manifest"], ids=lambda c: c.name
+)
+def test_manifest_case_is_refused_before_anything_executes(case: Case, fresh: Path) -> None:
+    """The manifest cases need no earlier reports: on a copy that never ran, each exits 2
+    naming file, key and rule, and leaves raw data and reports/ as they were."""
+    target = fresh / case.spec["target"]
+    original = target.read_bytes() if target.exists() else None
+    try:
+        target.write_bytes(case.content(fresh))
+        raw = _snapshot(fresh / "data" / "raw")
+        code, out, err = cli(fresh, "run", "--no-progress", "--only", *case.only)
+        assert code == 2, f"exit {code}\n{out}\n{err}"
+        assert err.startswith("analysis run: input error: ") and "Traceback" not in out + err
+        missing = [w for w in case.words if w not in err]
+        assert not missing, f"message lacks {missing}:\n{err}"
+        assert _snapshot(fresh / "data" / "raw") == raw, "raw data changed"
+        assert sorted(p.name for p in (fresh / "reports").iterdir()) in ([], [".lock"])
+    finally:
+        if original is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(original)
 
 
 def test_the_installed_command_refuses_bad_data_before_executing(tmp_path: Path) -> None:
