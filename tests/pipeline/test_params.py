@@ -141,18 +141,19 @@ def test_shipped_notebooks_declare_domains_files_and_choices() -> None:
     for name in ("estimator", "dof", "control_group"):
         assert by[("30_cooperation_outcomes", name)].annotation.startswith("Literal[")
     assert by[("40_regional_targeting", "method")].annotation.startswith("Literal[")
-    assert all(s.annotation == "Literal['de', 'en']" for (_, n), s in by.items() if n == "language")
+    assert all(s.annotation == "Literal[de, en]" for (_, n), s in by.items() if n == "language")
 
 
 # -- domains and element errors (issues 18.4, 18.5) ------------------------------------------
 
 DOMAIN_SPECS = [
-    ParameterSpec("language", "Literal['de', 'en']", '"de"'),
+    ParameterSpec("language", "Literal[de, en]", '"de"'),
     ParameterSpec("mc_draws", "PositiveInt", "20000"),
     ParameterSpec("seed", "NonNegativeInt", "1"),
     ParameterSpec("share", "Fraction", "0.5"),
-    ParameterSpec("estimator", "Literal['dr', 'reg', 'ipw']", '"dr"'),
-    ParameterSpec("groups", "list[Literal['settlement_type', 'state']]", "[]"),
+    ParameterSpec("estimator", "Literal['dr', 'reg', 'ipw']", '"dr"'),  # quoted: the same
+    ParameterSpec("groups", "list[Literal[settlement_type, state]]", "[]"),
+    ParameterSpec("types", "list[Literal[1, 2, 3, 4]]", "[]"),
     ParameterSpec("covariates", "list[str]", "[]"),
     ParameterSpec("weights", "dict[str, float]", "{}"),
     ParameterSpec("codebook", "RawFile", '"codebook.yaml"'),
@@ -169,6 +170,7 @@ DOMAIN_SPECS = [
         ({"share": 1.5}, "share", "less than or equal to 1"),
         ({"estimator": "ols"}, "estimator", "Input should be 'dr', 'reg' or 'ipw'"),
         ({"groups": ["state", "land"]}, "groups[1]", "element groups[1] must fit the type"),
+        ({"types": [3, "4"]}, "types[1]", "Input should be 1, 2, 3 or 4"),
         (
             {"covariates": [65]},
             "covariates[0]",
@@ -196,6 +198,7 @@ def test_values_inside_their_domain_pass() -> None:
         "share": 1,
         "estimator": "ipw",
         "groups": ["state"],
+        "types": [1, 4],
         "covariates": ["share_65plus"],
         "weights": {"a": 2},
         "codebook": "sub/codebook.yaml",
@@ -237,3 +240,25 @@ def test_file_inputs_resolve_from_the_folder_the_notebook_uses() -> None:
         "panel": "data/raw/outcomes/p.csv",
         "more[0]": "data/raw/a.csv",
     }
+
+
+def test_bare_choices_are_texts_and_papermill_reads_every_annotation() -> None:
+    """`Literal[de, en]` means `Literal['de', 'en']`; papermill's reader (which allows no
+    quotes inside an annotation) sees the parameter with its annotation."""
+    from typing import Literal
+
+    from papermill.translators import PythonTranslator
+
+    assert ParameterSpec("l", "Literal[de, en]", '"de"').type == Literal["de", "en"]
+    assert ParameterSpec("l", "Literal[z]", '"z"').type == Literal["z"]
+    assert ParameterSpec("t", "list[Literal[1, x]]", "[]").type == list[Literal[1, "x"]]
+    root = Path(__file__).resolve().parents[2] / "notebooks"
+    for nb in sorted(root.glob("*.ipynb")):
+        cell = next(
+            c
+            for c in nbformat.read(nb, as_version=4).cells
+            if "parameters" in c.metadata.get("tags", [])
+        )
+        seen = {(p.name, p.inferred_type_name) for p in PythonTranslator.inspect(cell)}
+        ours = {(s.name, s.annotation) for s in inspect_parameters(nb)}
+        assert seen == ours, nb.name

@@ -12,9 +12,12 @@ stops the run with a message naming the run, the parameter and the rule.
 Conventions: every parameter needs an annotation; a parameter whose default is
 ``None`` while its annotation does not admit ``None`` is *required*. An annotation the
 kernel does not know by itself is written in quotes, so the cell still runs as plain
-Python (``language: "Literal['de', 'en']" = "de"``). Besides the builtins, annotations
-may use ``Literal``, ``Optional``, ``Union``, ``Annotated`` with the bounds ``Ge``,
-``Gt``, ``Le``, ``Lt``, ``Interval`` (from ``annotated_types``), and these names:
+Python, and the choices of a ``Literal`` are written bare (``language: "Literal[de, en]"
+= "de"``), so that papermill's own reader of the cell (``papermill --help-notebook``),
+which allows no quotes inside an annotation, still sees every parameter; quoted choices
+(``Literal['de', 'en']``) mean the same. Besides the builtins, annotations may use
+``Literal``, ``Optional``, ``Union``, ``Annotated`` with the bounds ``Ge``, ``Gt``,
+``Le``, ``Lt``, ``Interval`` (from ``annotated_types``), and these names:
 
 =====================  ===================================================================
 ``PositiveInt``        an ``int`` ≥ 1 (e.g. Monte Carlo draws)
@@ -177,10 +180,29 @@ class ParameterSpec:
 _TYPES: dict[str, Any] = {}
 
 
+class _BareChoices(ast.NodeTransformer):
+    """``Literal[de, en]`` → ``Literal['de', 'en']``: a bare word among the choices of a
+    ``Literal`` is a text. Papermill's reader of parameter cells (``papermill
+    --help-notebook``, its check of passed names) cannot read quotes inside an
+    annotation, so choices are written bare."""
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.value, ast.Name) and node.value.id == "Literal":
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            words = [ast.Constant(i.id) if isinstance(i, ast.Name) else i for i in items]
+            node.slice = ast.Tuple(words, ast.Load()) if len(words) > 1 else words[0]
+        return node
+
+
 def _evaluate(annotation: str) -> Any:
     if annotation not in _TYPES:
         try:
-            _TYPES[annotation] = eval(annotation, {"__builtins__": {}}, _namespace())
+            tree = ast.fix_missing_locations(
+                _BareChoices().visit(ast.parse(annotation, mode="eval"))
+            )
+            code = compile(tree, "<annotation>", "eval")
+            _TYPES[annotation] = eval(code, {"__builtins__": {}}, _namespace())
         except Exception as err:
             raise ValueError(f"annotation {annotation!r} is not a supported type") from err
     return _TYPES[annotation]
