@@ -9,6 +9,7 @@ domain (see the import contracts in ``pyproject.toml``). Each loader raises
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -67,11 +68,20 @@ def _centre(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
     return f"no centre file data/raw/sroi/{value}.yaml (centres: {', '.join(known) or 'none'})"
 
 
+@functools.lru_cache(maxsize=64)
+def _declared_scenarios(folder: str, centre_id: str, mtime_ns: int, size: int) -> list[str]:
+    """The scenarios a centre file declares (loaded once per version of the file: a sweep
+    over scenarios asks for every run)."""
+    return load_centre(centre_id, folder).scenarios
+
+
 def _scenario(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
     centre_id = parameters.get("centre_id")
     if not isinstance(centre_id, str) or centre_id not in centre_files(raw / "sroi"):
         return None  # the centre's own domain check reports it
-    declared = load_centre(centre_id, raw / "sroi").scenarios
+    path = raw / "sroi" / f"{centre_id}.yaml"
+    stat = path.stat()
+    declared = _declared_scenarios(str(raw / "sroi"), centre_id, stat.st_mtime_ns, stat.st_size)
     if value in declared:
         return None
     return (
