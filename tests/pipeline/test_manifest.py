@@ -9,7 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import EXIT_INPUT, ManifestError
-from analysis.pipeline.manifest import load_manifest, select
+from analysis.pipeline.manifest import (
+    RESERVED_NAMES,
+    load_manifest,
+    reserved_name_rule,
+    select,
+)
 from tests.conftest import OK_NOTEBOOK, write_project
 
 
@@ -341,3 +346,21 @@ def test_names_differing_only_in_case_collide(tmp_path: Path) -> None:
     )
     with pytest.raises(ManifestError, match="duplicate run name 'report'"):
         load_manifest(p)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    reserved=st.sampled_from(sorted(RESERVED_NAMES)),
+    upper=st.lists(st.booleans(), min_size=9, max_size=9),
+    other=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,20}", fullmatch=True),
+    suffix=st.sampled_from([".html", ".ipynb", ".results.json", ".json"]),
+)
+def test_reserved_names_in_any_case_are_refused_and_plain_ids_are_not(
+    reserved: str, upper: list[bool], other: str, suffix: str
+) -> None:
+    """Invariant: a reserved name in any case, or any name ending in an output suffix,
+    is refused; a plain id (no dot) is refused only when it is a reserved name."""
+    cased = "".join(c.upper() if u else c for c, u in zip(reserved, upper, strict=False))
+    assert reserved_name_rule(cased) is not None
+    assert reserved_name_rule(other + suffix) is not None
+    assert (reserved_name_rule(other) is None) == (other.lower() not in RESERVED_NAMES)
