@@ -63,6 +63,11 @@ class Case:
         return list(self.spec["runs"])
 
     @property
+    def env(self) -> dict[str, str]:
+        """Environment variables the case sets for its run (e.g. a lowered size limit)."""
+        return {k: str(v) for k, v in self.spec.get("env", {}).items()}
+
+    @property
     def words(self) -> list[str]:
         expect = self.spec["expect"]
         return [expect["file"], *expect["where"], expect["rule"]]
@@ -100,23 +105,26 @@ def _snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def cli(root: Path, *args: str) -> tuple[int, str, str]:
+def cli(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     """``analysis --root <root> <args>`` in this process: exit code, stdout, stderr.
 
-    main() sets $ANALYSIS_ROOT and a SIGTERM handler; both are put back afterwards.
+    main() sets $ANALYSIS_ROOT and a SIGTERM handler; both are put back afterwards, and
+    so is every variable of ``env`` set for the call.
     """
-    env = os.environ.get("ANALYSIS_ROOT")
+    saved = {k: os.environ.get(k) for k in ["ANALYSIS_ROOT", *(env or {})]}
     handler = signal.getsignal(signal.SIGTERM)
     out, err = io.StringIO(), io.StringIO()
     try:
+        os.environ.update(env or {})
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(["--root", str(root), *args])
     finally:
         signal.signal(signal.SIGTERM, handler)
-        if env is None:
-            os.environ.pop("ANALYSIS_ROOT", None)
-        else:
-            os.environ["ANALYSIS_ROOT"] = env
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     return code, out.getvalue(), err.getvalue()
 
 
@@ -192,7 +200,7 @@ def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -
         raw = _snapshot(root / "data" / "raw")
         manifest = (root / "pipeline.yaml").read_bytes()
 
-        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs)
+        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs, env=case.env)
 
         assert code == 2, f"exit {code}\n{out}\n{err}"
         assert err.startswith("analysis run: input error: "), err
@@ -205,6 +213,40 @@ def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -
         reports = root / "reports"
         assert not (reports / ".staging").exists()
         assert not list(reports.glob(".*.tmp")) and not (reports / "failed").exists()
+    finally:
+        if original is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(original)
+
+
+@pytest.fixture(scope="module")
+def never_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project that has never run: every run is stale."""
+    return copy_project(tmp_path_factory.mktemp("never_run"))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.spec.get("fast")], ids=lambda c: c.name)
+def test_bad_input_is_refused_before_anything_executes(case: Case, never_run: Path) -> None:
+    """The fast check of the cases marked ``fast: true``: on a copy that never ran,
+    ``analysis run`` stops with exit code 2 and the case's message while validating,
+    before any notebook starts; raw data and manifest unchanged, no report written.
+    (The slow test above checks every case against the last good reports.)"""
+    root = never_run
+    target = root / case.spec["target"]
+    original = target.read_bytes() if target.exists() else None
+    try:
+        target.write_bytes(case.content(root))
+        raw = _snapshot(root / "data" / "raw")
+        manifest = (root / "pipeline.yaml").read_bytes()
+        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs, env=case.env)
+        assert code == 2, f"exit {code}\n{out}\n{err}"
+        missing = [w for w in case.words if w not in err]
+        assert not missing, f"message lacks {missing}:\n{err}"
+        assert "Traceback" not in out + err
+        assert _snapshot(root / "data" / "raw") == raw, "raw data changed"
+        assert (root / "pipeline.yaml").read_bytes() == manifest
+        assert sorted(p.name for p in (root / "reports").iterdir()) in ([], [".lock"])
     finally:
         if original is None:
             target.unlink(missing_ok=True)
