@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import shutil
 import signal
 from collections import Counter
@@ -32,6 +33,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis import catalog
 from analysis.errors import InputError
@@ -395,3 +398,90 @@ def test_impact_map_workbook_layout_checks_accept_a_clean_export(tmp_path: Path)
     wb.save(path)
     with pytest.raises(InputError, match="looks like a copy of sheet 'Inputs'"):
         sroi_centre.load_impact_map(path)
+
+
+@pytest.mark.timeout(20)
+def test_catastrophic_codebook_pattern_matches_in_linear_time(tmp_path: Path) -> None:
+    """``(\\w+\\s?)+$`` hangs Python's re on a long statement ending in punctuation; the
+    codebook runs it on RE2 and the suggestion comes at once."""
+    from analysis.protocols import coding
+
+    book = yaml.safe_load((ROOT / "data" / "raw" / "codebook.yaml").read_text(encoding="utf-8"))
+    book["codes"][0]["patterns"] = [r"(\w+\s?)+$"]
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(book, allow_unicode=True), "utf-8")
+    codebook = coding.load_codebook(tmp_path / "codebook.yaml")
+    statement = "Mieter " * 2_000 + "!"
+    assert book["codes"][0]["code"] not in coding.suggest(statement, codebook)
+    assert book["codes"][0]["code"] in coding.suggest("Mieter und Vermieter", codebook)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "engine", "rule"),
+    [
+        (r"(\w+\s?)+$", "re2", None),
+        (r"\bfeste\b(?=\W*(?:$|[.,;]))", "re", None),  # the shipped lookahead
+        (r"(?=\w)(\w+\s?)+$", None, "repeats a group that itself repeats"),
+        (r"(?<!x)(a|ab)*c", None, "repeats an alternation"),
+        (r"(a)(?:\1)+", None, "repeats a backreference"),
+        (r"(unclosed", None, "not a valid regular expression"),
+    ],
+)
+def test_codebook_patterns_run_on_re2_or_a_safe_re(
+    pattern: str, engine: str | None, rule: str | None
+) -> None:
+    from analysis.protocols.coding import UnsafePattern, compile_pattern
+
+    if rule is None:
+        assert type(compile_pattern(pattern)).__module__.split(".")[0] == engine
+    else:
+        with pytest.raises(UnsafePattern, match=re.escape(rule)):
+            compile_pattern(pattern)
+
+
+@given(
+    st.lists(
+        st.sampled_from([r"a", r"\w", r"[.,]", r"(?:ab)", r"(?:x|y)", r"\s"]),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(["*", "+", "{2,}"]),
+)
+def test_nested_repetition_is_always_flagged(atoms: list[str], outer: str) -> None:
+    """A repeated group containing a repetition is flagged; the same group unrepeated
+    is not."""
+    from analysis.protocols.coding import backtracking_risk
+
+    inner = "".join(atoms) + "+"
+    assert backtracking_risk(f"x(?:{inner}){outer}y") is not None
+    assert backtracking_risk(f"x(?:{''.join(atoms)}){{1,1}}y") is None  # not repeated
+
+
+def test_shipped_codebook_suggests_the_same_codes_on_re2() -> None:
+    """RE2 and Python's re agree on every shipped pattern and statement."""
+    from analysis.protocols import coding, parse
+
+    codebook = coding.load_codebook(ROOT / "data" / "raw" / "codebook.yaml")
+    texts = [
+        parse.fold(t) for t in parse.load_protocols(ROOT / "data" / "raw" / "protocols")["text"]
+    ]
+    for code in codebook.codes:
+        for pattern in code.patterns:
+            fast, slow = coding.compile_pattern(pattern), re.compile(pattern)
+            assert [bool(fast.search(t)) for t in texts] == [bool(slow.search(t)) for t in texts]
+
+
+def test_impact_map_whose_inputs_total_zero_is_refused() -> None:
+    from analysis.sroi.centre import validate_centre_data
+
+    path = ROOT / "data" / "raw" / "sroi" / "fictional_village.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for item in data["impact_map"]["inputs"]:
+        factor = item["factors"][0]
+        factor["value"] = 0
+        if "low" in factor:
+            factor["low"] = 0
+    with pytest.raises(InputError, match=r"the inputs total 0: the SROI ratio") as info:
+        validate_centre_data(data, path)
+    assert info.value.column == "impact_map.inputs"
+    data["impact_map"]["inputs"][0]["factors"][0]["value"] = 1
+    validate_centre_data(data, path)
