@@ -390,6 +390,7 @@ def read_yaml(
 # CSV
 # --------------------------------------------------------------------------------------
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
 _GERMAN_NUMBER = re.compile(r"^\s*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*$")
 
 
@@ -423,7 +424,7 @@ def _decode_csv(raw: bytes, name: str | Path, hint: str) -> tuple[str, str]:
     "CSV (Trennzeichen-getrennt)"); bytes that are neither are refused at their line."""
     if b"\x00" in raw:
         raise InputError(
-            "contains NUL bytes: a binary file or UTF-16 text (Excel's \"Unicode text\"), "
+            'contains NUL bytes: a binary file or UTF-16 text (Excel\'s "Unicode text"), '
             f"not a CSV file; {hint}",
             file=name,
             row=raw[: raw.index(b"\x00")].count(b"\n") + 1,
@@ -474,13 +475,13 @@ def read_csv_table(
     except FileNotFoundError:
         raise InputError(f"{what} not found", file=name) from None
     text, encoding = _decode_csv(raw, name, hint)
-    physical = text.splitlines()
+    physical = _LINE.findall(text)  # lines with their ends, split as editors split them
     comments: list[str] = []
     header_index = None
     separator = None
     for i, line in enumerate(physical):
         if line.startswith("#"):
-            comments.append(line.lstrip("#").strip())
+            comments.append(line.strip().lstrip("#").strip())
         elif re.fullmatch(r"sep=[;,\t]", line.strip()) and separator is None:
             separator = line.strip()[4]  # Excel's separator hint
         elif line.strip():
@@ -488,10 +489,9 @@ def read_csv_table(
             break
     if header_index is None:
         raise InputError("file is empty: expected a header row", file=name, row=len(comments) + 1)
-    header_text = physical[header_index]
+    header_text = physical[header_index].rstrip("\r\n")
     separator = separator or _separator(header_text, expected)
-    body = "\n".join(physical[header_index:])
-    reader = csv.reader(body.splitlines(keepends=False), delimiter=separator)
+    reader = csv.reader(physical[header_index:], delimiter=separator)
     header = next(reader)
     header = [h.strip() for h in header]
     header_line = header_index + 1
