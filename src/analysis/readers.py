@@ -50,10 +50,10 @@ if TYPE_CHECKING:
 DEFAULT_LIMITS_MB: dict[str, float] = {
     "yaml": 5,  # centre files, codebooks, catalogue, manifest (largest shipped: 0.03 MB)
     "csv": 100,  # panels, units, survey answers (largest shipped: 0.14 MB)
-    "text": 10,  # plain-text and Markdown protocols
+    "text": 10,  # read_text's default (plain-text protocols once their reader uses it)
     "docx": 20,  # a Word file as stored (compressed)
     "docx_unzipped": 200,  # a Word/Excel file's total uncompressed size
-    "xlsx": 50,  # an impact-map workbook as stored
+    "xlsx": 50,  # a workbook as stored, for check_zip(path, "xlsx") before openpyxl
 }
 """Largest accepted input per kind, in MB (10⁶ bytes). ``ANALYSIS_MAX_<KIND>_MB``
 overrides one (``ANALYSIS_MAX_DOCX_UNZIPPED_MB=500``)."""
