@@ -154,9 +154,9 @@ def test_a_list_where_a_file_is_expected_exits_2(shipped: Path) -> None:
             ["runs[#].parameters.language", "Input should be 'de' or 'en'", "(got 'fr')"],
         ),
         (
-            "seed: 1\n      language: de\n    inputs:\n"
+            "mc_draws: 20000\n      seed: 1\n      language: de\n    inputs:\n"
             '      - "data/raw/sroi/{centre_id}.yaml"\n\n',
-            "seed: 1\n      language: de\n      mc_draws: -1\n    inputs:\n"
+            "mc_draws: -1\n      seed: 1\n      language: de\n    inputs:\n"
             '      - "data/raw/sroi/{centre_id}.yaml"\n\n',
             "20_sroi_barmen_base",
             ["runs[#].parameters.mc_draws", "greater than or equal to 1", "(got -1)"],
