@@ -921,6 +921,21 @@ def reliability(
     return pd.DataFrame(rows, columns=list(RELIABILITY_COLUMNS))
 
 
+def reliability_figures(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """:func:`reliability` as plain key figures per scope (NaN → None), for
+    :func:`analysis.results.record`."""
+    keys = [c for c in RELIABILITY_COLUMNS if c != "scope"]
+    out: dict[str, dict[str, Any]] = {}
+    for row in table.to_dict("records"):
+        out[str(row["scope"])] = {
+            k: None
+            if isinstance(row[k], float) and math.isnan(row[k])
+            else (row[k].item() if hasattr(row[k], "item") else row[k])
+            for k in keys
+        }
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # Frequencies and co-occurrence
 # --------------------------------------------------------------------------------------

@@ -137,6 +137,22 @@ TEXT: dict[str, dict[str, str]] = {
         "samples without variation. With one code in use, α is undefined (–).",
     },
     "not_defined": {"de": "–", "en": "–"},
+    "workbook_intro": {
+        "de": "Kodierbogen der ganzen Reihe: `{file}` mit {statements} Aussagen aus "
+        "{workshops} Workshops, eine Zeile je Aussage (Kennung `<Protokoll>#<Frage><Nr.>`, "
+        "Workshop in Spalte `protocol_id`), eine Auswahlspalte je Kodierende/r. Ausgefüllt "
+        "unter `data/raw/` ablegen und Notebook 90 als `coding_sheet` übergeben; "
+        "teilweise ausgefüllte Bögen werden als solche ausgewertet.",
+        "en": "Coding workbook of the whole series: `{file}` with {statements} statements "
+        "from {workshops} workshops, one row per statement (id `<protocol>#<question><no.>`, "
+        "workshop in column `protocol_id`), one drop-down column per coder. Put the filled "
+        "workbook under `data/raw/` and pass it to notebook 90 as `coding_sheet`; partly "
+        "filled workbooks are evaluated as such.",
+    },
+    "workbook_id": {"de": "Protokoll (Datei)", "en": "Protocol (file)"},
+    "workbook_first": {"de": "erste Kennung", "en": "first id"},
+    "workbook_last": {"de": "letzte Kennung", "en": "last id"},
+    "unreadable": {"de": "Nicht gelesene Dateien", "en": "Files not read"},
 }
 
 
@@ -271,6 +287,42 @@ def reliability_text(
         replicates=fmt_int(series["replicates"], lang), seed=fmt_int(seed, lang)
     )
     return [intro, method]
+
+
+def workbook_text(file: str, workshops: int, statements: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The sentence (Markdown) introducing the series' coding workbook."""
+    return t("workbook_intro", lang).format(
+        file=file, workshops=fmt_int(workshops, lang), statements=fmt_int(statements, lang)
+    )
+
+
+def workbook_table(
+    protocols: Sequence[Protocol], suggested: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
+    """Per workshop of the coding workbook: title (fictional ones marked), file stem,
+    statements and the first and last statement id."""
+    rows = []
+    for p in protocols:
+        ids = suggested.loc[suggested["protocol_id"] == p.id, "statement_id"].tolist()
+        rows.append(
+            {
+                t("workshop", lang): workshop_label(p, lang),
+                t("workbook_id", lang): p.id,
+                t("statements", lang): fmt_int(len(ids), lang),
+                t("workbook_first", lang): ids[0] if ids else "–",
+                t("workbook_last", lang): ids[-1] if ids else "–",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def problems_text(problems: Sequence[Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    """The files that could not be read, as a Markdown list (empty when none)."""
+    from analysis.formatting import md_text
+
+    if not problems:
+        return ""
+    return f"**{t('unreadable', lang)}:**\n\n" + "\n".join(f"- {md_text(p)}" for p in problems)
 
 
 # --------------------------------------------------------------------------------------
