@@ -283,3 +283,38 @@ def test_html_shows_statement_ids_and_metadata() -> None:
     out = protocol_html(parse_text(text, "kennung.txt"))
     assert "kennung#a1</code>" in out
     assert "Datum: 3. März 2025<br>Ort: Jülich" in out
+
+
+def test_a_dropped_docx_joins_workbook_and_documentation(tmp_path: Path) -> None:
+    """A Word protocol dropped next to the others (here: statements in a Word table,
+    title block without empty paragraphs) gets its rows in the series coding workbook
+    and its chapter in the Gesamt-Dokumentation, with nothing else changed."""
+    import shutil
+
+    import yaml
+    from openpyxl import load_workbook
+
+    from analysis.protocols.coding import export_coding_sheet
+    from tests.protocols.test_parse import CORPUS
+    from tests.protocols.test_parse import build_docx as build_corpus_docx
+
+    folder = tmp_path / "protocols"
+    shutil.copytree(paths.RAW / "protocols", folder)
+    spec = yaml.safe_load((CORPUS / "word_table.docx.yaml").read_text(encoding="utf-8"))
+    build_corpus_docx(spec, folder / "fiktiv_neu_eingeworfen.docx")
+    codebook = load_codebook(paths.RAW / "codebook.yaml")
+    protocols = read_protocols(folder).protocols
+    suggested = suggest_codes(to_frame(protocols), codebook)
+    book = export_coding_sheet(suggested, codebook, tmp_path / "kodierbogen_reihe.xlsx")
+    ids = [r[0] for r in load_workbook(book)["Kodierung"].iter_rows(min_row=2, values_only=True)]
+    assert [i for i in ids if i.startswith("fiktiv_neu_eingeworfen#")] == [
+        "fiktiv_neu_eingeworfen#a1",
+        "fiktiv_neu_eingeworfen#a2",
+        "fiktiv_neu_eingeworfen#b1",
+        "fiktiv_neu_eingeworfen#d1",
+    ]
+    data = DocumentationInput(protocols, suggested, codings_from_suggestions(suggested), codebook)
+    doc = Document(str(build_docx(data, tmp_path / "g.docx")))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "3. Workshop: Punkte in einer Word-Tabelle (fiktives Beispiel)" in headings
+    assert "Datum: 1. April 2025" in [p.text for p in doc.paragraphs]

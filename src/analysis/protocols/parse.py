@@ -14,6 +14,7 @@ statements of different workshops compare question by question.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -890,14 +891,29 @@ def _match_template(drafts: list[_Draft], file: Path) -> tuple[Question, ...]:
 def parse_protocol(path: str | Path) -> Protocol:
     """Read and parse one protocol file; the protocol id is the file stem.
 
-    Raises :class:`InputError` naming the file and what is missing for empty,
-    binary or unreadable files and for files without questions.
+    Raises :class:`InputError` naming the file, the line (in a .docx: the paragraph,
+    counting the non-empty paragraphs of the body and of table cells in reading
+    order) and what was expected, for empty, binary or unreadable files, files without
+    title or questions, and questions that cannot be placed in the template.
     """
     path = Path(path)
     if not path.is_file():
         raise InputError("protocol file not found", file=path)
     text, encoding = read_text(path)
-    return parse_text(text, path, encoding=encoding)
+    if encoding != "docx":
+        return parse_text(text, path, encoding=encoding)
+    try:
+        return parse_text(text, path, encoding=encoding)
+    except InputError as err:
+        # The text of a .docx has one paragraph every second line: name the paragraph.
+        raise InputError(
+            problems=[
+                dataclasses.replace(p, row=f"paragraph {(p.row + 1) // 2}")
+                if isinstance(p.row, int)
+                else p
+                for p in err.problems
+            ]
+        ) from None
 
 
 # --------------------------------------------------------------------------------------
@@ -1017,8 +1033,15 @@ def statement_id(protocol_id: str, question: str, position: int) -> str:
     """Stable key of a statement: ``<protocol id>#<question letter><position>``.
 
     E.g. ``dorv_juelich_strukturschwache_gebiete#c2``: the second statement under
-    question c. The key depends only on the file's stem, the question's letter
-    and the statement's place within that question, so statements added under
-    other questions or at the end of a question leave every existing key as it was.
+    question c. The key depends only on the file's stem, the question's template
+    letter (not its marker as written: ``3)``, ``c.``, ``Frage 3:`` and an unmarked
+    question all give ``c``) and the statement's place within that question. So it
+    stays the same when the file is re-saved in another format (.txt → .docx, same
+    stem), re-encoded, re-wrapped, re-marked or given a title block with metadata, and
+    when statements are added under other questions or at the end of a question. It
+    changes when a statement is inserted or removed before it in the same question, or
+    the file is renamed: :func:`analysis.protocols.coding.read_coding_sheets` therefore
+    compares each sheet row's text with the protocol's and refuses a sheet whose ids
+    now name other statements, rather than moving codes to the wrong statement.
     """
     return f"{protocol_id}#{question}{position}"
