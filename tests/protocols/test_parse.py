@@ -615,3 +615,35 @@ def test_generated_docx_round_trips(
     assert {q.letter: [s.text for s in q.statements] for q in p.questions} == {
         x: points.get(x, []) for x in TEMPLATE
     }
+
+
+def test_docx_line_breaks_tabs_and_tracked_insertions(tmp_path: Path) -> None:
+    """A manual line break splits a Word paragraph into lines (title and date apart), a
+    tab reads as a space, and text in a tracked insertion (w:ins) is read."""
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = Document()
+    title = doc.add_paragraph("Workshop: Umbruch")
+    title.add_run().add_break()
+    title.add_run("Datum: 2. Mai 2025")
+    doc.add_paragraph(f"a) {TEMPLATE['a'].text}")
+    page = doc.add_paragraph("Vor dem Seitenumbruch")
+    page.add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph("Mit\tTab", style="List Bullet")
+    tracked = doc.add_paragraph("Eingefügt: ")
+    tracked._p.append(
+        parse_xml(
+            f'<w:ins {nsdecls("w")} w:id="1" w:author="x"><w:r><w:t>neuer Text</w:t></w:r></w:ins>'
+        )
+    )
+    path = tmp_path / "breaks.docx"
+    doc.save(str(path))
+    p = parse_protocol(path)
+    assert (p.title, p.metadata) == ("Umbruch", (("Datum", "2. Mai 2025"),))
+    assert [s.text for s in p.questions[0].statements] == [
+        "Vor dem Seitenumbruch",
+        "Mit Tab",
+        "Eingefügt: neuer Text",
+    ]

@@ -240,6 +240,26 @@ def _is_table_header(cells: list[str]) -> bool:
     return any(cells) and all(not c or fold(c).strip(" :.") in _TABLE_HEADER_WORDS for c in cells)
 
 
+def _docx_paragraph_text(p: Any) -> str:
+    """The text of a Word paragraph (``w:p``): its text runs, also inside hyperlinks and
+    tracked insertions; a line break as a new line, a tab as a space; deleted text and
+    tab-stop definitions left out."""
+    from docx.oxml.ns import qn
+
+    t_tag, br_tag, cr_tag, tab_tag = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")
+    tabs_tag = qn("w:tabs")
+    parts: list[str] = []
+    for el in p.iter(t_tag, br_tag, cr_tag, tab_tag):
+        if el.tag == t_tag:
+            parts.append(el.text or "")
+        elif el.tag == tab_tag:
+            if el.getparent().tag != tabs_tag:
+                parts.append(" ")
+        elif el.get(qn("w:type")) in (None, "textWrapping"):
+            parts.append("\n")
+    return "".join(parts)
+
+
 def _docx_lines(document: object) -> list[str]:
     """The body of a .docx in reading order as text lines, each paragraph followed by a
     blank line: paragraphs, and the paragraphs of every table cell (row by row, a merged
@@ -258,7 +278,7 @@ def _docx_lines(document: object) -> list[str]:
     p_tag, tbl_tag = qn("w:p"), qn("w:tbl")
 
     def paragraph(p: Any) -> None:
-        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+        text = _docx_paragraph_text(p).strip()
         if not text:
             return
         p_pr = p.pPr
@@ -274,7 +294,9 @@ def _docx_lines(document: object) -> list[str]:
             if tr.getparent() is not tbl:
                 continue  # a nested table's rows: read with its cell
             cells = [tc for tc in tr.iterchildren(qn("w:tc"))]
-            texts = ["".join(t.text or "" for t in tc.iter(qn("w:t"))).strip() for tc in cells]
+            texts = [
+                " ".join(_docx_paragraph_text(p) for p in tc.iter(p_tag)).strip() for tc in cells
+            ]
             if r == 0 and _is_table_header(texts):
                 continue
             for tc in cells:
