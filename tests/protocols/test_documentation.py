@@ -318,3 +318,26 @@ def test_a_dropped_docx_joins_workbook_and_documentation(tmp_path: Path) -> None
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert "3. Workshop: Punkte in einer Word-Tabelle (fiktives Beispiel)" in headings
     assert "Datum: 1. April 2025" in [p.text for p in doc.paragraphs]
+
+
+def test_nothing_coded_yet(tmp_path: Path, data: DocumentationInput) -> None:
+    """An exported but empty workbook: agreement undefined (–), empty heatmap with a
+    note, the Word file still written."""
+    import dataclasses
+
+    import matplotlib
+
+    from analysis.protocols.coding import CODING_COLUMNS, reliability
+
+    matplotlib.use("Agg")
+    codes = pd.DataFrame(
+        {"anna": pd.NA, "ben": pd.NA}, index=pd.Index(data.suggested["statement_id"])
+    ).astype("string")
+    table = reliability(codes, data.suggested, n_boot=50)
+    assert (table["coded_by_all"] == 0).all() and table["alpha"].isna().all()
+    empty = pd.DataFrame(columns=list(CODING_COLUMNS))
+    fig = heatmap(code_frequencies(empty, data.codebook).iloc[0:0], data.codebook)
+    assert fig.axes[0].texts[0].get_text() == "Noch keine kodierten Aussagen"
+    nothing = dataclasses.replace(data, codings=empty, reliability=table, coders=["anna", "ben"])
+    doc = Document(str(build_docx(nothing, tmp_path / "leer.docx")))
+    assert [c.text for c in doc.tables[-1].rows[-1].cells][-2:] == ["–", "–"]

@@ -153,6 +153,7 @@ TEXT: dict[str, dict[str, str]] = {
     "workbook_first": {"de": "erste Kennung", "en": "first id"},
     "workbook_last": {"de": "letzte Kennung", "en": "last id"},
     "unreadable": {"de": "Nicht gelesene Dateien", "en": "Files not read"},
+    "no_codes": {"de": "Noch keine kodierten Aussagen", "en": "No coded statements yet"},
 }
 
 
@@ -346,6 +347,13 @@ def heatmap(
 
     from analysis.plots import number_formatter
 
+    if table.empty or table.shape[1] == 0:
+        fig, ax = plt.subplots(figsize=(6, 1.5))
+        ax.axis("off")
+        ax.text(0.5, 0.5, t("no_codes", lang), ha="center", va="center")
+        if title:
+            ax.set_title(title)
+        return fig
     labels = codebook.labels(lang)
     data = table.rename(index=labels, columns=column_labels or {})
     data.columns = [textwrap.fill(str(c), 20) for c in data.columns]
