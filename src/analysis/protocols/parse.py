@@ -494,16 +494,16 @@ def _looks_like_question(text: str) -> bool:
     return text.endswith("?") or max(similarity(text, x) for x in TEMPLATE) >= MIN_SIMILARITY
 
 
-def _unmarked_question(text: str) -> tuple[str, float] | None:
+def _unmarked_question(text: str, floor: float = MIN_SIMILARITY) -> tuple[str, float] | None:
     """The template letter and similarity of ``text`` if it reads like a template
     question without a marker: it ends with "?" and its wording scores at least
-    :data:`MIN_SIMILARITY` against that question; else None."""
+    ``floor`` (above 0 when ``floor`` is 0) against that question; else None."""
     text = text.strip()
     if not text.endswith("?"):
         return None
     sims = {x: similarity(text, x) for x in TEMPLATE}
     best = max(sims, key=lambda x: sims[x])
-    return (best, sims[best]) if sims[best] >= MIN_SIMILARITY else None
+    return (best, sims[best]) if sims[best] >= floor and sims[best] > 0 else None
 
 
 def _marker_key(marker: re.Match[str]) -> str:
@@ -804,13 +804,17 @@ def _unmarked_at(
         if parts[-1].endswith("?"):
             break
     text = " ".join(parts)
-    found = _unmarked_question(text)
+    found = _unmarked_question(text, floor=0.0)
     if found is None:
         return None
     letter, sim = found
     index = list(TEMPLATE).index(letter) + 1
     if index <= previous or index in marked:
         return None  # a statement that echoes a question asked (or to be asked) with marker
+    if sim < MIN_SIMILARITY and not (marked and j < len(block) and block[j].bullet):
+        # Faint likeness: a question only where the protocol marks its other questions,
+        # this one is missing among them and bullets follow it (refused below).
+        return None
     if sim < UNMARKED_SIMILARITY:
         raise InputError(
             f"this line reads like template question {letter} "
@@ -868,6 +872,13 @@ def _statement_at(block: list[_Line], i: int) -> tuple[StatementKind, str, int]:
             break
         if m is None and _unmarked_question(block[i].text) is not None:
             break
+        if (
+            m is None
+            and i + 1 < len(block)
+            and block[i + 1].bullet
+            and _unmarked_question(block[i].text, floor=0.0) is not None
+        ):
+            break  # a line like a question, bullets below it: checked as a question
         parts.append(block[i].text.strip())
         i += 1
     return kind, " ".join(parts), i
