@@ -492,6 +492,8 @@ def test_corpus(expected_file: Path, tmp_path: Path) -> None:
     assert list(p.metadata) == pairs
     if "labels" in expected:
         assert [q.label for q in p.questions] == expected["labels"]
+    if "organisations" in expected:
+        assert list(p.organisations) == expected["organisations"]
     assert {q.letter: [s.text for s in q.statements] for q in p.questions} == expected["questions"]
     assert all(s.text.strip("-*_= ") for q in p.questions for s in q.statements)
 

@@ -546,6 +546,9 @@ _METADATA = re.compile(
     + r")(?:\s*\([^)]*\))?\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
+_METADATA_SPLIT = re.compile(
+    r"[,;|]\s*(?=(?:" + "|".join(map(re.escape, METADATA_KEYS)) + r")\s*:)", re.IGNORECASE
+)
 _ORGANISATIONS = re.compile(
     r"^(?:beteiligte |teilnehmende )?organisation(?:en)?\s*:", re.IGNORECASE
 )
@@ -561,8 +564,10 @@ def _field_of(text: str) -> tuple[str, str | None]:
     """What a title-block line is: ``note``, ``series``, ``meta`` (with its key),
     ``organisations``, ``kind``, ``title`` or ``other``."""
     folded = fold(text)
-    if re.match(r"workshop(?![^\W\d_])", folded):
-        return "title", None
+    if re.match(r"workshop(?![^\W\d_])", folded) or (
+        re.search(r"\bworkshop\s*:", folded) and "veranstaltungsreihe" not in folded
+    ):
+        return "title", None  # "Workshop: …", also "Kurzprotokoll zum Workshop: …"
     m = _METADATA.match(text)
     if m:
         return "meta", m["key"]
@@ -593,14 +598,16 @@ def _title_fields(lines: list[_Line], file: Path, first_question: int) -> dict[s
     for line in lines:
         text = line.text.strip()
         kind, key = _field_of(text)
-        if parts and not line.first and kind == "other":
+        if parts and not line.first and kind in ("other", "note"):
             prev_kind, _prev_key, texts = parts[-1]
             joined = " ".join(texts)
-            if (
-                prev_kind in ("title", "note")
-                or (prev_kind == "series" and (_open_quote(joined) or joined.endswith(":")))
-                or (prev_kind == "meta" and joined.rstrip().endswith((",", ";", "–", "-")))
-                or prev_kind == "other"
+            listing = prev_kind in ("meta", "organisations") and joined.endswith((",", ";"))
+            if listing or (
+                kind == "other"
+                and (
+                    prev_kind in ("title", "note", "other")
+                    or (prev_kind == "series" and (_open_quote(joined) or joined.endswith(":")))
+                )
             ):
                 texts.append(text)
                 continue
@@ -617,16 +624,20 @@ def _title_fields(lines: list[_Line], file: Path, first_question: int) -> dict[s
             quoted = re.search(r"[„\"“](.+?)[“”\"]", text)
             series = (quoted.group(1) if quoted else text.split(":", 1)[-1]).strip()
         elif field_kind == "meta":
-            m = _METADATA.match(text)
-            value = m["value"].strip() if m else text
-            metadata.append((m["key"].strip() if m else str(key), value))
+            # "Datum: 7. Juli 2025, Ort: Testhausen" holds two fields
+            for piece in _METADATA_SPLIT.split(text):
+                m = _METADATA.match(piece)
+                value = m["value"].strip() if m else piece.strip()
+                metadata.append((m["key"].strip() if m else str(key), value))
         elif field_kind == "organisations":
             names = text.split(":", 1)[1]
             organisations += [n.strip() for n in names.split(";") if n.strip()]
         elif field_kind == "kind" and kind_text is None:
             kind_text = text.rstrip(":")
         elif field_kind == "title" and title is None:
-            title = re.sub(r"^workshop\s*[:–-]?\s*", "", text, flags=re.IGNORECASE).strip()
+            title = re.sub(
+                r"^(?:.*?\bworkshop\s*:|workshop\s*[:–-]?)\s*", "", text, flags=re.IGNORECASE
+            ).strip()
         elif field_kind == "other":
             rest.append(text)
     if not title and rest:
