@@ -517,8 +517,10 @@ STYLES = {
     "Frage 1:": "Frage {number}: {text}",
     "## a)": "## {letter}) {text}",
     "**a.**": "**{letter}.** {text}",
+    "I.": "{roman}. {text}",
     "unmarked": "{text}",
 }
+ROMAN = ["I", "II", "III", "IV", "V"]
 BULLETS = ["- {}", "• {}", "* {}", "– {}"]
 
 
@@ -534,7 +536,11 @@ def render_text(
     parts = [sep.join(head), "\n\n"]
     for i, letter in enumerate(TEMPLATE, start=1):
         line = STYLES[style].format(
-            letter=letter, upper=letter.upper(), number=i, text=TEMPLATE[letter].text
+            letter=letter,
+            upper=letter.upper(),
+            number=i,
+            roman=ROMAN[i - 1],
+            text=TEMPLATE[letter].text,
         )
         parts.append(line + "\n")
         parts += [bullet.format(s) + "\n" for s in points.get(letter, [])]
@@ -551,7 +557,11 @@ def render_docx(points: dict[str, list[str]], style: str, table: bool, path: Pat
         doc.add_paragraph(line)
     for i, letter in enumerate(TEMPLATE, start=1):
         text = STYLES[style].format(
-            letter=letter, upper=letter.upper(), number=i, text=TEMPLATE[letter].text
+            letter=letter,
+            upper=letter.upper(),
+            number=i,
+            roman=ROMAN[i - 1],
+            text=TEMPLATE[letter].text,
         )
         text = text.removeprefix("## ").replace("**", "")
         statements = points.get(letter, [])
@@ -601,7 +611,7 @@ def test_generated_protocol_round_trips_in_every_style(
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     points=st.dictionaries(st.sampled_from(list(TEMPLATE)), st.lists(_statement, max_size=3)),
-    style=st.sampled_from(["a.", "a)", "A:", "1)", "Frage 1:", "unmarked"]),
+    style=st.sampled_from(["a.", "a)", "A:", "1)", "Frage 1:", "I.", "unmarked"]),
     table=st.booleans(),
 )
 def test_generated_docx_round_trips(

@@ -345,10 +345,10 @@ _TABLE_SEPARATOR = re.compile(r"^[\s|:\-]+$")
 _BULLET = re.compile(r"^\s*(?:[-•–—*·▪◦]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
 _MARKER = re.compile(
     r"^\s*(?P<label>(?i:frage)\s*(?P<fkey>[a-zA-Z]|\d{1,2})\s*[.):]?"
-    r"|(?P<key>[a-zA-Z]|\d{1,2})(?:\.\)|[.):]))\s+(?P<text>\S.*)$"
+    r"|(?P<key>II|III|IV|VI{1,3}|[a-zA-Z]|\d{1,2})(?:\.\)|[.):]))\s+(?P<text>\S.*)$"
 )
 """Question markers: ``a.``, ``a)``, ``a.)``, ``A:``, ``1.``, ``1)``, ``1:``, ``Frage 1:``,
-``Frage a)`` (after Markdown heading and bold marks are removed)."""
+``Frage a)``, Roman ``I.``–``VIII.`` (after Markdown heading and bold marks are removed)."""
 _ABBREVIATION = re.compile(r"^[A-Za-z]\.(?:\s|$)")
 """The rest of an abbreviation such as "z. B.", "d. h.", "u. a.": not a question marker."""
 UNMARKED_SIMILARITY = 0.5
@@ -451,9 +451,17 @@ def similarity(text: str, letter: str) -> float:
     return 2 * len(a & b) / (len(a) + len(b))
 
 
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8}
+
+
 def _marker_index(key: str) -> tuple[str, int]:
+    """Style and number of a marker: ``("number", 3)`` for ``3.``, ``("roman", 3)`` for
+    ``III.``, ``("letter", 3)`` for ``c)``. Upper-case I and V count as Roman once a
+    protocol's style is Roman (see :func:`_question_at`)."""
     if key.isdigit():
         return "number", int(key)
+    if key in _ROMAN and len(key) > 1:
+        return "roman", _ROMAN[key]
     return "letter", ord(key.lower()) - ord("a") + 1
 
 
@@ -769,12 +777,14 @@ def _scan(blocks: list[list[_Line]], file: Path) -> tuple[list[_Line], list[_Dra
     style: str | None = None
     # Questions written with a marker: a line without marker that echoes one of them
     # is a statement, not the question itself.
-    marked = {
-        _marker_index(_marker_key(line.marker))[1]
+    keys = [
+        _marker_key(line.marker)
         for block in blocks
         for line in block
         if line.marker and _looks_like_question(line.marker["text"])
-    }
+    ]
+    roman = bool(keys) and (keys[0] == "I" or any(k in _ROMAN and len(k) > 1 for k in keys))
+    marked = {_ROMAN[k] if roman and k in ("I", "V") else _marker_index(k)[1] for k in keys}
     for block in blocks:
         i = 0
         while i < len(block):
@@ -851,6 +861,9 @@ def _question_at(
     if not marker:
         return None
     mstyle, index = _marker_index(_marker_key(marker))
+    key = _marker_key(marker)
+    if key in ("I", "V") and (style == "roman" or (style is None and key == "I")):
+        mstyle, index = "roman", _ROMAN[key]  # "I." opens, "V." continues Roman numbering
     qtext = marker["text"].strip()
     j = i + 1
     # A question wrapped over several lines: join until it ends with "?".
