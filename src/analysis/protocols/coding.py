@@ -6,7 +6,11 @@ in an XLSX coding sheet (one column per coder, drop-down list of codes), which i
 imported back and validated. Agreement between coders is reported as Cohen's κ
 (Cohen 1960, via statsmodels) for each pair of coders and Krippendorff's α (nominal,
 Krippendorff 2011, via the ``krippendorff`` package) over all coders, both with
-missing codings left out as their definitions prescribe. Frequencies per question and
+missing codings left out as their definitions prescribe. :func:`reliability` gives both
+per workshop and for the series with bootstrap intervals (:func:`kappa_interval`: units;
+:func:`alpha_interval`: Hayes & Krippendorff 2007) and the coverage of partly coded
+sheets; :func:`read_coding_sheets` reads the series' workbook or a set of per-workshop
+sheets (:func:`coding_sheet_files`: a file, folder or glob). Frequencies per question and
 workshop and a co-occurrence matrix summarise the coding (their heatmap is drawn by
 :func:`analysis.protocols.documentation.heatmap`).
 
