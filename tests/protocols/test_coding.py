@@ -516,3 +516,14 @@ def test_needs_and_offers_never_lists_the_catch_all_as_gap(codebook) -> None:  #
     table = needs_and_offers(codings, codebook)
     assert table.loc["other", "needs"] == 1 and not table.loc["other", "gap"]
     assert table.loc["premises", "gap"]
+
+
+@pytest.mark.parametrize(("n_boot", "level"), [(0, 0.95), (100, 1.0), (100, 0.0), (2.5, 0.9)])
+def test_intervals_refuse_bad_settings(n_boot, level) -> None:  # type: ignore[no-untyped-def]
+    from analysis.protocols.coding import alpha_interval, kappa_interval
+
+    sheet = pd.DataFrame({"c1": ["a", "b"], "c2": ["a", "a"]})
+    with pytest.raises(ValueError):
+        kappa_interval(sheet["c1"], sheet["c2"], n_boot=n_boot, level=level)
+    with pytest.raises(ValueError):
+        alpha_interval(sheet, n_boot=n_boot, level=level)

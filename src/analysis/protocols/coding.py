@@ -796,6 +796,13 @@ class Interval:
     units: int
 
 
+def _check_bootstrap(n_boot: int, level: float) -> None:
+    if not isinstance(n_boot, int | np.integer) or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive whole number, got {n_boot!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie between 0 and 1, got {level!r}")
+
+
 def _codes_as_int(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     """Codes as integers 0..k−1 (−1 = missing) and the sorted distinct codes."""
     present = sorted({v for v in values.ravel() if not _missing(v)}, key=str)
@@ -842,6 +849,7 @@ def kappa_interval(
     ``numpy.random.default_rng(seed)``: the same seed and data give the same interval.
     The point estimate is :func:`cohens_kappa`.
     """
+    _check_bootstrap(n_boot, level)
     pairs = [(x, y) for x, y in zip(a, b, strict=True) if not _missing(x) and not _missing(y)]
     if not pairs:
         return Interval(float("nan"), float("nan"), float("nan"), level, 0, 0)
@@ -934,9 +942,12 @@ def alpha_interval(
       (⌊B·(1 + level)/2⌋ + 1)-th (1-based, clipped to 1..B), as KALPHA reports.
 
     Seeded with ``numpy.random.default_rng(seed)`` (a multinomial draw of the pair
-    counts per replicate). The point estimate is :func:`krippendorff_alpha`
-    (the ``krippendorff`` package); NaN with a NaN interval when α is undefined.
+    counts per replicate). KALPHA asks for at least 1,000 replicates in whole thousands;
+    here any ``n_boot`` ≥ 1 is accepted (the reports use 2,000). The point estimate is
+    :func:`krippendorff_alpha` (the ``krippendorff`` package); NaN with a NaN interval
+    when α is undefined.
     """
+    _check_bootstrap(n_boot, level)
     co = coincidences(sheet)
     estimate = krippendorff_alpha(sheet)
     units = int((sheet.notna().sum(axis=1) >= 2).sum())
