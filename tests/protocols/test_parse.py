@@ -440,13 +440,16 @@ CORPUS = Path(__file__).parent / "corpus"
 
 def build_docx(spec: list[dict], path: Path) -> Path:  # type: ignore[type-arg]
     """A Word file from a corpus description: paragraphs (``p``, optional ``style`` and
-    ``bold``), headings (``heading``, ``level``) and tables (``table``: rows of cells,
-    a cell a text or a list of paragraphs)."""
+    ``bold``; a new line is a line break), headings (``heading``, ``level``) and tables
+    (``table``: rows of cells, a cell a text or a list of paragraphs)."""
     doc = Document()
     for item in spec:
         if "p" in item:
             para = doc.add_paragraph(style=item.get("style"))
-            para.add_run(str(item["p"])).bold = bool(item.get("bold"))
+            for k, line in enumerate(str(item["p"]).split("\n")):
+                if k:
+                    para.runs[-1].add_break()
+                para.add_run(line).bold = bool(item.get("bold"))
         elif "heading" in item:
             doc.add_heading(str(item["heading"]), level=int(item.get("level", 2)))
         elif "table" in item:

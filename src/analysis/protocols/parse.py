@@ -281,7 +281,8 @@ def _docx_lines(document: object) -> list[str]:
     p_tag, tbl_tag = qn("w:p"), qn("w:tbl")
 
     def paragraph(p: Any) -> None:
-        text = _docx_paragraph_text(p).strip()
+        # line breaks make lines, never an empty one: blank lines separate paragraphs
+        text = re.sub(r"\s*\n\s*", "\n", _docx_paragraph_text(p).strip())
         if not text:
             return
         p_pr = p.pPr
@@ -965,12 +966,15 @@ def parse_protocol(path: str | Path) -> Protocol:
     try:
         return parse_text(text, path, encoding=encoding)
     except InputError as err:
-        # The text of a .docx has one paragraph every second line: name the paragraph.
+        # In the text of a .docx a blank line ends each paragraph: name the paragraph.
+        lines = text.split("\n")
+
+        def paragraph(row: int) -> str:
+            return f"paragraph {1 + sum(not x.strip() for x in lines[: row - 1])}"
+
         raise InputError(
             problems=[
-                dataclasses.replace(p, row=f"paragraph {(p.row + 1) // 2}")
-                if isinstance(p.row, int)
-                else p
+                dataclasses.replace(p, row=paragraph(p.row)) if isinstance(p.row, int) else p
                 for p in err.problems
             ]
         ) from None
