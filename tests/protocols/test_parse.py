@@ -662,3 +662,14 @@ def test_docx_line_breaks_tabs_and_tracked_insertions(tmp_path: Path) -> None:
         "Mit Tab",
         "Eingefügt: neuer Text",
     ]
+
+
+def test_text_protocol_beyond_the_size_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "gross.txt"
+    path.write_text("Kurzprotokoll\n" + "x" * 20_000, encoding="utf-8")
+    monkeypatch.setenv("ANALYSIS_MAX_TEXT_MB", "0.01")  # 10 kB
+    with pytest.raises(InputError, match="ANALYSIS_MAX_TEXT_MB") as err:
+        parse_protocol(path)
+    assert "gross.txt" in str(err.value)

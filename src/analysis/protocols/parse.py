@@ -26,6 +26,7 @@ from typing import Any, Literal, NamedTuple
 import pandas as pd
 
 from analysis.errors import InputError, Problem
+from analysis.readers import check_size, check_zip
 
 # --------------------------------------------------------------------------------------
 # The series' template questions (the one place they are kept)
@@ -191,8 +192,6 @@ def _docx_text(path: Path) -> str:
     """The paragraphs of a .docx as text lines; list paragraphs become ``- `` bullets."""
     from docx import Document
 
-    from analysis.readers import check_zip
-
     check_zip(path)  # size, unpacked size and compression ratio before unpacking
     try:
         document = Document(str(path))
@@ -329,6 +328,7 @@ def read_text(path: Path) -> tuple[str, str]:
         )
     if suffix == ".docx":
         return _docx_text(path), "docx"
+    check_size(path, "text")
     return decode(path.read_bytes(), path)
 
 
