@@ -70,7 +70,7 @@ def test_signal_leaves_last_good_reports_and_next_run_completes(
     p.run_manifest.write_text(manifest.replace("seconds: 60.0", "seconds: 0.2"))
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert "✓ slow (" in done.stdout and ", 0 failed)" in done.stdout
+    assert "✓ slow (" in done.stdout and ", 0 fehlgeschlagen)" in done.stdout
     assert not list(Path(p.reports).glob(".*.tmp")) and not p.staging.exists()
 
 

@@ -143,7 +143,7 @@ _kernel_group: int | None = None
 """Process group of the kernel this worker is running (to kill it on SIGTERM)."""
 
 
-def _start_time(pid: int) -> str | None:
+def process_start_time(pid: int) -> str | None:
     """Start time of process ``pid`` in clock ticks since boot (Linux), or None."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -155,7 +155,7 @@ def _start_time(pid: int) -> str | None:
 def _record_group(staging: Path, pgid: int) -> None:
     global _kernel_group
     _kernel_group = pgid
-    text = f"{socket.gethostname()} {pgid} {_start_time(pgid) or '-'}\n"
+    text = f"{socket.gethostname()} {pgid} {process_start_time(pgid) or '-'}\n"
     tmp = staging / f".{KERNEL_FILE}.tmp"
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, staging / KERNEL_FILE)
@@ -182,7 +182,7 @@ def kill_kernel_group(staging: str | Path) -> bool:
         return False
     if host != socket.gethostname():
         return False
-    now_started = _start_time(int(pgid))
+    now_started = process_start_time(int(pgid))
     if now_started is not None and started != "-" and now_started != started:
         return False  # the leader's pid was reused: not our kernel
     return _killpg(int(pgid))
@@ -195,8 +195,8 @@ def _kill_own_kernel() -> None:
         _kernel_group = None
 
 
-def _stop(signum: int, _frame: object) -> None:
-    """SIGTERM/SIGHUP in a worker: kill the kernel's group, then exit at once."""
+def stop_worker(signum: int, _frame: object = None) -> None:
+    """Stop this worker at once (from any thread), killing its kernel's group first."""
     _kill_own_kernel()
     os._exit(128 + signum)
 
@@ -204,7 +204,7 @@ def _stop(signum: int, _frame: object) -> None:
 def install_worker_handlers() -> None:
     """In a worker's main thread: a SIGTERM or SIGHUP takes the kernel along."""
     for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _stop)
+        signal.signal(sig, stop_worker)
 
 
 def _kernel_manager(staging: Path, **kwargs: Any) -> Any:

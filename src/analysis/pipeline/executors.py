@@ -10,9 +10,10 @@ The local executor supervises its workers itself rather than through a
 ``ProcessPoolExecutor``: a pool breaks as a whole when one worker dies (as by the
 OOM killer) and fails every run with ``BrokenProcessPool``. Here a worker that
 dies fails only its own run, with a message naming run and signal; the others go
-on. Each worker is its own process group and dies with the forkserver (and so
-with the ``analysis`` process); on an interrupt the executor kills every worker
-and every kernel process group (see :mod:`analysis.pipeline.execute`).
+on. Each worker is its own process group and stops (with its kernel) when the
+``analysis`` process is gone, even after a SIGKILL; on an interrupt the executor
+kills every worker and every kernel process group (see
+:mod:`analysis.pipeline.execute`).
 The Dask executor submits the same :func:`analysis.pipeline.execute.execute_run` calls to a
 ``distributed`` cluster: a ``LocalCluster`` of single-threaded worker processes
 by default, or an existing scheduler by address (workers must see the project
@@ -26,6 +27,8 @@ import logging
 import multiprocessing as mp
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -38,6 +41,8 @@ from analysis.pipeline.execute import (
     execute_run,
     install_worker_handlers,
     kill_kernel_group,
+    process_start_time,
+    stop_worker,
 )
 from analysis.pipeline.provenance import now
 
@@ -94,24 +99,25 @@ def worker_died(task: RunTask, exitcode: int | None) -> dict[str, Any]:
     }
 
 
-def _set_parent_death_signal() -> None:
-    """Linux: this process gets SIGTERM when its parent (the forkserver) dies."""
-    with contextlib.suppress(Exception):
-        import ctypes
+def _watch(pid: int, started: str | None) -> None:
+    """Stop this worker and its kernel once the ``analysis`` process ``pid`` is gone.
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    A worker's parent is the forkserver, which lives as long as any worker does, so
+    the worker watches the process that ordered the run itself (even SIGKILL'ed, it
+    leaves no kernel running).
+    """
+    while process_start_time(pid) == started:
+        time.sleep(0.5)
+    stop_worker(signal.SIGTERM)
 
 
-def _work(task: RunTask, conn: Connection) -> None:
+def _work(task: RunTask, conn: Connection, parent: int, started: str | None) -> None:
     """Body of one worker process: execute ``task`` and send back its outcome."""
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # Ctrl-C reaches the analysis process only; it stops the workers
     install_worker_handlers()
-    _set_parent_death_signal()
-    if os.getppid() == 1:  # the parent died before the death signal was armed
-        os._exit(1)
+    if started is not None:
+        threading.Thread(target=_watch, args=(parent, started), daemon=True).start()
     outcome = execute_run(task)
     conn.send(outcome)
     conn.close()
@@ -151,7 +157,11 @@ class LocalExecutor:
                 while pending and len(running) < self.jobs:
                     task = pending.pop(0)
                     reader, writer = ctx.Pipe(duplex=False)
-                    proc = ctx.Process(target=_work, args=(task, writer), name=f"run {task.name}")
+                    proc = ctx.Process(
+                        target=_work,
+                        args=(task, writer, os.getpid(), process_start_time(os.getpid())),
+                        name=f"run {task.name}",
+                    )
                     proc.start()
                     writer.close()
                     running.append(_Job(task, proc, reader, now()))
