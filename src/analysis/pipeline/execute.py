@@ -222,6 +222,24 @@ def _kernel_manager(staging: Path, **kwargs: Any) -> Any:
     return GroupRecordingKernelManager(**kwargs)
 
 
+def _quiet_timeout_log() -> None:
+    """Drop nbclient's own log line about a cell timeout: the run's summary names run,
+    cell and limit, and a bare 'Timeout waiting for execute reply' says neither."""
+    import logging
+
+    from traitlets.log import get_logger
+
+    fallback = get_logger()
+    for logger in (logging.getLogger("papermill"), getattr(fallback, "logger", fallback)):
+        if not any(isinstance(f, _TimeoutFilter) for f in logger.filters):
+            logger.addFilter(_TimeoutFilter())
+
+
+class _TimeoutFilter:
+    def filter(self, record: Any) -> bool:
+        return not str(record.msg).startswith("Timeout waiting for execute reply")
+
+
 def _execute(task: RunTask, out_nb: Path, artifacts: Path) -> None:
     import papermill
     from jupyter_core.utils import run_sync
@@ -230,6 +248,7 @@ def _execute(task: RunTask, out_nb: Path, artifacts: Path) -> None:
     os.environ[ARTIFACT_DIR_ENV] = str(artifacts)
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    _quiet_timeout_log()
     # Unix socket paths are limited to ~100 bytes: keep them in a short temp folder.
     sockets = tempfile.mkdtemp(prefix="dorvk-")
     try:
