@@ -200,6 +200,7 @@ class DaskExecutor:
     def run(self, tasks: Sequence[RunTask]) -> Iterator[RunOutcome]:
         if not tasks:
             return
+        import dask
         from distributed import Client, KilledWorker, LocalCluster
         from distributed import as_completed as dask_completed
 
@@ -210,25 +211,31 @@ class DaskExecutor:
             except (OSError, TimeoutError, ValueError) as err:
                 raise SchedulerUnreachable(self.scheduler, err) from None
         else:
-            cluster = LocalCluster(
-                n_workers=min(self.jobs, len(tasks)),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            # A run whose worker dies (as by the OOM killer) fails at once instead of
+            # being retried on the next worker, and the next.
+            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                cluster = LocalCluster(
+                    n_workers=min(self.jobs, len(tasks)),
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             client = Client(cluster)
+        done: set[str] = set()
         try:
             futures = {
                 client.submit(execute_run, task, key=f"run-{task.name}", pure=False): task
                 for task in tasks
             }
             for future in dask_completed(list(futures)):
+                done.add(futures[future].name)
                 try:
                     yield future.result()
                 except KilledWorker:
                     task = futures[future]
+                    kill_kernel_group(task.staging)
                     error = {
                         "kind": "worker_killed",
                         "cell": None,
@@ -250,6 +257,11 @@ class DaskExecutor:
             client.close()
             if cluster is not None:
                 cluster.close()
+            # Interrupted: kernels started by workers on this host go with them.
+            for task in tasks:
+                if task.name not in done:
+                    with contextlib.suppress(OSError):
+                        kill_kernel_group(task.staging)
 
 
 def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executor:
