@@ -65,7 +65,7 @@ def test_status_lists_every_run(tiny_project: Callable[..., ProjectPaths]) -> No
     p = tiny_project()
     result = _cli("--root", str(p.root), "status")
     assert result.returncode == 0
-    assert "ok_1_a  VERALTET: never run" in result.stdout
+    assert "ok_1_a  VERALTET: noch nie gelaufen" in result.stdout
     assert "2 von 2 Läufen veraltet." in result.stdout
 
 

@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from analysis.pipeline.messages import MESSAGES, msg, os_hint
+from analysis.pipeline.messages import MESSAGES, msg, os_hint, stale_reason
 
 
 def _fields(text: str) -> set[str]:
@@ -33,3 +33,26 @@ def test_os_hints_say_what_failed() -> None:
     assert os_hint(errno.ENOSPC, "write", "de") == " (der Datenträger ist voll)"
     assert os_hint(errno.ENOENT, "read", "en") == ""
     assert os_hint(None, "read") == ""
+
+
+def test_stale_reasons_are_translated_and_keep_their_files() -> None:
+    assert stale_reason("never run") == "noch nie gelaufen"
+    assert stale_reason("input changed: data/raw/a.csv, data/raw/b.csv") == (
+        "Eingabe geändert: data/raw/a.csv, data/raw/b.csv"
+    )
+    assert stale_reason("input changed: data/raw/a.csv", "en") == "input changed: data/raw/a.csv"
+    assert stale_reason("--force") == "--force"  # unknown: as it is
+
+
+def test_every_stale_reason_of_the_cache_has_a_translation() -> None:
+    """The reasons cache.stale_reasons can give, found in its source."""
+    import inspect
+    import re
+
+    from analysis.pipeline import cache
+
+    source = inspect.getsource(cache.stale_reasons)
+    found = set(re.findall(r'"([a-z][a-z /]+?)(?:: )?"', source))
+    reasons = {r for r in found if " " in r}
+    assert reasons, "no reasons found in cache.stale_reasons"
+    assert not [r for r in reasons if stale_reason(r, "de") == r], reasons

@@ -32,7 +32,7 @@ from analysis.errors import (
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from analysis.paths import ProjectPaths, project
 from analysis.pipeline.execute import DEFAULT_TIMEOUT
-from analysis.pipeline.messages import msg, os_hint
+from analysis.pipeline.messages import msg, os_hint, stale_reason
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
                 "default: start a LocalCluster",
             )
             p.add_argument("--no-progress", action="store_true", help="no progress bar")
+            p.add_argument(
+                "--timeout",
+                type=_seconds,
+                default=None,
+                metavar="SECONDS",
+                help="seconds any one cell may run, for runs without their own 'timeout:' "
+                f"in pipeline.yaml (default {DEFAULT_TIMEOUT})",
+            )
 
     p_run = sub.add_parser(
         "run",
@@ -89,14 +97,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(p_run)
     p_run.add_argument("--force", action="store_true", help="rerun every selected run")
-    p_run.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=None,
-        metavar="SECONDS",
-        help="seconds any one cell may run, for runs without their own 'timeout:' in "
-        f"pipeline.yaml (default {DEFAULT_TIMEOUT})",
-    )
 
     p_status = sub.add_parser(
         "status",
@@ -204,7 +204,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
     width = max((len(r.name) for r in plan.runs), default=0)
     for r in plan.runs:
         why = plan.reasons[r.name]
-        state = msg("stale", lang, reasons="; ".join(why)) if why else msg("up_to_date", lang)
+        reasons = "; ".join(stale_reason(x, lang) for x in why)
+        state = msg("stale", lang, reasons=reasons) if why else msg("up_to_date", lang)
         print(f"{r.name:<{width}}  {state}")
     print(msg("status_summary", lang, stale=len(plan.stale), total=len(plan.runs)))
     return EXIT_OK
@@ -220,6 +221,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         executor=args.executor,
         scheduler=args.scheduler,
         progress=not args.no_progress,
+        timeout=args.timeout,
     )
     lang = _lang(args)
     for name in v.identical:

@@ -110,6 +110,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{stale} von {total} Läufen veraltet.",
         "en": "{stale} of {total} runs stale.",
     },
+    # why a run is stale (analysis.pipeline.cache.stale_reasons; the English is the key)
+    "never run": {"de": "noch nie gelaufen", "en": "never run"},
+    "last attempt failed": {"de": "letzter Versuch fehlgeschlagen", "en": "last attempt failed"},
+    "no successful run recorded": {
+        "de": "kein erfolgreicher Lauf verzeichnet",
+        "en": "no successful run recorded",
+    },
+    "notebook changed": {"de": "Notebook geändert", "en": "notebook changed"},
+    "parameters changed": {"de": "Parameter geändert", "en": "parameters changed"},
+    "input changed": {"de": "Eingabe geändert", "en": "input changed"},
+    "input added": {"de": "Eingabe hinzugekommen", "en": "input added"},
+    "input removed": {"de": "Eingabe entfallen", "en": "input removed"},
+    "helper package src/analysis changed": {
+        "de": "Hilfspaket src/analysis geändert",
+        "en": "helper package src/analysis changed",
+    },
+    "report files missing": {"de": "Berichtsdateien fehlen", "en": "report files missing"},
     # analysis verify
     "identical": {"de": "identisch  {name}", "en": "identical  {name}"},
     "different": {"de": "ABWEICHEND {name}: {diff}", "en": "DIFFERENT  {name}: {diff}"},
@@ -143,6 +160,15 @@ _HINTS = {
 def msg(key: str, lang: str = DEFAULT_LANGUAGE, **fields: Any) -> str:
     """The message ``key`` in ``lang`` (German unless ``en``), formatted with ``fields``."""
     return MESSAGES[key][report_language(lang)].format(**fields)
+
+
+def stale_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A reason of :func:`analysis.pipeline.cache.stale_reasons` in ``lang``: its words
+    translated, a file list after ``": "`` kept; an unknown reason stays as it is."""
+    head, sep, rest = reason.partition(": ")
+    if head in MESSAGES:
+        return msg(head, lang) + sep + rest
+    return reason
 
 
 def os_hint(err_no: int | None, action: str, lang: str = DEFAULT_LANGUAGE) -> str:

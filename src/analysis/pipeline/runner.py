@@ -541,6 +541,7 @@ def verify(
     scheduler: str | None = None,
     progress: bool = True,
     kernel_name: str = KERNEL_NAME,
+    timeout: int | None = None,
 ) -> Verification:
     """Re-execute every run with recorded results and check the figures are identical.
 
@@ -567,6 +568,7 @@ def verify(
                     staging_root=root,
                     kernel_name=kernel_name,
                     html=False,
+                    timeout=timeout,
                 )
             )
         from tqdm.auto import tqdm
