@@ -143,6 +143,22 @@ def test_a_file_parameter_joins_the_fingerprint_and_its_edit_makes_the_run_stale
     ]
 
 
+def test_a_file_parameter_may_name_a_folder_or_a_glob(tmp_path: Path) -> None:
+    """Like coding_sheet of notebook 90: every file it names is an input."""
+    from analysis.pipeline import runner
+
+    p = _sheet_project(tmp_path, {"sheet": "sheets/*.txt"})
+    (run,) = runner.validated_runs(p, package="pkg")
+    fp = fingerprint(run, p, "pipeline.yaml", package="pkg")
+    assert set(fp.inputs) == {"data/raw/sheets/a.txt", "data/raw/sheets/b.txt"}
+    p.run_manifest.write_text(p.run_manifest.read_text().replace("sheets/*.txt", "sheets"))
+    (run,) = runner.validated_runs(p, package="pkg")
+    assert set(fingerprint(run, p, "pipeline.yaml", package="pkg").inputs) == set(fp.inputs)
+    p.run_manifest.write_text(p.run_manifest.read_text().replace("sheets", "none/*.txt"))
+    with pytest.raises(ParameterError, match="names no existing file"):
+        runner.validated_runs(p, package="pkg")
+
+
 def test_the_default_of_a_file_parameter_is_an_input_too(tmp_path: Path) -> None:
     from analysis.pipeline import runner
 
@@ -158,7 +174,7 @@ def test_a_file_parameter_naming_a_missing_file_is_an_error(tmp_path: Path) -> N
     with pytest.raises(ParameterError) as info:
         runner.validated_runs(p, package="pkg")
     assert info.value.column == "runs[0].parameters.sheet"
-    assert "names a file that does not exist: data/raw/sheets/typo.txt" in str(info.value)
+    assert "names no existing file: data/raw/sheets/typo.txt" in str(info.value)
     run = Run("s", "notebooks/s.ipynb", file_inputs={"sheet": "data/raw/gone.txt"}, entry=4)
     with pytest.raises(ManifestError) as err:  # deleted after the manifest was validated
         resolve_inputs(run, p, "pipeline.yaml")

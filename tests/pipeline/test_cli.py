@@ -66,8 +66,41 @@ def test_status_lists_every_run(tiny_project: Callable[..., ProjectPaths]) -> No
     p = tiny_project()
     result = _cli("--root", str(p.root), "status")
     assert result.returncode == 0
+    assert "ok_1_a  VERALTET: noch nie gelaufen" in result.stdout
+    assert "2 von 2 Läufen veraltet." in result.stdout
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_lang_en_before_or_after_the_command(
+    tiny_project: Callable[..., ProjectPaths], where: str
+) -> None:
+    p = tiny_project()
+    args = ["--lang", "en", "status"] if where == "before" else ["status", "--lang", "en"]
+    result = _cli("--root", str(p.root), *args)
+    assert result.returncode == 0
     assert "ok_1_a  STALE: never run" in result.stdout
     assert "2 of 2 runs stale." in result.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon"])
+def test_timeout_must_be_positive_seconds(
+    tiny_project: Callable[..., ProjectPaths], value: str
+) -> None:
+    p = tiny_project()
+    result = _cli("--root", str(p.root), "run", "--timeout", value)
+    assert result.returncode == 2
+    assert "--timeout" in result.stderr and "whole number of seconds" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(x.name for x in p.reports.iterdir()) == []
+
+
+def test_run_help_documents_the_default_timeout(capsys: pytest.CaptureFixture[str]) -> None:
+    from analysis.pipeline.execute import DEFAULT_TIMEOUT
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"(default {DEFAULT_TIMEOUT})" in out and "--lang" in out
 
 
 @pytest.mark.slow
@@ -77,9 +110,17 @@ def test_failed_run_exits_1_with_summary(tiny_project: Callable[..., ProjectPath
     p = tiny_project([{"name": "bad", "notebook": "notebooks/bad.ipynb"}], bad=FAIL_NOTEBOOK)
     result = _cli("--root", str(p.root), "run", "--jobs", "2", "--no-progress")
     assert result.returncode == 1
-    assert "3 executed (2 ok, 1 failed)" in result.stdout
-    assert "FAILED bad: cell 2: ValueError: broken on purpose" in result.stdout
-    assert "reports/failed/bad.ipynb" in result.stdout
+    assert "3 ausgeführt (2 erfolgreich, 1 fehlgeschlagen), 0 aktuell." in result.stdout
+    assert (
+        'FEHLGESCHLAGEN bad: Zelle 2 (raise ValueError("broken on purpose")): '
+        "ValueError: broken on purpose → reports/failed/bad.ipynb"
+    ) in result.stdout
+    result = _cli(  # the failed run again, in English
+        "--root", str(p.root), "run", "--no-progress", "--lang", "en"
+    )
+    assert result.returncode == 1
+    assert "1 executed (0 ok, 1 failed), 2 up to date." in result.stdout
+    assert "FAILED bad: cell 2 (raise ValueError" in result.stdout
 
 
 # -- the shipped manifest on a copy of the project: refused before anything executes ---------
@@ -105,7 +146,7 @@ def _refused(root: Path, *args: str) -> str:
     from tests.test_bad_inputs import _snapshot, cli
 
     raw = _snapshot(root / "data" / "raw")
-    code, out, err = cli(root, *args)
+    code, out, err = cli(root, "--lang", "en", *args)
     assert code == 2, f"exit {code}\n{out}\n{err}"
     assert "input error: " in err and "Traceback" not in out + err
     assert _snapshot(root / "data" / "raw") == raw
@@ -246,12 +287,12 @@ def test_a_protocol_dropped_into_its_folder_is_a_new_run(shipped: Path) -> None:
     from tests.test_bad_inputs import cli
 
     protocols = shipped / "data/raw/protocols"
-    code, out, _ = cli(shipped, "status", "--only", "10_workshop_*")
+    code, out, _ = cli(shipped, "--lang", "en", "status", "--only", "10_workshop_*")
     assert code == 0 and "4 of 4 runs stale." in out
     (protocols / "neuer_workshop.txt").write_bytes(
         (protocols / "fiktiv_pflege_wohnen_im_alter.txt").read_bytes()
     )
-    code, out, _ = cli(shipped, "status", "--only", "10_workshop_*")
+    code, out, _ = cli(shipped, "--lang", "en", "status", "--only", "10_workshop_*")
     assert code == 0 and re.search(r"^10_workshop_neuer_workshop +STALE: never run$", out, re.M)
     assert "5 of 5 runs stale." in out
     (protocols / "neuer_workshop.md").write_text("# Doppelt\n", encoding="utf-8")
@@ -265,7 +306,7 @@ def test_a_centre_dropped_into_its_folder_gets_its_sroi_and_business_runs(shippe
 
     sroi = shipped / "data/raw/sroi"
     (sroi / "neues_zentrum.yaml").write_bytes((sroi / "fictional_village.yaml").read_bytes())
-    code, out, err = cli(shipped, "status", "--only", "2*_neues_zentrum_*")
+    code, out, err = cli(shipped, "--lang", "en", "status", "--only", "2*_neues_zentrum_*")
     assert code == 0, err
     for name in ("20_sroi", "22_business"):
         for scenario in ("base", "conservative", "optimistic"):
@@ -278,7 +319,7 @@ def test_a_changed_raw_file_warns_and_strict_exits_2(shipped: Path) -> None:
 
     book = shipped / "data/raw/survey/codebook.yaml"
     book.write_bytes(book.read_bytes() + b"\n")
-    code, out, err = cli(shipped, "status", "--only", "31_cooperation_survey")
+    code, out, err = cli(shipped, "--lang", "en", "status", "--only", "31_cooperation_survey")
     assert code == 0
     assert (
         "analysis status: warning: data/raw/survey/codebook.yaml: content differs from its "
@@ -289,7 +330,9 @@ def test_a_changed_raw_file_warns_and_strict_exits_2(shipped: Path) -> None:
     assert "data/raw/survey/codebook.yaml: content differs from its sha256" in err
     err = _refused(shipped, "run", "--strict", "--no-progress", "--only", "31_cooperation_survey")
     assert "data/raw/survey/codebook.yaml: content differs from its sha256" in err
-    code, out, err = cli(shipped, "status", "--only", "30_outcomes_tenant_turnover")
+    code, out, err = cli(shipped, "status", "--only", "31_cooperation_survey")
+    assert code == 0 and "analysis status: Warnung: data/raw/survey/codebook.yaml" in err
+    code, out, err = cli(shipped, "--lang", "en", "status", "--only", "30_outcomes_tenant_turnover")
     assert code == 0 and "warning" not in err  # only files the runs read are checked
 
 
@@ -307,7 +350,7 @@ def test_run_warns_about_a_changed_raw_file_and_still_executes(
         "files:\n  input.txt:\n    kind: text\n    status: fictional\n"
         f"    source: test\n    licence: CC0\n    sha256: {pinned}\n"
     )
-    code, out, err = cli(p.root, "run", "--no-progress", "--only", "ok_1_a")
+    code, out, err = cli(p.root, "--lang", "en", "run", "--no-progress", "--only", "ok_1_a")
     assert code == 0, out + err
     assert "analysis run: warning: data/raw/input.txt: content differs from its sha256" in err
     assert (p.reports / "ok_1_a.html").is_file()

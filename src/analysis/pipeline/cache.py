@@ -71,7 +71,9 @@ def package_digest(package_dir: Path = PACKAGE_DIR) -> str:
     return h.hexdigest()
 
 
-def _files_below(project: ProjectPaths, pattern: str) -> list[Path]:
+def files_matching(project: ProjectPaths, pattern: str) -> list[Path]:
+    """The files ``pattern`` (a path or glob relative to the root) names; a folder
+    stands for every file below it."""
     files = []
     for m in glob.glob(pattern, root_dir=project.root, recursive=True):
         p = project.root / m
@@ -87,13 +89,13 @@ def resolve_inputs(run: Run, project: ProjectPaths, manifest_file: str) -> list[
 
     These are its declared inputs — each a path or glob; a folder stands for every file
     below it — and the files its file parameters name (``RawFile``/``ProjectFile``
-    annotations, :attr:`Run.file_inputs`). A declaration that matches no file, or a file
-    parameter naming a missing file, is a manifest error (a typo would otherwise
-    silently drop an input from the fingerprint).
+    annotations, :attr:`Run.file_inputs`; a file, folder or glob likewise). A
+    declaration that matches no file, or a file parameter naming no existing file, is a
+    manifest error (a typo would otherwise silently drop an input from the fingerprint).
     """
     found: set[str] = set()
     for j, pattern in enumerate(run.inputs):
-        files = _files_below(project, pattern)
+        files = files_matching(project, pattern)
         if not files:
             raise ManifestError(
                 f"run '{run.name}': declared input matches no file",
@@ -103,10 +105,10 @@ def resolve_inputs(run: Run, project: ProjectPaths, manifest_file: str) -> list[
             )
         found.update(f.relative_to(project.root).as_posix() for f in files)
     for param, rel in run.file_inputs.items():
-        files = _files_below(project, glob.escape(rel))
+        files = files_matching(project, rel)
         if not files:
             raise ManifestError(
-                f"run '{run.name}': parameter names a file that does not exist ({rel})",
+                f"run '{run.name}': parameter names no existing file ({rel})",
                 file=manifest_file,
                 column=f"runs[{run.entry}].parameters.{param}",
                 value=rel,

@@ -24,8 +24,8 @@ which allows no quotes inside an annotation, still sees every parameter; quoted 
 ``NonNegativeInt``     an ``int`` ≥ 0
 ``PositiveFloat``      a ``float`` > 0
 ``Fraction``           a ``float`` in [0, 1]
-``RawFile``            a file (or folder) relative to ``data/raw``; ``""`` means none
-``ProjectFile``        a file (or folder) relative to the project root; ``""`` means none
+``RawFile``            a file, folder or glob relative to ``data/raw``; ``""``: none
+``ProjectFile``        a file, folder or glob relative to the project root; ``""``: none
 ``CentreId``           a centre file ``data/raw/sroi/<id>.yaml`` that exists
 ``ScenarioName``       a scenario declared in the centre file of parameter ``centre_id``
 ``ProtocolId``         a protocol file ``data/raw/protocols/<id>.*`` that exists
@@ -216,7 +216,8 @@ def parse_parameters(source: str) -> list[ParameterSpec]:
     """The parameters a ``parameters`` cell declares: its top-level assignments, in order.
 
     The annotation is taken as written (a quoted annotation without its quotes), the
-    default as its source text, the help from the comment ending the assignment. An
+    default as its source text, the help from the last comment inside the assignment's
+    lines (a multi-line default may carry it on an inner line). An
     assignment without annotation gets the annotation ``""`` (reported by
     :func:`check_notebook`); other statements (imports, comments) are ignored. A cell
     that is not valid Python declares nothing.
@@ -255,7 +256,14 @@ def parse_parameters(source: str) -> list[ParameterSpec]:
                 name=name,
                 annotation=annotation,
                 default=default if default is not None else "None",
-                help=comments.get(node.end_lineno or node.lineno, ""),
+                help=next(
+                    (
+                        comments[n]
+                        for n in range(node.end_lineno or node.lineno, node.lineno - 1, -1)
+                        if n in comments
+                    ),
+                    "",
+                ),
             )
         )
     return specs
