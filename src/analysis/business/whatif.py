@@ -255,6 +255,7 @@ class WhatIf:
         self.controls = controls(self.case)
         self._by_path = {c.path: c for c in self.controls}
         self._start = [_override(c) for c in (*self.case.imap.changes, *self.case.changes)]
+        self._sroi_cache: dict[tuple, tuple[sroi.SroiResult, pd.DataFrame]] = {}
 
     @property
     def base_settings(self) -> dict[str, float]:
@@ -310,19 +311,30 @@ class WhatIf:
 
     def evaluate(self, settings: Mapping[str, float] | None = None) -> WhatIfResult:
         """The engines' results with ``settings`` (path → value) applied on top of the
-        starting scenario."""
+        starting scenario. The SROI side depends on the impact-map settings only, so its
+        result is reused while only business figures move (the last few are kept)."""
         settings = dict(settings or {})
-        if not self.changed(settings):
-            case = self.case
-        else:
-            case = from_impact_map(self._with(self.overrides(settings)), WHAT_IF)
-        res = sroi.evaluate(case.imap)
+        changed = self.changed(settings)
+        case = (
+            self.case
+            if not changed
+            else from_impact_map(self._with(self.overrides(settings)), WHAT_IF)
+        )
+        key = tuple(sorted((p, v) for p, v in changed.items() if p.startswith("impact_map.")))
+        cached = self._sroi_cache.get(key)
+        if cached is None:
+            res = sroi.evaluate(case.imap)
+            cached = (res, partners.value_exchange(res))
+            if len(self._sroi_cache) >= 8:
+                self._sroi_cache.pop(next(iter(self._sroi_cache)))
+            self._sroi_cache[key] = cached
+        res, exchange = cached
         return WhatIfResult(
             settings=settings,
             sroi=res,
             business=biz.evaluate(case),
-            blended=blended.blended_return(case, res),
-            exchange=partners.value_exchange(res),
+            blended=blended.blended_return(case, res, exchange=exchange),
+            exchange=exchange,
             case=case,
         )
 
