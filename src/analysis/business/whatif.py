@@ -368,6 +368,7 @@ class WhatIf:
         with an assumption note per changed figure (``notes`` or a default naming the
         old value and the date) and list it in ``catalog`` if given. The saved scenario is
         checked by applying it before anything is written."""
+        scenario_files.check_new_name(self.file, name, self.imap.scenarios)
         saved = saved or dt.date.today()
         changed = self.changed(settings)
         notes = dict(notes or {})
@@ -382,9 +383,7 @@ class WhatIf:
             self._keep_range(ov) if ov["path"] in changed else ov
             for ov in self.overrides(settings, notes)
         ]
-        rule = scenario_files.name_problem(name)
-        if rule is None:  # check it applies before writing
-            from_impact_map(self._with(ovs, name), name)
+        from_impact_map(self._with(ovs, name), name)  # it applies: checked before writing
         return scenario_files.save_scenario(
             self.file,
             name,

@@ -251,6 +251,30 @@ def catalogue_entry(path: Path, raw: Path, *, description: str, saved: dt.date) 
     return "".join(f"  {line}\n" for line in text.splitlines())
 
 
+def check_new_name(centre_file: str | Path, name: object, declared: Sequence[str] = ()) -> Path:
+    """The file a new saved scenario ``name`` of ``centre_file`` would get; an
+    :class:`InputError` (column ``name``) if the name is malformed, one of the centre's
+    ``declared`` scenarios or already saved."""
+    centre_file = Path(centre_file)
+    rule = name_problem(name)
+    if rule:
+        where = scenario_path(centre_file, name) if isinstance(name, str) and name else None
+        raise InputError(
+            rule, file=where or scenario_folder(centre_file), column="name", value=name
+        )
+    assert isinstance(name, str)
+    path = scenario_path(centre_file, name)
+    if name in declared or name in saved_scenario_files(centre_file):
+        raise InputError(
+            f"scenario '{name}' exists already for centre '{centre_file.stem}'; choose another "
+            "name (nothing is overwritten)",
+            file=path,
+            column="name",
+            value=name,
+        )
+    return path
+
+
 def save_scenario(
     centre_file: str | Path,
     name: str,
@@ -270,19 +294,7 @@ def save_scenario(
     fit the scenario schema. The centre file itself is never touched.
     """
     centre_file = Path(centre_file)
-    path = scenario_path(centre_file, name) if isinstance(name, str) else None
-    rule = name_problem(name)
-    if rule:
-        raise InputError(rule, file=path or scenario_folder(centre_file), column="name", value=name)
-    assert path is not None
-    if name in declared or name in saved_scenario_files(centre_file):
-        raise InputError(
-            f"scenario '{name}' exists already for centre '{centre_file.stem}'; choose another "
-            "name (nothing is overwritten)",
-            file=path,
-            column="name",
-            value=name,
-        )
+    path = check_new_name(centre_file, name, declared)
     saved = saved or dt.date.today()
     doc = scenario_document(
         centre_file.stem, name, overrides, description=description, based_on=based_on, saved=saved
