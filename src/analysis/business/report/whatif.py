@@ -291,7 +291,7 @@ class WhatIfApp:
                 step=c.step,
                 value=c.value,
                 continuous_update=False,
-                readout_format=".3f" if c.kind in ("fraction", "change") else ".5g",
+                readout_format=".1%" if c.kind in ("fraction", "change") else ".5g",
                 layout=W.Layout(width="50%"),
                 description_allow_html=False,
             )
