@@ -208,9 +208,26 @@ def blended_frame(r: WhatIfResult, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame
 
 
 def blended_html(r: WhatIfResult, lang: str = DEFAULT_LANGUAGE) -> str:
-    """:func:`blended_frame` as an HTML table with a heading."""
-    table = blended_frame(r, lang).to_html(index=False, border=0, classes="whatif-blended")
-    return f"<b>{_t(lang)['blended']}</b>{table}"
+    """Per partner: money net, social value received and blended return, as an HTML table
+    with a heading (written directly: the panel redraws it on every update)."""
+    lg = report_language(lang)
+    c = BLENDED_COLUMNS[lg]
+    t = r.blended.table
+    names = partner_names(t["group"], lg)
+    cols = ("money_net", "social_received", "blended")
+    head = "".join(f"<th>{html.escape(c[k])}</th>" for k in ("partner", *cols))
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td>"
+        + "".join(
+            f"<td style='text-align:right'>{fmt_number(float(v), 0, lg)}</td>"
+            for v in (t[k].iloc[i] for k in cols)
+        )
+        + "</tr>"
+        for i, name in enumerate(names)
+    )
+    return (
+        f"<b>{_t(lang)['blended']}</b><table class='whatif-blended'><tr>{head}</tr>{rows}</table>"
+    )
 
 
 def changes_html(
