@@ -202,3 +202,18 @@ def test_update_is_fast_enough_for_the_room() -> None:
     second = w.evaluate({"business.ranges.groceries.capture_rate": 0.21})
     assert first.sroi is second.sroi
     assert not math.isclose(first.business.npv, second.business.npv)
+
+
+def test_starting_from_a_saved_scenario_with_business_overrides(raw_copy: Path) -> None:
+    """A saved scenario overrides business paths at top level; moving any slider from it
+    keeps each of its overrides once."""
+    folder = raw_copy / "sroi"
+    rent = "business.premises.rent_reduction"
+    whatif.WhatIf("barmen", "base", folder=folder).save("rent_two", {rent: 2.0})
+    w = whatif.WhatIf("barmen", "rent_two", folder=folder)
+    assert {c.path: c.value for c in w.controls}[rent] == 2.0
+    capture = "business.ranges.groceries.capture_rate"
+    moved = w.evaluate({capture: 0.2})
+    assert moved.business.npv > w.evaluate().business.npv
+    table = whatif.grid(w)  # the grid moves the rent of the saved scenario too
+    assert len(table) == 9

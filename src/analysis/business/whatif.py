@@ -254,7 +254,10 @@ class WhatIf:
         self.case = from_impact_map(self.imap, scenario)
         self.controls = controls(self.case)
         self._by_path = {c.path: c for c in self.controls}
-        self._start = [_override(c) for c in (*self.case.imap.changes, *self.case.changes)]
+        # the starting scenario's changes: impact-map ones, then business ones (which
+        # include the top-level overrides of business paths)
+        sroi_changes = [c for c in self.case.imap.changes if not c.path.startswith("business.")]
+        self._start = [_override(c) for c in (*sroi_changes, *self.case.changes)]
         self._sroi_cache: dict[tuple, tuple[sroi.SroiResult, pd.DataFrame]] = {}
 
     @property
