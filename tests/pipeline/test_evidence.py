@@ -94,3 +94,12 @@ def test_saved_scenario_kind_validates_its_centre(tmp_path: Path) -> None:
     (folder / "barmen__y.yaml").write_text(yaml.safe_dump({**doc, "name": "x"}))
     with pytest.raises(InputError, match="file name must be"):
         VALIDATORS["sroi_scenario"](folder / "barmen__y.yaml")
+
+
+def test_unknown_protocol_is_named(tmp_path: Path) -> None:
+    path = _centre_with(tmp_path, ["dorv_juelich_strukturschwache_gebite#a2"])
+    with pytest.raises(InputError) as err:
+        evidence.validate_centre_file(path)
+    rule = err.value.problems[0].rule
+    assert "no readable protocol 'dorv_juelich_strukturschwache_gebite'" in rule
+    assert f"nearest existing: {SEED}#a2" in rule

@@ -49,14 +49,21 @@ def evidence_problems(
     """One problem per cited statement id that is not in ``known``: file, field path
     (``impact_map.outcomes.<id>.evidence``), the id, and the nearest existing ids."""
     problems = []
+    protocols = {k.partition("#")[0] for k in known}
     for c in citations(imap.raw):
         if c.statement in known:
             continue
         near = difflib.get_close_matches(c.statement, sorted(known), n=3, cutoff=0.6)
         hint = f"; nearest existing: {', '.join(near)}" if near else ""
+        stem = c.statement.partition("#")[0]
+        what = (
+            "cited workshop statement does not exist in the protocols"
+            if stem in protocols
+            else f"cited workshop statement: no readable protocol '{stem}' in the protocols"
+        )
         problems.append(
             Problem(
-                f"cited workshop statement does not exist in the protocols{hint}",
+                f"{what}{hint}",
                 str(file or imap.file),
                 None,
                 f"{c.field}.evidence",
