@@ -120,6 +120,11 @@ def test_slider_in_jupyterlab_changes_the_ratio(tmp_path: Path) -> None:
                 timeout=60_000,
             )
             after = ratio.inner_text()
+            no_news = page.get_by_role("button", name="No", exact=True)
+            if no_news.count():
+                no_news.first.click()  # the "news?" toast would cover the panel
+                page.wait_for_timeout(500)
+            page.locator(".whatif-headline").first.scroll_into_view_if_needed()
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "whatif_lab.png"), full_page=False)
             browser.close()

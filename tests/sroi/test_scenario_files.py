@@ -67,3 +67,10 @@ def test_overrides_are_checked_before_writing(centre: Path) -> None:
             centre, "x", [{"path": "p", "value": "7 %", "assumption": "a"}], description="d"
         )
     assert not (centre.parent / "scenarios" / "barmen__x.yaml").exists()
+
+
+def test_saved_scenarios_have_their_own_kind() -> None:
+    from analysis.catalog import infer_kind
+
+    assert infer_kind("sroi/scenarios/barmen__x.yaml") == "sroi_scenario"
+    assert infer_kind("sroi/barmen.yaml") == "sroi_centre"
