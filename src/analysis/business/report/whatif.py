@@ -34,8 +34,11 @@ TEXT = {
         "sroi_npv": "sozialer Kapitalwert",
         "business_npv": "Kapitalwert des Geschäftsmodells",
         "blended_total": "Gesamtrendite aller Partner",
+        "sroi_npv_col": "Sozialer Kapitalwert",
+        "business_npv_col": "Kapitalwert des Geschäftsmodells",
+        "blended_total_col": "Gesamtrendite aller Partner",
         "headline": (
-            "**{ratio_label} {ratio} : 1** · {sroi_npv_label} {sroi_npv} · "
+            "**{ratio_label} {ratio}** · {sroi_npv_label} {sroi_npv} · "
             "{business_npv_label} {business_npv} · {blended_label} {blended}"
         ),
         "exchange": "Wertaustausch der Partner (Barwerte der SROI)",
@@ -58,7 +61,9 @@ TEXT = {
         "figure": "Annahme",
         "grid_note": (
             "Vorbereitete Varianten: jede Zeile ändert nur die genannten Zahlen gegenüber "
-            "dem Szenario „{scenario}“; alle anderen Annahmen bleiben."
+            "dem Szenario „{scenario}“; alle anderen Annahmen bleiben. Mietnachlass und "
+            "Abschöpfungsquote sind Zahlen des Geschäftsmodells: sie bewegen Kapitalwert und "
+            "Gesamtrendite; die SROI-Quote ändert sich nur mit Zahlen der Wirkungskarte."
         ),
     },
     "en": {
@@ -68,8 +73,11 @@ TEXT = {
         "sroi_npv": "social NPV",
         "business_npv": "NPV of the business model",
         "blended_total": "blended return of all partners",
+        "sroi_npv_col": "Social NPV",
+        "business_npv_col": "NPV of the business model",
+        "blended_total_col": "Blended return of all partners",
         "headline": (
-            "**{ratio_label} {ratio} : 1** · {sroi_npv_label} {sroi_npv} · "
+            "**{ratio_label} {ratio}** · {sroi_npv_label} {sroi_npv} · "
             "{business_npv_label} {business_npv} · {blended_label} {blended}"
         ),
         "exchange": "Partner value exchange (SROI present values)",
@@ -92,7 +100,9 @@ TEXT = {
         "figure": "Figure",
         "grid_note": (
             "Prepared variants: each row changes only the figures named against scenario "
-            "'{scenario}'; every other figure stays."
+            "'{scenario}'; every other figure stays. Rent reduction and capture rate are "
+            "figures of the business model: they move its NPV and the blended return; the "
+            "SROI ratio changes only with figures of the impact map."
         ),
     },
 }
@@ -134,7 +144,7 @@ def headline_markdown(r: WhatIfResult, lang: str = DEFAULT_LANGUAGE) -> str:
     k = r.key_figures()
     return t["headline"].format(
         ratio_label=t["ratio"],
-        ratio=fmt_ratio(k["sroi_ratio"], 2, lang).split(" :")[0],
+        ratio=fmt_ratio(k["sroi_ratio"], 2, lang),
         sroi_npv_label=t["sroi_npv"],
         sroi_npv=fmt_currency(k["sroi_npv"], decimals=0, lang=lang),
         business_npv_label=t["business_npv"],
@@ -263,13 +273,11 @@ def grid_table(
         {labels.get(p, p): [fmt_value(by[p], v, lang) for v in frame[p]] for p in settings}
     )
     out[t["ratio"]] = [fmt_ratio(v, 2, lang) for v in frame["sroi_ratio"]]
-    out[t["sroi_npv"].capitalize()] = [
-        fmt_currency(v, decimals=0, lang=lang) for v in frame["sroi_npv"]
-    ]
-    out[t["business_npv"].capitalize()] = [
+    out[t["sroi_npv_col"]] = [fmt_currency(v, decimals=0, lang=lang) for v in frame["sroi_npv"]]
+    out[t["business_npv_col"]] = [
         fmt_currency(v, decimals=0, lang=lang) for v in frame["business_npv"]
     ]
-    out[t["blended_total"].capitalize()] = [
+    out[t["blended_total_col"]] = [
         fmt_currency(v, decimals=0, lang=lang) for v in frame["blended_total"]
     ]
     return out
