@@ -86,4 +86,4 @@ def test_headline_markdown(lang: str) -> None:
     r = whatif.WhatIf("barmen", "base").evaluate()
     text = whatif_report.headline_markdown(r, lang)
     assert ("SROI-Quote" if lang == "de" else "SROI ratio") in text
-    assert text.count(": 1") == 1  # the ratio once, as "3,38 : 1"
+    assert text.count(":") == 1  # the ratio once, as "3,38 : 1"
