@@ -208,9 +208,9 @@ def blended_return(
     flows = partner_flows(case, h)
     present = {s.group for s in case.imap.model.stakeholders}
     order = [g for g in STAKEHOLDER_GROUPS if g in present]
-    pv = flows.groupby("group")["present_value"]
-    money_in = pv.apply(lambda s: s[s > 0].sum()).reindex(order, fill_value=0.0)
-    money_out = pv.apply(lambda s: -s[s < 0].sum()).reindex(order, fill_value=0.0)
+    pv = flows["present_value"]
+    money_in = pv.clip(lower=0.0).groupby(flows["group"]).sum().reindex(order, fill_value=0.0)
+    money_out = (-pv.clip(upper=0.0)).groupby(flows["group"]).sum().reindex(order, fill_value=0.0)
     received = res.by_stakeholder.groupby("group")["present_value"].sum()
     ex = exchange if exchange is not None else partners.value_exchange(res)
     ex = ex.groupby("group")["share_invested"].sum()
@@ -228,9 +228,9 @@ def blended_return(
         ex.reindex(order, fill_value=0.0).to_numpy(dtype=float) * res.total_present_value
     )
     by_kind = (
-        flows.pivot_table(
-            index="group", columns="kind", values="present_value", aggfunc="sum", fill_value=0.0
-        )
+        flows.groupby(["group", "kind"])["present_value"]
+        .sum()
+        .unstack("kind", fill_value=0.0)
         .reindex(index=order, fill_value=0.0)
         .reindex(columns=[k for k in FLOW_KINDS if k in set(flows["kind"])], fill_value=0.0)
     )
