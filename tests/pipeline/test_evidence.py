@@ -103,3 +103,18 @@ def test_unknown_protocol_is_named(tmp_path: Path) -> None:
     rule = err.value.problems[0].rule
     assert "no readable protocol 'dorv_juelich_strukturschwache_gebite'" in rule
     assert f"nearest existing: {SEED}#a2" in rule
+
+
+def test_business_items_may_cite_statements(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    (raw / "sroi").mkdir(parents=True)
+    data = yaml.safe_load((RAW / "sroi" / "barmen.yaml").read_text())
+    data["business"]["premises"]["evidence"] = [f"{SEED}#c3", f"{SEED}#c7"]
+    path = raw / "sroi" / "barmen.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    cited = [c for c in sroi_centre.citations(data) if c.field == "business.premises"]
+    assert [c.kind for c in cited] == ["item", "item"]
+    with pytest.raises(InputError) as err:
+        evidence.validate_centre_file(path)
+    (p,) = err.value.problems
+    assert p.column == "business.premises.evidence" and p.value == f"{SEED}#c7"

@@ -366,8 +366,9 @@ def apply_scenario(imap: ImpactMap, scenario: str | None) -> ImpactMap:
 class Citation:
     """One workshop statement a centre file cites: where (the dotted path of the outcome,
     input or figure, list items by id, e.g. ``impact_map.outcomes.local_shopping`` or
-    ``business.premises.rent_reduction``), what (``kind``: outcome, input, figure) and
-    the statement id as written."""
+    ``business.premises.rent_reduction``), what (``kind``: outcome, input, figure, or item
+    — a part of the business section such as ``business.premises``) and the statement id
+    as written."""
 
     field: str
     kind: str
@@ -383,17 +384,18 @@ def citations(raw: Mapping[str, Any]) -> list[Citation]:
 
     def walk(node: Any, path: list[str], kind: str) -> None:
         if isinstance(node, Mapping):
+            own = "figure" if "value" in node else kind
             for sid in node.get("evidence") or []:
-                out.append(Citation(".".join(path), kind, str(sid)))
+                out.append(Citation(".".join(path), own, str(sid)))
             for key, child in node.items():
                 if key in ("evidence", "scenarios"):
                     continue
-                child_kind = {"outcomes": "outcome", "inputs": "input"}.get(str(key), "figure")
-                walk(child, [*path, str(key)], child_kind if isinstance(child, list) else "figure")
+                walk(child, [*path, str(key)], "item")
         elif isinstance(node, list):
+            row_kind = {"outcomes": "outcome", "inputs": "input"}.get(path[-1], "item")
             for i, item in enumerate(node, start=1):
                 ident = item.get("id", item.get("name")) if isinstance(item, Mapping) else None
-                walk(item, [*path, str(ident if ident is not None else i)], kind)
+                walk(item, [*path, str(ident if ident is not None else i)], row_kind)
 
     for top in ("impact_map", "business"):
         if isinstance(raw.get(top), Mapping):
