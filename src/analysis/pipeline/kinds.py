@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from analysis.business.centre import validate_file as validate_centre_file
 from analysis.catalog import Validator
 from analysis.errors import InputError
 from analysis.outcomes.panel import load_panel, load_units
 from analysis.outcomes.survey import load_codebook as load_survey_codebook
 from analysis.outcomes.survey import validate_file as validate_survey
+from analysis.pipeline.evidence import validate_centre_file, validate_scenario_file
 from analysis.protocols.coding import import_coding_sheet, load_codebook
 from analysis.protocols.parse import parse_protocol, protocol_files
 from analysis.regional.data import validate_file as validate_regional
@@ -39,9 +39,12 @@ VALIDATORS: dict[str, Validator] = {
     "protocol": parse_protocol,
     "codebook": load_codebook,
     "coding_sheet": validate_coding_sheet,
-    # a centre file: impact map, every scenario, and its business section
+    # a centre file: impact map, every scenario (saved scenario files too), its business
+    # section, and its evidence against the workshop protocols
     "impact_map": validate_centre_file,
     "sroi_centre": validate_centre_file,
+    # a scenario saved from the what-if notebook: data/raw/sroi/scenarios/<centre>__<name>.yaml
+    "sroi_scenario": validate_scenario_file,
     "panel": load_panel,
     "outcome_panel": load_panel,
     "outcome_panel_units": load_units,
