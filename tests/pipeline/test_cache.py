@@ -192,3 +192,15 @@ def test_package_digest_covers_data_files_but_not_caches(tmp_path: Path) -> None
     assert package_digest(tmp_path) == base
     (tmp_path / "labels.json").write_text("{}")
     assert package_digest(tmp_path) != base
+
+
+def test_an_optional_input_may_match_nothing_and_counts_once_it_does(tmp_path: Path) -> None:
+    p = _tree(tmp_path)
+    run = Run("r", "notebooks/ok.ipynb", optional_inputs=("data/raw/saved/*.yaml",))
+    assert resolve_inputs(run, p, "pipeline.yaml") == []
+    fp = fingerprint(run, p, "pipeline.yaml", package="pkg")
+    record = {"status": "ok", "fingerprint": fp.as_dict()}
+    (tmp_path / "data/raw/saved").mkdir()
+    (tmp_path / "data/raw/saved/a.yaml").write_text("x")
+    again = fingerprint(run, p, "pipeline.yaml", package="pkg")
+    assert stale_reasons(again, record, True) == ["input added: data/raw/saved/a.yaml"]

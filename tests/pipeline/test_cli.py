@@ -185,6 +185,13 @@ def test_a_list_where_a_file_is_expected_exits_2(shipped: Path) -> None:
     assert "runs[#].parameters.codebook" in err and "must be of type RawFile" in err
 
 
+OLD_20 = (  # the grid, parameters and inputs of the 20_sroi_… runs in pipeline.yaml
+    "      scenario: [base, conservative, optimistic]\n    parameters:\n      mc_draws: 20000\n"
+    '      seed: 1\n      language: de\n    inputs:\n      - "data/raw/sroi/{centre_id}.yaml"\n'
+    '      - optional: "data/raw/sroi/scenarios/{centre_id}__*.yaml"\n      - data/raw/protocols\n'
+)
+
+
 @pytest.mark.parametrize(
     ("old", "new", "only", "words"),
     [
@@ -195,10 +202,8 @@ def test_a_list_where_a_file_is_expected_exits_2(shipped: Path) -> None:
             ["runs[#].parameters.language", "Input should be 'de' or 'en'", "(got 'fr')"],
         ),
         (
-            "mc_draws: 20000\n      seed: 1\n      language: de\n    inputs:\n"
-            '      - "data/raw/sroi/{centre_id}.yaml"\n\n',
-            "mc_draws: -1\n      seed: 1\n      language: de\n    inputs:\n"
-            '      - "data/raw/sroi/{centre_id}.yaml"\n\n',
+            OLD_20,
+            OLD_20.replace("mc_draws: 20000", "mc_draws: -1"),
             "20_sroi_barmen_base",
             ["runs[#].parameters.mc_draws", "greater than or equal to 1", "(got -1)"],
         ),
@@ -209,12 +214,8 @@ def test_a_list_where_a_file_is_expected_exits_2(shipped: Path) -> None:
             ["runs[#].parameters.estimator", "Input should be 'dr', 'reg' or 'ipw'"],
         ),
         (
-            "scenario: [base, conservative, optimistic]\n    parameters:\n      mc_draws: 20000\n"
-            "      seed: 1\n      language: de\n    inputs:\n"
-            '      - "data/raw/sroi/{centre_id}.yaml"\n\n',
-            "scenario: [base, pessimistic]\n    parameters:\n      mc_draws: 20000\n"
-            "      seed: 1\n      language: de\n    inputs:\n"
-            '      - "data/raw/sroi/{centre_id}.yaml"\n\n',
+            OLD_20,
+            OLD_20.replace("optimistic]", "optimistic, pessimistic]"),
             "20_sroi_barmen_pessimistic",
             [
                 "runs[#].parameters.scenario",
@@ -354,3 +355,31 @@ def test_run_warns_about_a_changed_raw_file_and_still_executes(
     assert code == 0, out + err
     assert "analysis run: warning: data/raw/input.txt: content differs from its sha256" in err
     assert (p.reports / "ok_1_a.html").is_file()
+
+
+def test_a_saved_scenario_is_a_new_run_and_an_input_of_its_centre(shipped: Path) -> None:
+    """A scenario saved beside a centre (data/raw/sroi/scenarios/<centre>__<name>.yaml)
+    gets its SROI and business runs, and every run of that centre reads it."""
+    from analysis.paths import project
+    from analysis.pipeline import runner
+
+    saved = shipped / "data/raw/sroi/scenarios/barmen__vorsichtig.yaml"
+    saved.parent.mkdir()
+    saved.write_text(
+        "scenario: vorsichtig\ndescription: Test\nsaved: 2026-01-01\nbased_on: base\n"
+        "overrides:\n  - path: impact_map.outcomes.local_shopping.quantity\n    value: 300\n"
+        "    range: scale\n    assumption: Half of the households shop regularly.\n",
+        encoding="utf-8",
+    )
+    plan = runner.status(project(shipped), ["2*_barmen_*"])
+    names = [r.name for r in plan.runs]
+    assert "20_sroi_barmen_vorsichtig" in names and "22_business_barmen_vorsichtig" in names
+    rel = "data/raw/sroi/scenarios/barmen__vorsichtig.yaml"
+    for name in ("20_sroi_barmen_base", "22_business_barmen_conservative"):
+        assert rel in plan.fingerprints[name].inputs
+    assert (
+        rel
+        not in runner.status(project(shipped), ["20_sroi_fictional_village_base"])
+        .fingerprints["20_sroi_fictional_village_base"]
+        .inputs
+    )

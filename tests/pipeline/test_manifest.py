@@ -364,3 +364,25 @@ def test_reserved_names_in_any_case_are_refused_and_plain_ids_are_not(
     assert reserved_name_rule(cased) is not None
     assert reserved_name_rule(other + suffix) is not None
     assert (reserved_name_rule(other) is None) == (other.lower() not in RESERVED_NAMES)
+
+
+def test_optional_inputs_are_kept_apart_and_checked_like_paths(tmp_path: Path) -> None:
+    entry = {
+        "name": "r_{x}",
+        "notebook": "notebooks/ok.ipynb",
+        "grid": {"x": ["a"]},
+        "inputs": ["data/{x}.csv", {"optional": "data/extra/{x}__*.yaml"}],
+    }
+    (run,) = load_manifest(_project(tmp_path, [entry]))
+    assert run.inputs == ("data/a.csv",)
+    assert run.optional_inputs == ("data/extra/a__*.yaml",)
+    for bad, key, rule in [
+        ({"optional": "../x"}, "runs[0].inputs[1]", "relative to the project root"),
+        ({"optional": 3}, "runs[0].inputs[1].optional", "valid string"),
+        ({"maybe": "x"}, "runs[0].inputs[1].optional", "Field required"),
+        (3, "runs[0].inputs[1]", "valid string"),
+    ]:
+        p = _project(tmp_path, [{**entry, "inputs": ["data/{x}.csv", bad]}])
+        with pytest.raises(ManifestError) as info:
+            load_manifest(p)
+        assert info.value.column == key and rule in str(info.value), str(info.value)

@@ -88,10 +88,11 @@ def resolve_inputs(run: Run, project: ProjectPaths, manifest_file: str) -> list[
     """The files a run reads, as sorted paths relative to the root.
 
     These are its declared inputs — each a path or glob; a folder stands for every file
-    below it — and the files its file parameters name (``RawFile``/``ProjectFile``
-    annotations, :attr:`Run.file_inputs`; a file, folder or glob likewise). A
-    declaration that matches no file, or a file parameter naming no existing file, is a
-    manifest error (a typo would otherwise silently drop an input from the fingerprint).
+    below it; an optional one may match nothing — and the files its file parameters
+    name (``RawFile``/``ProjectFile`` annotations, :attr:`Run.file_inputs`; a file,
+    folder or glob likewise). A required declaration that matches no file, or a file
+    parameter naming no existing file, is a manifest error (a typo would otherwise
+    silently drop an input from the fingerprint).
     """
     found: set[str] = set()
     for j, pattern in enumerate(run.inputs):
@@ -104,6 +105,10 @@ def resolve_inputs(run: Run, project: ProjectPaths, manifest_file: str) -> list[
                 value=pattern,
             )
         found.update(f.relative_to(project.root).as_posix() for f in files)
+    for pattern in run.optional_inputs:
+        found.update(
+            f.relative_to(project.root).as_posix() for f in files_matching(project, pattern)
+        )
     for param, rel in run.file_inputs.items():
         files = files_matching(project, rel)
         if not files:

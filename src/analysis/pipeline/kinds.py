@@ -71,10 +71,17 @@ def _centre(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
     return f"no centre file data/raw/sroi/{value}.yaml (centres: {', '.join(known) or 'none'})"
 
 
+def _versions(raw: Path, centre_id: str) -> tuple[tuple[str, int, int], ...]:
+    """Name, mtime and size of a centre file and of its saved scenario files."""
+    files = [raw / "sroi" / f"{centre_id}.yaml"]
+    files += sorted((raw / "sroi" / "scenarios").glob(f"{centre_id}__*.yaml"))
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
 @functools.lru_cache(maxsize=64)
-def _declared_scenarios(folder: str, centre_id: str, mtime_ns: int, size: int) -> list[str]:
-    """The scenarios a centre file declares (loaded once per version of the file: a sweep
-    over scenarios asks for every run)."""
+def _declared_scenarios(folder: str, centre_id: str, versions: tuple[Any, ...]) -> list[str]:
+    """The scenarios a centre declares, in its file or saved beside it (loaded once per
+    version of these files: a sweep over scenarios asks for every run)."""
     return load_centre(centre_id, folder).scenarios
 
 
@@ -82,9 +89,7 @@ def _scenario(value: str, parameters: Mapping[str, Any], raw: Path) -> str | Non
     centre_id = parameters.get("centre_id")
     if not isinstance(centre_id, str) or centre_id not in centre_files(raw / "sroi"):
         return None  # the centre's own domain check reports it
-    path = raw / "sroi" / f"{centre_id}.yaml"
-    stat = path.stat()
-    declared = _declared_scenarios(str(raw / "sroi"), centre_id, stat.st_mtime_ns, stat.st_size)
+    declared = _declared_scenarios(str(raw / "sroi"), centre_id, _versions(raw, centre_id))
     if value in declared:
         return None
     return (

@@ -48,6 +48,8 @@ class Run:
     entry: int = 0
     timeout: int | None = None
     description: str | None = None
+    optional_inputs: tuple[str, ...] = ()
+    """Declared inputs that may match no file (``{optional: pattern}``)."""
     file_inputs: dict[str, str] = field(default_factory=dict)
     """Files named by file parameters (``RawFile``/``ProjectFile``), parameter → path
     relative to the root; filled in by the runner from the notebook's annotations."""
@@ -202,7 +204,8 @@ def _expand_entry(
             column=f"{key}.notebook",
             value=entry.notebook,
         )
-    fields = _placeholders(entry.name) + [f for i in entry.inputs for f in _placeholders(i)]
+    patterns = [i if isinstance(i, str) else i.optional for i in entry.inputs]
+    fields = _placeholders(entry.name) + [f for i in patterns for f in _placeholders(i)]
     overlap = sorted(set(entry.grid) & set(entry.parameters))
     if overlap:
         raise ManifestError(
@@ -271,17 +274,18 @@ def _expand_entry(
         reserved = reserved_name_rule(name)
         if reserved:
             raise ManifestError(reserved, file=file, column=f"{key}.name", value=name)
-        inputs = []
-        for j, pattern in enumerate(entry.inputs):
-            concrete = pattern.format(**fmt)
+        inputs, optional = [], []
+        for j, item in enumerate(entry.inputs):
+            concrete = (item if isinstance(item, str) else item.optional).format(**fmt)
             _check_relative(concrete, f"{key}.inputs[{j}]", file)
-            inputs.append(concrete)
+            (inputs if isinstance(item, str) else optional).append(concrete)
         runs.append(
             Run(
                 name=name,
                 notebook=entry.notebook,
                 parameters=params,
                 inputs=tuple(inputs),
+                optional_inputs=tuple(optional),
                 entry=index,
                 timeout=entry.timeout,
                 description=entry.description,
@@ -308,7 +312,9 @@ def load_manifest(
         raise ManifestError("must be a mapping with a 'runs' list", file=file, column="runs")
     from pydantic import ValidationError
 
-    from analysis.pipeline.schema import GRID_TAGS, ManifestSchema
+    from analysis.pipeline.schema import GRID_TAGS, INPUT_TAGS, ManifestSchema
+
+    tags = {"grid": GRID_TAGS, "inputs": INPUT_TAGS}
 
     try:
         manifest = ManifestSchema.model_validate(data)
@@ -316,8 +322,8 @@ def load_manifest(
         problems = []
         for e in err.errors():
             loc = e["loc"]
-            if len(loc) > 4 and loc[0] == "runs" and loc[2] == "grid" and loc[4] in GRID_TAGS:
-                loc = loc[:4] + loc[5:]  # the form of the grid value, not a key of the file
+            if len(loc) > 4 and loc[0] == "runs" and loc[4] in tags.get(loc[2], ()):
+                loc = loc[:4] + loc[5:]  # the form of the value, not a key of the file
             dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
             problems.append(Problem(rule=e["msg"], file=file, column=dotted or None))
         raise ManifestError(problems=problems) from None

@@ -244,7 +244,16 @@ def validated_runs(project: ProjectPaths, package: str | None = None) -> list[Ru
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         key = _validation_key(project, cached["notebooks"], package, cached["globs"])
         if cached["key"] == key:
-            return [Run(**{**r, "inputs": tuple(r["inputs"])}) for r in cached["runs"]]
+            return [
+                Run(
+                    **{
+                        **r,
+                        "inputs": tuple(r["inputs"]),
+                        "optional_inputs": tuple(r["optional_inputs"]),
+                    }
+                )
+                for r in cached["runs"]
+            ]
     except (FileNotFoundError, KeyError, TypeError, ValueError):
         pass
     globs: list[str] = []
@@ -256,7 +265,10 @@ def validated_runs(project: ProjectPaths, package: str | None = None) -> list[Ru
         "key": _validation_key(project, notebooks, package, globs),
         "notebooks": notebooks,
         "globs": globs,
-        "runs": [r.__dict__ | {"inputs": list(r.inputs)} for r in runs],
+        "runs": [
+            r.__dict__ | {"inputs": list(r.inputs), "optional_inputs": list(r.optional_inputs)}
+            for r in runs
+        ],
     }
     atomic.write_text(cache_file, json.dumps(payload, ensure_ascii=False))
     return runs

@@ -55,6 +55,30 @@ GridValues = Annotated[
 ]
 
 
+class OptionalInputSchema(BaseModel):
+    """An input that may match no file: ``{optional: "data/raw/sroi/scenarios/x__*.yaml"}``.
+
+    The files it matches, if any, are inputs like any other (fingerprint, validation);
+    for files that may or may not exist yet, such as a centre's saved scenarios.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    optional: str = Field(min_length=1)
+
+
+def _input_kind(value: Any) -> str:
+    return "optional" if isinstance(value, dict) else "path"
+
+
+INPUT_TAGS = ("path", "optional")
+
+InputItem = Annotated[
+    Annotated[str, Tag("path")] | Annotated[OptionalInputSchema, Tag("optional")],
+    Discriminator(_input_kind),
+]
+
+
 class RunEntrySchema(BaseModel):
     """One entry of ``runs:`` in the run manifest.
 
@@ -62,7 +86,7 @@ class RunEntrySchema(BaseModel):
     run per combination of its values (Cartesian product, in the declared order); a
     grid key's values are a list or ``{files: pattern}`` (:class:`FilesGridSchema`).
     ``inputs`` are paths or glob patterns relative to the project root, and may
-    use the same placeholders.
+    use the same placeholders; ``{optional: pattern}`` may match no file.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -72,7 +96,7 @@ class RunEntrySchema(BaseModel):
     description: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     grid: dict[str, GridValues] = Field(default_factory=dict)
-    inputs: list[str] = Field(default_factory=list)
+    inputs: list[InputItem] = Field(default_factory=list)
     timeout: int | None = Field(
         default=None,
         gt=0,
