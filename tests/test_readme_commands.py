@@ -104,7 +104,7 @@ def test_fresh_clone_make_reports_then_verify_and_test_command(
         assert f'href="{name}.html"' in index
         assert (clone / "reports" / f"{name}.html").is_file()
     again = _sh([str(clone / ".venv/bin/analysis"), "run", "--no-progress"], cwd=clone)
-    assert "0 executed" in again.stdout
+    assert "0 ausgeführt" in again.stdout
 
     # Reproducible: the same runs executed independently give the same key figures.
     shared = _state(pipeline_reports.reports)
