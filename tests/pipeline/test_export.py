@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import nbformat
+import pytest
 
 from analysis import results
 from analysis.pipeline import export
@@ -70,12 +72,71 @@ def test_header_is_german_and_escaped() -> None:
     assert "Created on: 25 Nov 2026, 14:03 UTC" in english and "<table" not in english
 
 
+def _clean() -> nbformat.NotebookNode:
+    """The executed notebook without its stderr warning (what a report may show)."""
+    nb = _executed()
+    nb.cells[2].outputs = [o for o in nb.cells[2].outputs if o.get("name") != "stderr"]
+    return nb
+
+
 def test_html_report_has_no_code_and_embeds_images() -> None:
-    html = export.to_html(_executed(), HEADER)
+    html = export.to_html(_clean(), HEADER)
     assert '<html lang="de">' in html
     assert "secret_code_line" not in html
-    assert "Ergebnis sichtbar" in html and "UserWarning" not in html
+    assert "Ergebnis sichtbar" in html
     assert "data:image/png;base64" in html
+
+
+def test_html_report_is_self_contained() -> None:
+    """No script, style or font from a CDN: the report opens without network (18.15)."""
+    html = export.to_html(_clean(), HEADER)
+    assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    for cdn in ("require.js", "require.min.js", "mathjax", "MathJax", "unpkg", "cdnjs"):
+        assert cdn not in html, cdn
+
+
+def test_stray_outputs_are_listed_and_refused() -> None:
+    nb = _executed()
+    cell = nbformat.v4.new_code_cell("results.record('x', 1.0)")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "execute_result", data={"text/plain": "0.6548578213851117"}, execution_count=3
+        ),
+        nbformat.v4.new_output(
+            "display_data",
+            data={"application/vnd.jupyter.widget-view+json": {}, "text/plain": "HBox()"},
+        ),
+    ]
+    table = nbformat.v4.new_code_cell("report_table(df)")
+    table.outputs = [
+        nbformat.v4.new_output(
+            "execute_result", data={"text/html": "<table/>", "text/plain": "df"}, execution_count=4
+        ),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "**ok**"}),
+    ]
+    nb.cells += [cell, table]
+    found = export.stray_outputs(nb)
+    assert found == [
+        "cell 2: stderr: UserWarning: noise",
+        "cell 3: execute_result ['text/plain']: 0.6548578213851117",
+        "cell 3: display_data ['application/vnd.jupyter.widget-view+json', 'text/plain']: HBox()",
+    ]
+    with pytest.raises(export.StrayOutputError, match="cell 3: execute_result"):
+        export.to_html(nb, HEADER)
+
+
+def test_cells_of_the_other_language_are_left_out() -> None:
+    nb = _clean()
+    de = nbformat.v4.new_markdown_cell("## Kennzahlen")
+    de.metadata["tags"] = ["lang-de"]
+    en = nbformat.v4.new_markdown_cell("## Key figures")
+    en.metadata["tags"] = ["lang-en"]
+    nb.cells += [de, en]
+    german = export.to_html(nb, HEADER)
+    english = export.to_html(nb, {**HEADER, "language": "en"})
+    assert "Kennzahlen" in german and "Key figures" not in german
+    assert "Key figures" in english and "Kennzahlen" not in english
+    assert '<html lang="en">' in english
 
 
 def test_figures_are_numbered_in_order() -> None:

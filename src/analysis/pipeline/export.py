@@ -2,9 +2,20 @@
 
 The HTML report hides every code cell (nbconvert's ``exclude_input``) and opens
 with a header block: title, parameter table, creation date, workbench version and
-git commit, in the report language (German by default). Recorded key figures and
-stderr noise are dropped from the HTML; images are embedded so the file stands
-alone. ``render_index`` writes ``reports/index.html`` linking every run.
+git commit, in the report language (German by default). Recorded key figures are
+dropped from the HTML; images are embedded and no script comes from a CDN, so the
+file stands alone and opens without network (template ``templates/report``).
+
+A report shows only what a notebook meant to show: :func:`stray_outputs` lists every
+output that is neither a table, a figure nor Markdown/HTML (a printed float, a dict, a
+``True``, a progress-bar widget) and every stderr stream (warnings), and
+:func:`to_html` refuses to render such a notebook, so the run fails naming the cell.
+
+Markdown cells tagged ``lang-de`` or ``lang-en`` belong to one report language: the
+report keeps those of its own language, so a notebook's fixed headings and prose
+exist in both languages and a report reads in one.
+
+``render_index`` writes ``reports/index.html``, the landing page.
 """
 
 from __future__ import annotations
@@ -22,6 +33,69 @@ from analysis.results import MIME_TYPE
 
 REMOVE_TAGS = {"remove-cell", "remove_cell", "parameters", "injected-parameters"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANGUAGE_TAG = "lang-{}"
+"""Tag of a cell that belongs to one report language (``lang-de``, ``lang-en``)."""
+
+INTENDED_MIME = (
+    "text/html",
+    "text/markdown",
+    "image/png",
+    "image/svg+xml",
+    "image/jpeg",
+    "application/vnd.plotly.v1+json",
+    MIME_TYPE,
+)
+"""Outputs a report means to show: tables and HTML, Markdown, figures, key figures."""
+
+
+class StrayOutputError(ValueError):
+    """An executed notebook holds output that would show as raw text in its report."""
+
+
+def stray_outputs(nb: Any) -> list[str]:
+    """Every output of ``nb`` that is not an intended table, figure or Markdown, and
+    every stderr stream, as ``"cell N: what"`` (cells counted from 0 as in the notebook).
+
+    A plain-text ``execute_result`` (a cell ending in ``results.record(...)`` in old
+    code, a ``True``, a dict), a widget (tqdm in Jupyter) or a warning on stderr would
+    otherwise reach the reader as unformatted text.
+    """
+    found = []
+    for i, cell in enumerate(nb["cells"]):
+        if cell.get("cell_type") != "code":
+            continue
+        if REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type")
+            if kind == "stream" and output.get("name") == "stderr":
+                text = "".join(output.get("text", "")).strip().splitlines() or [""]
+                found.append(f"cell {i}: stderr: {text[0][:120]}")
+            elif kind in ("execute_result", "display_data"):
+                data = output.get("data") or {}
+                if not any(m in data for m in INTENDED_MIME):
+                    plain = data.get("text/plain", "")
+                    plain = "".join(plain) if isinstance(plain, list) else str(plain)
+                    shown = plain.strip().splitlines()[0][:120] if plain.strip() else ""
+                    found.append(f"cell {i}: {kind} {sorted(data)}: {shown}")
+    return found
+
+
+def check_outputs(nb: Any) -> None:
+    """Raise :class:`StrayOutputError` listing :func:`stray_outputs` of ``nb``, if any."""
+    found = stray_outputs(nb)
+    if found:
+        raise StrayOutputError(
+            "output that would show as raw text in the report (give a table, figure or "
+            "Markdown, or end the cell with an assignment): " + "; ".join(found)
+        )
+
+
+def for_language(cell: Any, lang: str) -> bool:
+    """Whether ``cell`` belongs in a report in ``lang`` (untagged cells belong to every one)."""
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    langs = {t.removeprefix("lang-") for t in tags if t.startswith("lang-")}
+    return not langs or lang in langs
 
 
 def _fmt_value(value: Any, lang: str) -> str:
@@ -98,9 +172,12 @@ def report_notebook(nb: Any, header: Mapping[str, Any]) -> Any:
     import nbformat
 
     nb = copy.deepcopy(nb)
+    lang = header.get("language", DEFAULT_LANGUAGE)
     cells = []
     for cell in nb.cells:
         if REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if not for_language(cell, lang):
             continue
         if cell.cell_type == "code":
             cell.outputs = [
@@ -129,19 +206,25 @@ def report_notebook(nb: Any, header: Mapping[str, Any]) -> Any:
 
 
 def to_html(nb: Any, header: Mapping[str, Any]) -> str:
-    """Render the executed notebook ``nb`` as a self-contained HTML report without code."""
+    """Render the executed notebook ``nb`` as a self-contained HTML report without code.
+
+    Raises :class:`StrayOutputError` when ``nb`` holds stray output (see
+    :func:`stray_outputs`): the run then fails instead of showing it.
+    """
     from nbconvert import HTMLExporter
 
+    check_outputs(nb)
     exporter = HTMLExporter(
-        template_name="lab",
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        language_code=header.get("language", DEFAULT_LANGUAGE),
     )
     body, _ = exporter.from_notebook_node(report_notebook(nb, header))
-    lang = header.get("language", DEFAULT_LANGUAGE)
-    return body.replace('<html lang="en">', f'<html lang="{html.escape(lang)}">', 1)
+    return body
 
 
 def figures(nb: Any) -> list[tuple[str, bytes]]:
