@@ -28,6 +28,7 @@ from analysis.formatting import (
     fmt_number,
     fmt_percent,
     fmt_ratio,
+    fmt_text,
     format_frame,
     md_text,
 )
@@ -114,12 +115,14 @@ EXCHANGE_TEXT = {
         "invests": "Einsatz",
         "receives": "Nutzen",
         "title": "Wertaustausch der Partner",
+        "xlabel": "Barwert: Einsatz (links) und Nutzen (rechts)",
     },
     "en": {
         "centre": "Centre",
         "invests": "input",
         "receives": "value",
         "title": "Partner value exchange",
+        "xlabel": "Present value: input (left) and value received (right)",
     },
 }
 
@@ -147,13 +150,15 @@ def centre_header(imap: ImpactMap, scenario: str, lang: str = DEFAULT_LANGUAGE) 
         f"## {md_text(centre.name)}",
         "",
         (f"**Datenstatus: {status}.** " if de else f"**Data status: {status}.** ")
-        + md_text(centre.status_note),
+        + md_text(fmt_text(centre.status_note, lang)),
         "",
         (f"**Szenario:** {scenario} – {desc}" if de else f"**Scenario:** {scenario} – {desc}"),
     ]
     if centre.facts:
         lines += ["", "### Öffentliche Fakten" if de else "### Public facts", ""]
-        lines += [f"- {md_text(f.fact)} *({md_text(f.source)})*" for f in centre.facts]
+        lines += [
+            f"- {md_text(fmt_text(f.fact, lang))} *({md_text(f.source)})*" for f in centre.facts
+        ]
     return "\n".join(lines)
 
 
@@ -299,18 +304,69 @@ def stakeholder_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
     fig, ax = plt.subplots()
     ax.barh(st["stakeholder"], st["present_value"])
     plots.localise_axis(ax, "x", "currency", lang=lang)
+    ax.set_xlabel("Barwert der Wirkungen" if _de(lang) else "Present value of outcomes")
     ax.set_title(
         "Barwert der Wirkungen nach Stakeholder"
         if _de(lang)
         else "Present value of outcomes by stakeholder"
     )
     fig.tight_layout()
-    return fig
+    return plots.fit_ticks(fig)
 
 
 # --------------------------------------------------------------------------------------
 # Sensitivity: parameter labels and tipping points
 # --------------------------------------------------------------------------------------
+
+
+FACTOR_LABELS = {
+    "value": ("Betrag", "amount"),
+    "hours": ("Stunden", "hours"),
+    "wage": ("Stundenlohn", "hourly wage"),
+    "shares": ("Anteile", "shares"),
+    "share_price": ("Preis je Anteil", "price per share"),
+    "staff_days": ("Personentage", "staff days"),
+    "day_cost": ("Kosten je Tag", "cost per day"),
+    "fte": ("Vollzeitstellen", "full-time equivalents"),
+    "jobs": ("Stellen", "jobs"),
+    "area": ("Fläche", "area"),
+    "months": ("Monate", "months"),
+    "price": ("Preis", "price"),
+    "consumption": ("Verbrauch", "consumption"),
+    "cost_per_fte": ("Kosten je Vollzeitstelle", "cost per full-time equivalent"),
+    "cost_per_m2": ("Kosten je m²", "cost per m²"),
+    "reduction_per_m2": ("Mietnachlass je m²", "rent reduction per m²"),
+    "employer_factor": ("Arbeitgeberfaktor", "employer's factor"),
+    "pay_per_month": ("Lohn je Monat", "pay per month"),
+}
+"""Labels of the valuation factors of inputs (German, English); others read as named."""
+
+UNIT_WORDS_EN = {
+    "Jahr": "year",
+    "Monat": "month",
+    "Monate": "months",
+    "Tag": "day",
+    "Tage": "days",
+    "Anteile": "shares",
+    "VZÄ": "FTE",
+    "Faktor": "factor",
+    "Stunden": "hours",
+}
+"""German words in the units of centre files, for English reports."""
+
+
+def factor_label(name: str, unit: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``hours``, ``h/Jahr`` → ``Stunden (h/Jahr)`` in German, ``hours (h/year)`` in English;
+    a unit that only repeats the name (``Anteile``) is left out."""
+    i = 1 if lang == "en" else 0
+    label = FACTOR_LABELS.get(name, (name.replace("_", " "),) * 2)[i]
+    if unit and lang == "en":
+        import re
+
+        unit = re.sub(r"[A-Za-zÄÖÜäöü]+", lambda m: UNIT_WORDS_EN.get(m[0], m[0]), unit)
+    if not unit or unit.lower() == label.lower():
+        return label
+    return f"{label} ({unit})"
 
 
 def parameter_labels(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
@@ -325,9 +381,8 @@ def parameter_labels(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> dict[str,
             out[f"outcomes.{o.id}.{fld}"] = f"{title}: {labels[fld]}"
     for inp in m.inputs:
         for fac in inp.factors:
-            unit = f" ({fac.unit})" if fac.unit else ""
             out[f"inputs.{inp.id}.{fac.name}"] = (
-                f"{inp.description}: {fac.name.replace('_', ' ')}{unit}"
+                f"{inp.description}: {factor_label(fac.name, fac.unit, lang)}"
             )
     return out
 
@@ -339,19 +394,39 @@ def labelled_parameters(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> list[P
     return [dataclasses.replace(p, label=labels[p.name]) for p in sroi.model_parameters(imap)]
 
 
+def _is_rate(row: Any) -> bool:
+    """A parameter that is a rate or a share: shown as a percentage (``3,5 %``)."""
+    name = str(row.get("parameter", ""))
+    last = name.rsplit(".", 1)[-1]
+    bounded = (row.get("bound_low"), row.get("bound_high")) == (0.0, 1.0)
+    return bounded or last in FRACTION_FIELDS or last.endswith("rate")
+
+
+def _fmt_tipping(value: float, rate: bool, lang: str) -> str:
+    if rate:
+        return fmt_percent(value, 1, lang)
+    if float(value).is_integer():  # counts and whole amounts: no ",00"
+        return fmt_number(value, 0, lang)
+    return fmt_number(value, 3 if abs(value) < 1 else 2, lang)
+
+
 def tipping_table(
     tp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, at: str | None = None
 ) -> pd.DataFrame:
     """Tipping points (:func:`analysis.sensitivity.tipping_points`) for the report;
-    ``at`` heads the column of tipping values (default: the SROI ratio's 1 : 1)."""
+    ``at`` heads the column of tipping values (default: the SROI ratio's 1 : 1). Rates
+    and shares read as percentages (a discount rate of ``3,5 %``, not ``0,035``)."""
     de = _de(lang)
     status = {
         FOUND: "gefunden" if de else "found",
         NONE_IN_RANGE: "nicht im Bereich" if de else "none in range",
     }
+    rates = [_is_rate(r) for r in tp.to_dict("records")]
     shown = tp.assign(status=tp["status"].map(status))[["label", "base", "tipping_value", "status"]]
-    for col in ("base", "tipping_value"):  # rates and fractions need three decimals
-        shown[col] = [fmt_number(v, 3 if abs(v) < 1 else 2, lang) for v in shown[col]]
+    for col in ("base", "tipping_value"):
+        shown[col] = [
+            _fmt_tipping(v, rate, lang) for v, rate in zip(shown[col], rates, strict=True)
+        ]
     return shown.rename(
         columns={
             "label": "Annahme" if de else "Assumption",
@@ -459,7 +534,6 @@ def sankey_html(fig, div_id: str = "sankey") -> str:
 def flows_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
     """Static fallback: per stakeholder, invested (left) and received (right) as mirrored bars."""
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
     lg = report_language(lang)
     ex = partners.value_exchange(result).iloc[::-1]
@@ -478,15 +552,13 @@ def flows_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
     )
     ax.axvline(0, color="black", linewidth=0.8)
     plots.localise_axis(ax, "x", "currency", lang=lang)
-    ax.xaxis.set_major_formatter(
-        plt.FuncFormatter(lambda v, _p: fmt_currency(abs(v), decimals=0, lang=lang))
-    )
-    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.xaxis.set_major_formatter(plots.CurrencyFormatter(lg, absolute=True))
     ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel(EXCHANGE_TEXT[lg]["xlabel"])
     ax.set_title(EXCHANGE_TEXT[lg]["title"])
     ax.legend(loc="lower right")
     fig.tight_layout()
-    return fig
+    return plots.fit_ticks(fig)
 
 
 def housing_company_table(hc: HousingCompanyReturn, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:

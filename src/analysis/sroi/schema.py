@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from analysis.errors import Problem
+from analysis.validation import bilingual_field
 
 # --------------------------------------------------------------------------------------
 # Centre files: SROI impact map (data/raw/sroi/<centre_id>.yaml)
@@ -79,6 +80,14 @@ and would overflow the products of the impact calculation)."""
 
 _Number = Annotated[float, BeforeValidator(_refuse_text_number)]
 
+Note = bilingual_field("en")
+"""An assumption's reasoning: a plain string (English, as the centre files' reasoning is
+written) or ``{de: …, en: …}``; reports show it in their language or say it is English.
+Sources are citations and stay as written."""
+FactNote = bilingual_field("de")
+"""A public fact or the data-status note: a plain string (German, as these are written in
+the centre files) or ``{de: …, en: …}``."""
+
 
 class FigureSchema(BaseModel):
     """A number with its basis: ``source`` (public fact) and/or ``assumption`` (reasoning).
@@ -91,7 +100,7 @@ class FigureSchema(BaseModel):
 
     value: _Number
     source: str | None = None
-    assumption: str | None = None
+    assumption: Note | None = None
     distribution: Literal["triangular", "pert", "uniform"] | None = None
     low: _Number | None = None
     high: _Number | None = None
@@ -163,7 +172,7 @@ class FactSchema(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    fact: str = Field(min_length=1)
+    fact: FactNote
     source: str = Field(min_length=1)
 
 
@@ -176,7 +185,7 @@ class CentreMetaSchema(BaseModel):
     name: str = Field(min_length=1)
     place: str | None = None
     status: Literal["real", "fictional", "synthetic", "authored"]
-    status_note: str = Field(min_length=1)
+    status_note: FactNote
     description: str | None = None
     housing_company_partner: bool
     facts: list[FactSchema] = Field(default_factory=list)
@@ -360,7 +369,7 @@ class OverrideSchema(BaseModel):
     range: Annotated[
         Literal["shift", "scale", "drop"] | NewRangeSchema | None, BeforeValidator(_range_rule)
     ] = None
-    assumption: str = Field(min_length=1)
+    assumption: Note
 
     @model_validator(mode="after")
     def _value_in_new_range(self) -> OverrideSchema:

@@ -16,8 +16,10 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import plots
 from analysis.business.case import FOUND, ZERO, BusinessResult, Figure, figures, model_parameters
 from analysis.business.centre import BusinessCase
+from analysis.formatting import fmt_text
 from analysis.i18n import report_language
 from analysis.sensitivity import DISTRIBUTION_NAMES, Parameter
 from analysis.sensitivity_text import changes_table, changes_text, position_text
@@ -271,7 +273,7 @@ def assumptions_table(case: BusinessCase, lang: str = "de") -> pd.DataFrame:
             if fig.source:
                 parts.append(f"{t['source']}: {fig.source}")
             if fig.assumption:
-                parts.append(f"{t['assumption']}: {fig.assumption}")
+                parts.append(f"{t['assumption']}: {fmt_text(fig.assumption, lg)}")
             basis = " ".join(parts)
             spread = ""
             if fig.low is not None and fig.high is not None:
@@ -604,18 +606,19 @@ def cash_flow_figure(result: BusinessResult, lang: str = "de"):
     ax.legend(fontsize=8)
     ax.set_title("Zahlungsströme des Zentrums" if lg == "de" else "Cash flows of the centre")
     fig.tight_layout()
-    return fig
+    return plots.fit_ticks(fig)
 
 
 def euro_axis(fig: Any, lang: str = "de", ticks: int = 5) -> Any:
-    """Show the x axis of a sensitivity figure (tornado, histogram of the NPV) in whole
-    euros with at most ``ticks`` ticks; returns ``fig``."""
+    """Show the x axis of a sensitivity figure (tornado, histogram of the NPV) in compact
+    euros (``200 Tsd. €``) with at most ``ticks`` ticks, thinned where labels would
+    overlap; returns ``fig``."""
     from matplotlib.ticker import MaxNLocator
 
-    from analysis.plots import localise_axis
+    from analysis.plots import fit_ticks, localise_axis
 
     ax = fig.axes[0]
     localise_axis(ax, "x", "currency", lang=report_language(lang))
-    ax.xaxis.set_major_locator(MaxNLocator(ticks))
+    ax.xaxis.set_major_locator(MaxNLocator(ticks, steps=[1, 2, 2.5, 5, 10]))
     ax.tick_params(axis="x", labelsize=8)
-    return fig
+    return fit_ticks(fig)
