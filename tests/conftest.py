@@ -19,6 +19,9 @@ import yaml
 from analysis.paths import KERNEL_NAME, ProjectPaths, project
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# No PDF printing in test runs (Chromium takes seconds per report); tests of the PDF
+# export switch it on themselves (tests/pipeline/test_export.py).
+os.environ.setdefault("ANALYSIS_PDF", "0")
 
 
 def make_notebook(parameters: str, *cells: str, title: str | None = None) -> Any:
