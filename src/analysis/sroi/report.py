@@ -34,7 +34,7 @@ from analysis.formatting import (
 )
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
 from analysis.sensitivity import FOUND, NONE_IN_RANGE, Parameter
-from analysis.sensitivity_text import changes_table, changes_text, position_text
+from analysis.sensitivity_text import changes_table, changes_text, factor_label, position_text
 from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners
@@ -319,56 +319,6 @@ def stakeholder_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
 # --------------------------------------------------------------------------------------
 
 
-FACTOR_LABELS = {
-    "value": ("Betrag", "amount"),
-    "hours": ("Stunden", "hours"),
-    "wage": ("Stundenlohn", "hourly wage"),
-    "shares": ("Anteile", "shares"),
-    "share_price": ("Preis je Anteil", "price per share"),
-    "staff_days": ("Personentage", "staff days"),
-    "day_cost": ("Kosten je Tag", "cost per day"),
-    "fte": ("Vollzeitstellen", "full-time equivalents"),
-    "jobs": ("Stellen", "jobs"),
-    "area": ("Fläche", "area"),
-    "months": ("Monate", "months"),
-    "price": ("Preis", "price"),
-    "consumption": ("Verbrauch", "consumption"),
-    "cost_per_fte": ("Kosten je Vollzeitstelle", "cost per full-time equivalent"),
-    "cost_per_m2": ("Kosten je m²", "cost per m²"),
-    "reduction_per_m2": ("Mietnachlass je m²", "rent reduction per m²"),
-    "employer_factor": ("Arbeitgeberfaktor", "employer's factor"),
-    "pay_per_month": ("Lohn je Monat", "pay per month"),
-}
-"""Labels of the valuation factors of inputs (German, English); others read as named."""
-
-UNIT_WORDS_EN = {
-    "Jahr": "year",
-    "Monat": "month",
-    "Monate": "months",
-    "Tag": "day",
-    "Tage": "days",
-    "Anteile": "shares",
-    "VZÄ": "FTE",
-    "Faktor": "factor",
-    "Stunden": "hours",
-}
-"""German words in the units of centre files, for English reports."""
-
-
-def factor_label(name: str, unit: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    """``hours``, ``h/Jahr`` → ``Stunden (h/Jahr)`` in German, ``hours (h/year)`` in English;
-    a unit that only repeats the name (``Anteile``) is left out."""
-    i = 1 if lang == "en" else 0
-    label = FACTOR_LABELS.get(name, (name.replace("_", " "),) * 2)[i]
-    if unit and lang == "en":
-        import re
-
-        unit = re.sub(r"[A-Za-zÄÖÜäöü]+", lambda m: UNIT_WORDS_EN.get(m[0], m[0]), unit)
-    if not unit or unit.lower() == label.lower():
-        return label
-    return f"{label} ({unit})"
-
-
 def parameter_labels(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """Parameter name (:func:`analysis.sroi.engine.model_parameters`) → label in ``lang``:
     the outcome and its field, the input and its factor (with its unit)."""
@@ -399,7 +349,7 @@ def _is_rate(row: Any) -> bool:
     name = str(row.get("parameter", ""))
     last = name.rsplit(".", 1)[-1]
     bounded = (row.get("bound_low"), row.get("bound_high")) == (0.0, 1.0)
-    return bounded or last in FRACTION_FIELDS or last.endswith("rate")
+    return bounded or last in FRACTION_FIELDS or last.endswith(("rate", "_change", "_share"))
 
 
 def _fmt_tipping(value: float, rate: bool, lang: str) -> str:

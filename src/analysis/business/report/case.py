@@ -22,7 +22,13 @@ from analysis.business.centre import BusinessCase
 from analysis.formatting import fmt_text
 from analysis.i18n import report_language
 from analysis.sensitivity import DISTRIBUTION_NAMES, Parameter
-from analysis.sensitivity_text import changes_table, changes_text, position_text
+from analysis.sensitivity_text import (
+    changes_table,
+    changes_text,
+    factor_label,
+    position_text,
+    unit_text,
+)
 
 # --------------------------------------------------------------------------------------
 # Report tables, texts and figures (German or English, localised numbers)
@@ -207,7 +213,7 @@ def figure_label(f: Figure, lang: str = "de") -> str:
     if f.term == "cost":  # a cost, and its factor unless it is the single "value"
         label = _item_name(f.item, lg)
         if len(f.item.factors) > 1 or f.factor != "value":
-            label += f": {str(f.factor).replace('_', ' ')}"
+            label += f": {factor_label(str(f.factor), None, lg)}"
         return label
     if f.term == "investment":
         return f"{t['investment']}: {f.item.description}"
@@ -218,7 +224,8 @@ def figure_label(f: Figure, lang: str = "de") -> str:
 
 def figure_unit(f: Figure, lang: str = "de") -> str:
     """The unit of a figure in ``lang`` (ids translated; symbols and a cost's own unit as is)."""
-    return UNITS[report_language(lang)].get(f.unit, f.unit)
+    lg = report_language(lang)
+    return UNITS[lg].get(f.unit, unit_text(f.unit, lg) if f.unit else f.unit)
 
 
 def labelled_parameters(case: BusinessCase, lang: str = "de") -> list[Parameter]:
@@ -228,7 +235,8 @@ def labelled_parameters(case: BusinessCase, lang: str = "de") -> list[Parameter]
     out = []
     for p, f in zip(model_parameters(case), figures(case), strict=True):
         label, unit = figure_label(f, lang), figure_unit(f, lang)
-        label = f"{label} ({unit})" if unit and f.kind == "amount" else label
+        redundant = not unit or label.lower().endswith(unit.lower()) or unit in ("Faktor", "factor")
+        label = f"{label} ({unit})" if f.kind == "amount" and not redundant else label
         out.append(dataclasses.replace(p, label=label))
     return out
 
