@@ -86,6 +86,9 @@ GERMAN_IN_ENGLISH = [
 
 VERBATIM_HEADERS = {"Quelle", "Source", "Grundlage", "Basis", "Verwaltungssitz"}
 """Columns that quote data files (citations) verbatim."""
+UNTRANSLATED = re.compile(r"\((?:German|English) only\)|\(nur auf (?:Deutsch|Englisch)\)")
+"""The mark of a data file's text that has no version in the report language
+(``analysis.formatting.fmt_text``): shown as written, and said so."""
 
 
 def visible_text(html: str) -> str:
@@ -95,6 +98,8 @@ def visible_text(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "head"]):
         tag.decompose()
+    for text in soup.find_all(string=UNTRANSLATED):
+        text.replace_with(" ")
     for table in soup.find_all("table"):
         heads = [th.get_text(strip=True) for th in table.select("thead th")]
         columns = [i for i, h in enumerate(heads) if h in VERBATIM_HEADERS]
@@ -116,6 +121,8 @@ def test_word_lists_catch_a_mixed_heading() -> None:
     assert foreign_words("SROI eines DORV-Zentrums / SROI of a DORV-style centre Key figures", "de")
     assert foreign_words("Annahme: Real cost of capital", "en") == ["Annahme"]
     assert foreign_words("Kennzahlen und Wirkungskarte, Stundenlohn (€/h)", "de") == []
+    marked = "<p>Key figures</p><p>Barmen hat etwa 1.360 Einwohner und mehr. (German only)</p>"
+    assert foreign_words(visible_text(marked), "en") == []
 
 
 @pytest.fixture(scope="module")

@@ -32,3 +32,13 @@ def test_both_languages() -> None:
 def test_refused(bad: object) -> None:
     with pytest.raises(ValidationError):
         _Note(note=bad)
+
+
+def test_a_text_in_both_languages_is_found_again_from_its_plain_string() -> None:
+    from analysis.formatting import fmt_text
+    from analysis.validation import translated
+
+    note = _Note(note={"de": "Haushalte, die einkaufen", "en": "Households that shop"}).note
+    plain = str(note)  # what a pandas table keeps
+    assert translated(plain) is note
+    assert fmt_text(plain, "de") == "Haushalte, die einkaufen"

@@ -225,6 +225,10 @@ def fmt_text(text: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     """
     if text is None:
         return ""
+    if not hasattr(text, "in_language"):
+        from analysis.validation import translated
+
+        text = translated(str(text)) or text  # read in both languages, then in a table
     in_language = getattr(text, "in_language", None)
     if in_language is None:
         return str(text)

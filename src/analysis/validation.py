@@ -79,6 +79,16 @@ class LocalText(str):
         return self
 
 
+_READ: dict[str, LocalText] = {}
+"""Every text read from a data file, by its plain string: a text that went through a
+table (pandas keeps plain strings) is found again by :func:`translated`."""
+
+
+def translated(text: str) -> LocalText | None:
+    """The :class:`LocalText` read from a data file whose plain string is ``text``."""
+    return _READ.get(str(text))
+
+
 def local_text(value: Any, language: str) -> LocalText:
     """``value`` as :class:`LocalText`: a plain string is taken as written in ``language``
     (the file's own language); ``{de: …, en: …}`` gives both versions."""
@@ -87,11 +97,15 @@ def local_text(value: Any, language: str) -> LocalText:
     if isinstance(value, str):
         if not value.strip():
             raise ValueError("text must not be empty")
-        return LocalText(value, language)
+        text = LocalText(value, language)
+        _READ.setdefault(value, text)
+        return text
     if isinstance(value, dict):
         both = BilingualText.model_validate(value)
         texts = {"de": both.de, "en": both.en}
-        return LocalText(texts[language], language, texts)
+        text = LocalText(texts[language], language, texts)
+        _READ[str(text)] = text
+        return text
     raise ValueError("expected a text, or the text in both languages as {de: …, en: …}")
 
 

@@ -144,7 +144,7 @@ def centre_header(imap: ImpactMap, scenario: str, lang: str = DEFAULT_LANGUAGE) 
     de = _de(lang)
     centre = imap.model.centre
     scen = imap.model.scenarios.get(scenario)
-    desc = md_text(scen.description if scen is not None else scenario)
+    desc = md_text(fmt_text(scen.description, lang) if scen is not None else scenario)
     status = _STATUS["de" if de else "en"].get(centre.status, centre.status)
     lines = [
         f"## {md_text(centre.name)}",
@@ -292,7 +292,8 @@ def result_table(result: SroiResult, which: str, lang: str = DEFAULT_LANGUAGE) -
         )
     else:
         raise ValueError("which must be 'outcomes', 'stakeholders' or 'inputs'")
-    out = format_frame(df, fmts, lang=lg)
+    texts = {c: [fmt_text(v, lg) for v in df[c]] for c in ("description", "indicator") if c in df}
+    out = format_frame(df.assign(**texts), fmts, lang=lg)
     return out.rename(columns=COLUMN_LABELS[lg])
 
 
@@ -332,7 +333,7 @@ def parameter_labels(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> dict[str,
     for inp in m.inputs:
         for fac in inp.factors:
             out[f"inputs.{inp.id}.{fac.name}"] = (
-                f"{inp.description}: {factor_label(fac.name, fac.unit, lang)}"
+                f"{fmt_text(inp.description, lang)}: {factor_label(fac.name, fac.unit, lang)}"
             )
     return out
 

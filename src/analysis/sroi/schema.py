@@ -85,8 +85,9 @@ Note = bilingual_field("en")
 written) or ``{de: …, en: …}``; reports show it in their language or say it is English.
 Sources are citations and stay as written."""
 FactNote = bilingual_field("de")
-"""A public fact or the data-status note: a plain string (German, as these are written in
-the centre files) or ``{de: …, en: …}``."""
+"""A public fact, the data-status note, a scenario's or input's description or an
+indicator: a plain string (German, as these are written in the centre files) or
+``{de: …, en: …}``."""
 
 
 class FigureSchema(BaseModel):
@@ -224,7 +225,7 @@ class InputSchema(BaseModel):
 
     id: str = Field(pattern=ID_PATTERN)
     stakeholder: str = Field(min_length=1)
-    description: str = Field(min_length=1)
+    description: FactNote
     in_kind: bool
     year: int = Field(default=0, ge=0)
     repeat_years: int = Field(default=1, ge=1)
@@ -254,7 +255,7 @@ class OutcomeSchema(BaseModel):
     stakeholder: str = Field(min_length=1)
     outcome: str = Field(min_length=1)
     outcome_en: str | None = None
-    indicator: str = Field(min_length=1)
+    indicator: FactNote
     intended: bool = True
     quantity: NonNegativeFigureSchema
     proxy: ProxySchema | None = Field(default=None, validate_default=True)
@@ -386,7 +387,7 @@ class ScenarioSchema(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str = Field(min_length=1)
+    description: FactNote
     overrides: list[OverrideSchema] = Field(default_factory=list)
 
 
