@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import shutil
 import signal
 from collections import Counter
@@ -32,6 +33,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis import catalog
 from analysis.errors import InputError
@@ -61,6 +64,11 @@ class Case:
     @property
     def runs(self) -> list[str]:
         return list(self.spec["runs"])
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment variables the case sets for its run (e.g. a lowered size limit)."""
+        return {k: str(v) for k, v in self.spec.get("env", {}).items()}
 
     @property
     def words(self) -> list[str]:
@@ -100,23 +108,26 @@ def _snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def cli(root: Path, *args: str) -> tuple[int, str, str]:
+def cli(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     """``analysis --root <root> <args>`` in this process: exit code, stdout, stderr.
 
-    main() sets $ANALYSIS_ROOT and a SIGTERM handler; both are put back afterwards.
+    main() sets $ANALYSIS_ROOT and a SIGTERM handler; both are put back afterwards, and
+    so is every variable of ``env`` set for the call.
     """
-    env = os.environ.get("ANALYSIS_ROOT")
+    saved = {k: os.environ.get(k) for k in ["ANALYSIS_ROOT", *(env or {})]}
     handler = signal.getsignal(signal.SIGTERM)
     out, err = io.StringIO(), io.StringIO()
     try:
+        os.environ.update(env or {})
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(["--root", str(root), *args])
     finally:
         signal.signal(signal.SIGTERM, handler)
-        if env is None:
-            os.environ.pop("ANALYSIS_ROOT", None)
-        else:
-            os.environ["ANALYSIS_ROOT"] = env
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     return code, out.getvalue(), err.getvalue()
 
 
@@ -192,7 +203,7 @@ def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -
         raw = _snapshot(root / "data" / "raw")
         manifest = (root / "pipeline.yaml").read_bytes()
 
-        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs)
+        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs, env=case.env)
 
         assert code == 2, f"exit {code}\n{out}\n{err}"
         assert err.startswith("analysis run: input error: "), err
@@ -205,6 +216,40 @@ def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -
         reports = root / "reports"
         assert not (reports / ".staging").exists()
         assert not list(reports.glob(".*.tmp")) and not (reports / "failed").exists()
+    finally:
+        if original is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(original)
+
+
+@pytest.fixture(scope="module")
+def never_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project that has never run: every run is stale."""
+    return copy_project(tmp_path_factory.mktemp("never_run"))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.spec.get("fast")], ids=lambda c: c.name)
+def test_bad_input_is_refused_before_anything_executes(case: Case, never_run: Path) -> None:
+    """The fast check of the cases marked ``fast: true``: on a copy that never ran,
+    ``analysis run`` stops with exit code 2 and the case's message while validating,
+    before any notebook starts; raw data and manifest unchanged, no report written.
+    (The slow test above checks every case against the last good reports.)"""
+    root = never_run
+    target = root / case.spec["target"]
+    original = target.read_bytes() if target.exists() else None
+    try:
+        target.write_bytes(case.content(root))
+        raw = _snapshot(root / "data" / "raw")
+        manifest = (root / "pipeline.yaml").read_bytes()
+        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs, env=case.env)
+        assert code == 2, f"exit {code}\n{out}\n{err}"
+        missing = [w for w in case.words if w not in err]
+        assert not missing, f"message lacks {missing}:\n{err}"
+        assert "Traceback" not in out + err
+        assert _snapshot(root / "data" / "raw") == raw, "raw data changed"
+        assert (root / "pipeline.yaml").read_bytes() == manifest
+        assert sorted(p.name for p in (root / "reports").iterdir()) in ([], [".lock"])
     finally:
         if original is None:
             target.unlink(missing_ok=True)
@@ -353,3 +398,90 @@ def test_impact_map_workbook_layout_checks_accept_a_clean_export(tmp_path: Path)
     wb.save(path)
     with pytest.raises(InputError, match="looks like a copy of sheet 'Inputs'"):
         sroi_centre.load_impact_map(path)
+
+
+@pytest.mark.timeout(20)
+def test_catastrophic_codebook_pattern_matches_in_linear_time(tmp_path: Path) -> None:
+    """``(\\w+\\s?)+$`` hangs Python's re on a long statement ending in punctuation; the
+    codebook runs it on RE2 and the suggestion comes at once."""
+    from analysis.protocols import coding
+
+    book = yaml.safe_load((ROOT / "data" / "raw" / "codebook.yaml").read_text(encoding="utf-8"))
+    book["codes"][0]["patterns"] = [r"(\w+\s?)+$"]
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(book, allow_unicode=True), "utf-8")
+    codebook = coding.load_codebook(tmp_path / "codebook.yaml")
+    statement = "Mieter " * 2_000 + "!"
+    assert book["codes"][0]["code"] not in coding.suggest(statement, codebook)
+    assert book["codes"][0]["code"] in coding.suggest("Mieter und Vermieter", codebook)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "engine", "rule"),
+    [
+        (r"(\w+\s?)+$", "re2", None),
+        (r"\bfeste\b(?=\W*(?:$|[.,;]))", "re", None),  # the shipped lookahead
+        (r"(?=\w)(\w+\s?)+$", None, "repeats a group that itself repeats"),
+        (r"(?<!x)(a|ab)*c", None, "repeats an alternation"),
+        (r"(a)(?:\1)+", None, "repeats a backreference"),
+        (r"(unclosed", None, "not a valid regular expression"),
+    ],
+)
+def test_codebook_patterns_run_on_re2_or_a_safe_re(
+    pattern: str, engine: str | None, rule: str | None
+) -> None:
+    from analysis.protocols.coding import UnsafePattern, compile_pattern
+
+    if rule is None:
+        assert type(compile_pattern(pattern)).__module__.split(".")[0] == engine
+    else:
+        with pytest.raises(UnsafePattern, match=re.escape(rule)):
+            compile_pattern(pattern)
+
+
+@given(
+    st.lists(
+        st.sampled_from([r"a", r"\w", r"[.,]", r"(?:ab)", r"(?:x|y)", r"\s"]),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(["*", "+", "{2,}"]),
+)
+def test_nested_repetition_is_always_flagged(atoms: list[str], outer: str) -> None:
+    """A repeated group containing a repetition is flagged; the same group unrepeated
+    is not."""
+    from analysis.protocols.coding import backtracking_risk
+
+    inner = "".join(atoms) + "+"
+    assert backtracking_risk(f"x(?:{inner}){outer}y") is not None
+    assert backtracking_risk(f"x(?:{''.join(atoms)}){{1,1}}y") is None  # not repeated
+
+
+def test_shipped_codebook_suggests_the_same_codes_on_re2() -> None:
+    """RE2 and Python's re agree on every shipped pattern and statement."""
+    from analysis.protocols import coding, parse
+
+    codebook = coding.load_codebook(ROOT / "data" / "raw" / "codebook.yaml")
+    texts = [
+        parse.fold(t) for t in parse.load_protocols(ROOT / "data" / "raw" / "protocols")["text"]
+    ]
+    for code in codebook.codes:
+        for pattern in code.patterns:
+            fast, slow = coding.compile_pattern(pattern), re.compile(pattern)
+            assert [bool(fast.search(t)) for t in texts] == [bool(slow.search(t)) for t in texts]
+
+
+def test_impact_map_whose_inputs_total_zero_is_refused() -> None:
+    from analysis.sroi.centre import validate_centre_data
+
+    path = ROOT / "data" / "raw" / "sroi" / "fictional_village.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for item in data["impact_map"]["inputs"]:
+        factor = item["factors"][0]
+        factor["value"] = 0
+        if "low" in factor:
+            factor["low"] = 0
+    with pytest.raises(InputError, match=r"the inputs total 0: the SROI ratio") as info:
+        validate_centre_data(data, path)
+    assert info.value.column == "impact_map.inputs"
+    data["impact_map"]["inputs"][0]["factors"][0]["value"] = 1
+    validate_centre_data(data, path)

@@ -1,14 +1,90 @@
-"""Free text in data files: a plain string in the file's language, or both languages."""
+"""Tests of analysis.validation: pydantic errors as problems with row, field and file line."""
 
 from __future__ import annotations
 
 import copy
 import pickle
+from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from analysis.validation import LocalText, bilingual_field
+from analysis.errors import InputError
+from analysis.readers import read_yaml
+from analysis.validation import (
+    BilingualText,
+    LocalText,
+    bilingual_field,
+    problems_from_pydantic,
+    raise_for_pydantic,
+)
+
+
+class _Code(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z_]+$")
+    label: str
+
+
+class _Book(BaseModel):
+    version: int
+    codes: list[_Code]
+
+
+BOOK = """\
+# a comment
+version: 1
+codes:
+  - code: eye_level
+    label: Augenhöhe
+  - code: premises
+    label: Räume
+  - code: Bad Code
+    label: Schlecht
+  - code: partners
+"""
+
+
+def _problems(path: Path, data: object) -> list:  # type: ignore[type-arg]
+    with pytest.raises(ValidationError) as info:
+        _Book.model_validate(data)
+    return problems_from_pydantic(info.value, path, row_key="codes")
+
+
+def test_rows_of_a_yaml_list_name_entry_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "book.yaml"
+    path.write_text(BOOK, encoding="utf-8")
+    bad, missing = _problems(path, read_yaml(path))
+    assert (bad.row, bad.column, bad.line, bad.entry_of) == (3, "codes.2.code", 8, "codes")
+    assert str(bad).startswith(
+        f"{path}, row 3 (entry 3 of the list 'codes', line 8), column/field 'codes.2.code'"
+    )
+    assert (missing.row, missing.column, missing.line) == (4, "codes.3.label", 10)
+
+
+def test_data_not_read_from_yaml_has_no_line(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path / "sheet.xlsx", {"version": 1, "codes": [{"code": "x"}]})
+    assert problem.row == 1 and problem.line is None
+    assert "row 1 (entry 1 of the list 'codes')" in str(problem)
+
+
+def test_top_level_fields_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "book.yaml"
+    path.write_text(BOOK.replace("version: 1", "version: eins"), encoding="utf-8")
+    problems = _problems(path, read_yaml(path))
+    version = next(p for p in problems if p.column == "version")
+    assert version.row is None and version.line == 2
+    assert str(version).startswith(f"{path}, line 2, column/field 'version'")
+
+
+def test_raise_for_pydantic_and_bilingual_text() -> None:
+    with pytest.raises(ValidationError) as info:
+        BilingualText.model_validate({"de": "Text"})
+    with pytest.raises(InputError, match="column/field 'en': Field required"):
+        raise_for_pydantic(info.value, "x.yaml")
+
+
+# -- free text in both languages ------------------------------------------------------
 
 
 class _Note(BaseModel):

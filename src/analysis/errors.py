@@ -7,6 +7,7 @@ input without reading code. The CLI turns it into exit code 2.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,21 +27,60 @@ class Problem:
     row: int | str | None = None
     column: str | None = None
     value: object = None
+    # The line in the file (from 1) when ``row`` counts something else, e.g. the entries
+    # of a YAML list; ``entry_of`` names that list ("codes", "impact_map.outcomes").
+    line: int | None = None
+    entry_of: str | None = None
 
     def __str__(self) -> str:
         where = []
         if self.file is not None:
             where.append(str(self.file))
-        if self.row is not None:
-            where.append(f"row {self.row}")
+        if self.row is not None and (self.line != self.row or self.entry_of is not None):
+            where.append(f"row {self.row}{self._row_note()}")
+        elif self.line is not None:
+            where.append(f"line {self.line}")
         if self.column is not None:
-            where.append(f"column/field '{self.column}'")
+            where.append(f"column/field '{shorten(self.column, MAX_SHOWN)}'")
         place = ", ".join(where)
         shown = ""
         if self.value is not None:
-            text = repr(self.value)
-            shown = f" (got {text[:80]}{'…' if len(text) > 80 else ''})"
-        return f"{place}: {self.rule}{shown}" if place else f"{self.rule}{shown}"
+            shown = f" (got {shown_value(self.value)})"
+        rule = shorten(self.rule, MAX_RULE)
+        return f"{place}: {rule}{shown}" if place else f"{rule}{shown}"
+
+    def _row_note(self) -> str:
+        if self.entry_of is not None and self.line is not None:
+            return f" (entry {self.row} of the list '{self.entry_of}', line {self.line})"
+        if self.entry_of is not None:
+            return f" (entry {self.row} of the list '{self.entry_of}')"
+        if self.line is not None:
+            return f" (line {self.line})"
+        return ""
+
+
+MAX_SHOWN = 80
+"""Characters of an input value shown in a message (the rest is cut, marked "…")."""
+MAX_RULE = 1000
+"""Characters of a rule shown in a message (a rule may quote input)."""
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxstring = MAX_SHOWN
+_REPR.maxother = MAX_SHOWN
+_REPR.maxlong = 40
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters, marked with "…" when cut."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def shown_value(value: object) -> str:
+    """A bounded ``repr`` of an input value for a message: it never walks or formats a
+    whole large or deeply nested value (a YAML alias bomb, a long list), only its start."""
+    return shorten(_REPR.repr(value), MAX_SHOWN)
 
 
 class AnalysisError(Exception):
@@ -66,6 +106,7 @@ class InputError(AnalysisError):
         column: str | None = None,
         value: object = None,
         problems: Iterable[Problem] | None = None,
+        line: int | None = None,
     ) -> None:
         found = list(problems or [])
         if rule is not None:
@@ -77,6 +118,7 @@ class InputError(AnalysisError):
                     row=row,
                     column=column,
                     value=value,
+                    line=line,
                 ),
             )
         if not found:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from analysis.errors import InputError, Problem
+from analysis.readers import yaml_line
 
 
 def problems_from_pydantic(
@@ -20,18 +21,30 @@ def problems_from_pydantic(
 
     The location tuple becomes the field path (``outcomes.3.deadweight``); when
     ``row_key`` names a list field (e.g. ``"outcomes"``) its index is reported as
-    the row, counted from 1 as evaluators count rows.
+    the row, counted from 1 as evaluators count rows. When the data came from a YAML file
+    read by :func:`analysis.readers.read_yaml`, each problem also carries the line of its
+    entry or field in that file (``row 3 (entry 3 of the list 'codes', line 57)``).
     """
     problems = []
     for e in err.errors():
         loc = list(e["loc"])
         row = None
+        entry_of = None
         if row_key is not None and len(loc) >= 2 and loc[0] == row_key and isinstance(loc[1], int):
             row = loc[1] + 1
+            entry_of = row_key
         field = ".".join(str(p) for p in loc) or None
         rule = e["msg"].removeprefix("Value error, ")
         problems.append(
-            Problem(rule=rule, file=str(file), row=row, column=field, value=e.get("input"))
+            Problem(
+                rule=rule,
+                file=str(file),
+                row=row,
+                column=field,
+                value=e.get("input"),
+                line=yaml_line(file, loc),
+                entry_of=entry_of,
+            )
         )
     return problems
 

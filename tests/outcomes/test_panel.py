@@ -144,3 +144,48 @@ def test_row_order_does_not_matter(tmp_path: Path, seed: int) -> None:
     a = load_panel(_write(tmp_path, rows, units=None)).data
     b = load_panel(_write(tmp_path, shuffled, units=None)).data
     pd.testing.assert_frame_equal(a, b)
+
+
+# -- German Excel, physical line numbers, duplicate headers ------------------------------
+
+
+def _german(text: str) -> str:
+    """A comma CSV as German Excel saves it: ';' between fields, decimal commas."""
+    out = []
+    for line in text.splitlines():
+        cells = line.split(",") if not line.startswith("#") else [line]
+        out.append(";".join(c.replace(".", ",") for c in cells))
+    return "\r\n".join(out) + "\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_german_excel_panel_reads_like_the_comma_panel(tmp_path: Path, encoding: str) -> None:
+    comma = load_panel(_write(tmp_path, GOOD_ROWS))
+    german = tmp_path / "german.csv"
+    text = "# SYNTHETIC test panel (Gebiete für Tests)\n" + HEADER + "\n".join(GOOD_ROWS)
+    german.write_bytes(_german(text).encode(encoding))
+    p = load_panel(german, units=["a", "b"])
+    pd.testing.assert_frame_equal(p.data, comma.data, check_like=True)
+    assert p.german_excel and not comma.german_excel
+    assert p.dialect == {"encoding": encoding, "separator": ";", "decimal": ","}
+    assert p.data.attrs["csv_dialect"] == p.dialect
+    assert comma.dialect == {"encoding": "utf-8", "separator": ",", "decimal": "."}
+
+
+def test_rows_after_a_blank_line_are_named_by_their_file_line(tmp_path: Path) -> None:
+    # line 1 comment, 2 header, 3-4 rows, 5 blank, 6-7 rows
+    rows = [GOOD_ROWS[0], GOOD_ROWS[1], "", GOOD_ROWS[2], "b,2021,2021,1,viel"]
+    err = _error(tmp_path, rows)
+    assert (err.row, err.column) == (7, "vacancy")
+
+
+def test_duplicate_header_is_refused_naming_both_columns(tmp_path: Path) -> None:
+    err = _error(tmp_path, GOOD_ROWS, header="unit,period,first_treated,vacancy,vacancy\n")
+    assert (err.row, err.column) == (2, "vacancy")
+    assert "columns 4 and 5" in err.rule and "vacancy.1" in err.rule
+
+
+def test_missing_columns_show_the_header_as_read(tmp_path: Path) -> None:
+    err = _error(tmp_path, ["a|2020||0|5.0"], header="unit|period|first_treated|treated|v\n")
+    assert "missing column(s) unit, period, first_treated" in err.rule
+    assert "separator ','" in err.rule and "'unit|period|first_treated|treated|v'" in err.rule

@@ -158,3 +158,22 @@ def test_example_survey() -> None:
     gap = s.side_gap(s.scale_scores(sv)).set_index("scale")
     # the generator assumes social organisations rate resources 0.9 points lower
     assert gap.loc["resources", "difference"] < 0 and gap.loc["resources", "p_holm"] < 0.05
+
+
+def test_german_excel_answers_are_read_and_recorded(tmp_path: Path) -> None:
+    """Answers saved by German Excel (';', Windows-1252) read like the comma file; a
+    problem after a blank line names the line the file shows."""
+    header = "respondent;side;cooperation;item;answer"
+    rows = ["r1;social_organisation;k1;overall;4", "", "r2;housing_company;k1;overall;6"]
+    path = tmp_path / "antworten.csv"
+    path.write_bytes(("# Befragung für Tests\r\n" + "\r\n".join([header, *rows])).encode("cp1252"))
+    with pytest.raises(InputError) as info:
+        s.load_responses(path, s.load_codebook())
+    assert (info.value.row, info.value.column) == (5, "answer")
+    path.write_bytes(
+        ("# Befragung für Tests\r\n" + "\r\n".join([header, rows[0]])).encode("cp1252")
+    )
+    got = s.load_responses(path, s.load_codebook())
+    assert got.answers["answer"].tolist() == [4.0] and got.note == "Befragung für Tests"
+    assert got.dialect == {"encoding": "cp1252", "separator": ";", "decimal": ","}
+    assert got.answers.attrs["csv_dialect"] == got.dialect

@@ -482,3 +482,11 @@ def test_values_leave_excluded_places_out(data):
     k = regional.values(data, ["p_markt"], "kreis", exclude=gone)
     inhabited = data.municipalities.drop(index=gone)
     assert k["p_markt"].equals(inhabited.groupby("district")["p_markt"].median().reindex(k.index))
+
+
+def test_regional_csv_beyond_the_size_limit_is_refused(tmp_path, monkeypatch):
+    folder = copy_folder(tmp_path)
+    monkeypatch.setenv("ANALYSIS_MAX_CSV_MB", "0.01")  # 10 kB: every shipped table is larger
+    with pytest.raises(InputError, match="ANALYSIS_MAX_CSV_MB") as err:
+        regional.read_table(folder / "deutschlandatlas_krs1222.csv")
+    assert "deutschlandatlas_krs1222.csv" in str(err.value)

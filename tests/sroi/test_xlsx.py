@@ -149,3 +149,15 @@ def test_a_workbook_without_range_columns_takes_the_default(tmp_path: Path) -> N
         sroi_centre.apply_scenario(back, "conservative")
     assert err.value.row == 4 and err.value.column == "scenarios.conservative.overrides.range"
     assert "range: shift gives the range [-30, 450], outside" in err.value.problems[0].rule
+
+
+def test_workbook_beyond_the_size_limit_is_refused_before_openpyxl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = sroi_centre.export_impact_map_xlsx(
+        sroi_centre.load_centre("barmen", RAW), tmp_path / "b.xlsx"
+    )
+    monkeypatch.setenv("ANALYSIS_MAX_XLSX_MB", "0.001")  # 1 kB: the workbook is larger
+    with pytest.raises(InputError, match="ANALYSIS_MAX_XLSX_MB") as err:
+        sroi_centre.load_impact_map(path)
+    assert "b.xlsx" in str(err.value)

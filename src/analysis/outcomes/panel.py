@@ -3,10 +3,13 @@
 Layout (see the panel section of :mod:`analysis.schemas`): ``unit, period,
 first_treated[, treated], <numeric outcomes and covariates>``; ``first_treated`` empty
 means never treated. Lines starting with ``#`` before the header are comments.
+A file saved by German Excel (``;`` separator, decimal commas, Windows-1252 or a BOM) is
+read as such and says so (:attr:`Panel.dialect`, ``data.attrs["csv_dialect"]``).
 The estimators need a balanced panel with an absorbing treatment, so the loader
-refuses, naming file, line (header = line 1 after the comments counted too), column and
-rule: missing key columns, unknown units (not in the units file), non-integer periods,
-duplicate unit-period rows, gaps (a unit without a row for a period of the panel),
+refuses, naming file, line (the physical line an editor shows: comment and blank lines
+count), column and rule: a column named twice in the header, missing key columns,
+unknown units (not in the units file), non-integer periods, duplicate unit-period rows,
+gaps (a unit without a row for a period of the panel),
 first-treated periods that change within a unit, a ``treated`` indicator that switches
 off or disagrees with ``first_treated``, and non-numeric or missing values.
 """
@@ -21,14 +24,14 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, shorten
 from analysis.outcomes.schema import (
     PANEL_KEY_COLUMNS,
     PANEL_TREATED_COLUMN,
     PANEL_UNITS_COLUMNS,
     PanelUnitSchema,
 )
-from analysis.readers import read_text
+from analysis.readers import CsvTable, read_csv_table
 from analysis.validation import problems_from_pydantic
 
 MAX_PROBLEMS = 25
@@ -46,43 +49,37 @@ class Panel:
     measures: tuple[str, ...]
     note: str
     path: Path | None = None
+    dialect: dict[str, str] | None = None
+
+    @property
+    def german_excel(self) -> bool:
+        """True if the file was saved in German Excel's dialect (``;``, decimal commas);
+        how it was read is in ``dialect`` (``encoding``, ``separator``, ``decimal``)."""
+        return bool(self.dialect) and self.dialect.get("separator") == ";"
 
     @property
     def synthetic(self) -> bool:
         return "synthetic" in self.note.lower() or "synthetisch" in self.note.lower()
 
 
-def _read(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    # a BOM (Excel's "CSV UTF-8") is fine
-    text = read_text(path, encoding="utf-8-sig", hint="save the file as CSV UTF-8")
-    lines = text.splitlines()
-    comments = []
-    for line in lines:
-        if not line.startswith("#"):
-            break
-        comments.append(line.lstrip("#").strip())
-    if len(comments) == len(lines) or not "".join(lines[len(comments) :]).strip():
-        raise InputError("file is empty: expected a header row", file=path, row=len(comments) + 1)
-    from io import StringIO
-
-    try:
-        raw = pd.read_csv(StringIO(text), skiprows=len(comments), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"not a comma-separated CSV file: {err}", file=path) from None
-    return raw, comments
+def _read(path: Path, expected: tuple[str, ...]) -> CsvTable:
+    """The file as text cells with each row's physical line (see
+    :func:`analysis.readers.read_csv_table`: comma or German Excel dialect, UTF-8 with or
+    without BOM or Windows-1252, duplicate headers refused)."""
+    return read_csv_table(path, hint="save the file as CSV UTF-8", expected=expected)
 
 
 def load_units(path: str | Path) -> pd.DataFrame:
     """Read a units file (``unit,name,kind``), one row per known unit."""
     path = Path(path)
-    raw, comments = _read(path)
-    first_line = len(comments) + 2  # line number of the first data row (comments count)
+    table = _read(path, PANEL_UNITS_COLUMNS)
+    raw, lines = table.frame, table.lines
     missing = [c for c in PANEL_UNITS_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(
-            f"missing column(s) {', '.join(missing)}",
+            f"missing column(s) {', '.join(missing)}{_dialect_hint(table)}",
             file=path,
-            row=first_line - 1,
+            row=table.header_line,
             column=missing[0],
         )
     problems = []
@@ -91,11 +88,11 @@ def load_units(path: str | Path) -> pd.DataFrame:
             PanelUnitSchema.model_validate(rec)
         except ValidationError as err:
             for p in problems_from_pydantic(err, path):
-                problems.append(Problem(p.rule, str(path), i + first_line, p.column, p.value))
+                problems.append(Problem(p.rule, str(path), int(lines[i]), p.column, p.value))
     dup = raw["unit"].duplicated(keep="first")
     for i in np.flatnonzero(dup.to_numpy()):
         problems.append(
-            Problem("unit listed twice", str(path), int(i) + first_line, "unit", raw["unit"][i])
+            Problem("unit listed twice", str(path), int(lines[i]), "unit", raw["unit"][i])
         )
     if problems:
         raise InputError(problems=problems[:MAX_PROBLEMS])
@@ -121,10 +118,9 @@ def load_panel(
     (gaps, the treated column).
     """
     path = Path(path)
-    raw, comments = _read(path)
-    first_line = len(comments) + 2  # line number of the first data row
-    _check_layout(raw, path, first_line)
-    lines = np.arange(len(raw)) + first_line
+    table = _read(path, PANEL_KEY_COLUMNS)
+    raw, lines, comments = table.frame, table.lines, table.comments
+    _check_layout(table, path)
     unit = raw["unit"].str.strip()
     problems = _unit_problems(unit, _known_units(path, units), path, lines)
     period, found = _whole_numbers(raw, "period", path, lines, allow_empty=False)
@@ -147,7 +143,10 @@ def load_panel(
     _raise_if_any(problems)
     df[PANEL_TREATED_COLUMN] = treated if treated is not None else _treatment_from_first(df)
     df = df.drop(columns="_line").sort_values(["unit", "period"], ignore_index=True)
-    return Panel(data=df, measures=measures, note="\n".join(comments), path=path)
+    df.attrs["csv_dialect"] = dict(table.dialect)
+    return Panel(
+        data=df, measures=measures, note="\n".join(comments), path=path, dialect=table.dialect
+    )
 
 
 def _raise_if_any(problems: list[Problem]) -> None:
@@ -155,18 +154,27 @@ def _raise_if_any(problems: list[Problem]) -> None:
         raise InputError(problems=problems[:MAX_PROBLEMS])
 
 
-def _check_layout(raw: pd.DataFrame, path: Path, first_line: int) -> None:
+def _check_layout(table: CsvTable, path: Path) -> None:
     """Refuse a panel without its key columns or without data rows."""
+    raw = table.frame
     missing = [c for c in PANEL_KEY_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(
-            f"missing column(s) {', '.join(missing)}; a panel needs {', '.join(PANEL_KEY_COLUMNS)}",
+            f"missing column(s) {', '.join(missing)}; a panel needs "
+            f"{', '.join(PANEL_KEY_COLUMNS)}{_dialect_hint(table)}",
             file=path,
-            row=first_line - 1,
+            row=table.header_line,
             column=missing[0],
         )
     if raw.empty:
-        raise InputError("panel has no data rows", file=path, row=first_line)
+        raise InputError("panel has no data rows", file=path, row=table.header_line + 1)
+
+
+def _dialect_hint(table: CsvTable) -> str:
+    """Why expected columns may look missing: the header as read, and its separator."""
+    found = ", ".join(repr(shorten(str(c), 40)) for c in list(table.frame.columns)[:6])
+    sep = table.dialect.get("separator", ",")
+    return f" (the header read with separator '{sep}' has column(s) {found})"
 
 
 def _known_units(path: Path, units: Iterable[str] | str | Path | None) -> set[str] | None:

@@ -22,7 +22,6 @@ item, answer``), then computes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +30,9 @@ from pydantic import ValidationError
 from scipy import stats
 
 from analysis import paths
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, shorten
 from analysis.outcomes.schema import SURVEY_RESPONSE_COLUMNS, SURVEY_SIDES, SurveyCodebookSchema
-from analysis.readers import read_text, read_yaml
+from analysis.readers import read_csv_table, read_yaml
 from analysis.validation import problems_from_pydantic
 
 FOLDER = paths.RAW / "survey"
@@ -63,6 +62,7 @@ class Survey:
     answers: pd.DataFrame
     codebook: SurveyCodebookSchema
     note: str
+    dialect: dict[str, str] | None = None  # how the CSV was read (encoding, separator, decimal)
 
     @property
     def synthetic(self) -> bool:
@@ -78,36 +78,25 @@ def load_responses(path: str | Path, codebook: SurveyCodebookSchema | None = Non
     """
     path = Path(path)
     book = codebook or load_codebook()
-    # a BOM (Excel's "CSV UTF-8") is fine
-    text = read_text(path, encoding="utf-8-sig", hint="save the file as CSV UTF-8")
-    lines = text.splitlines()
-    n_comment = 0
-    while n_comment < len(lines) and lines[n_comment].startswith("#"):
-        n_comment += 1
-    comments = [ln.lstrip("#").strip() for ln in lines[:n_comment]]
-    if not text.strip() or n_comment == len(lines):
-        raise InputError(
-            "file is empty: expected a header " + ",".join(SURVEY_RESPONSE_COLUMNS),
-            file=path,
-            row=n_comment + 1,
-        )
-    try:
-        raw = pd.read_csv(StringIO(text), skiprows=n_comment, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise InputError(
-            f"not a comma-separated CSV file: {err}", file=path, row=n_comment + 1
-        ) from None
+    # comma or German Excel dialect, UTF-8 (BOM fine) or Windows-1252; physical lines
+    table = read_csv_table(
+        path, hint="save the file as CSV UTF-8", expected=SURVEY_RESPONSE_COLUMNS
+    )
+    raw, line, comments = table.frame, table.lines, table.comments
     missing = [c for c in SURVEY_RESPONSE_COLUMNS if c not in raw.columns]
     if missing:
+        found = ", ".join(repr(shorten(str(c), 40)) for c in list(raw.columns)[:6])
         raise InputError(
-            f"missing column(s) {', '.join(missing)}",
+            f"missing column(s) {', '.join(missing)} (the header read with separator "
+            f"'{table.dialect['separator']}' has column(s) {found})",
             file=path,
-            row=n_comment + 1,
+            row=table.header_line,
             column=missing[0],
         )
     if raw.empty:
-        raise InputError("survey has no answers (header only)", file=path, row=n_comment + 2)
-    line = np.arange(len(raw)) + n_comment + 2
+        raise InputError(
+            "survey has no answers (header only)", file=path, row=table.header_line + 1
+        )
     problems: list[Problem] = []
 
     def add(rule: str, i: int, column: str, value: object = None) -> None:
@@ -139,7 +128,8 @@ def load_responses(path: str | Path, codebook: SurveyCodebookSchema | None = Non
         raise InputError(problems=problems[:MAX_PROBLEMS])
     answers = raw[list(SURVEY_RESPONSE_COLUMNS)].copy()
     answers["answer"] = pd.to_numeric(ans.replace("", np.nan)).astype(float)
-    return Survey(answers=answers, codebook=book, note="\n".join(comments))
+    answers.attrs["csv_dialect"] = dict(table.dialect)
+    return Survey(answers=answers, codebook=book, note="\n".join(comments), dialect=table.dialect)
 
 
 def validate_file(path: str | Path) -> Survey:

@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, shorten
 from analysis.i18n import DEFAULT_LANGUAGE, check_language
 from analysis.protocols.parse import fold, statement_id
 from analysis.protocols.schema import CODING_SHEET_FIXED_COLUMNS, CodebookSchema
-from analysis.readers import read_yaml
+from analysis.readers import read_yaml, yaml_line
 from analysis.validation import problems_from_pydantic
 
 ENDINGS = ("ens", "ns", "en", "em", "es", "e", "n", "s")
@@ -87,7 +87,8 @@ class Code:
         return self.label_de if check_language(lang) == "de" else self.label_en
 
     @property
-    def rules(self) -> tuple[re.Pattern[str], ...]:
+    def rules(self) -> tuple[Any, ...]:
+        """Compiled rules (``re``/RE2 pattern objects with ``search``), keywords first."""
         return _compile(self.keywords, self.patterns)
 
     def matches(self, text: str) -> list[str]:
@@ -97,16 +98,122 @@ class Code:
         return [w for w, rx in zip(written, self.rules, strict=True) if rx.search(folded)]
 
 
-_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[re.Pattern[str], ...]] = {}
+_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Any, ...]] = {}
 
 
-def _compile(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+def _compile(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> tuple[Any, ...]:
     key = (keywords, patterns)
     if key not in _cache:
         _cache[key] = tuple(re.compile(keyword_pattern(k)) for k in keywords) + tuple(
-            re.compile(p) for p in patterns
+            compile_pattern(p) for p in patterns
         )
     return _cache[key]
+
+
+# --------------------------------------------------------------------------------------
+# User-supplied patterns: linear-time matching
+# --------------------------------------------------------------------------------------
+# A codebook pattern is user input. Python's backtracking ``re`` can take exponential
+# time on patterns such as ``(\w+\s?)+$`` (catastrophic backtracking), so patterns run
+# on RE2 (google-re2), which matches in time linear in the text (Cox 2007, "Regular
+# Expression Matching Can Be Simple And Fast"). RE2 lacks lookaround and
+# backreferences; a pattern that needs them runs on ``re`` only if it has no repetition
+# of a group that itself repeats or branches (the shapes that backtrack
+# catastrophically), otherwise it is refused. On RE2, ``\w`` and ``\b`` count ASCII
+# letters, digits and ``_`` as word characters; folded text has its umlauts and ß
+# already folded to ASCII, so only letters such as é differ.
+
+
+class UnsafePattern(ValueError):
+    """A codebook pattern that cannot run in bounded time or is not a valid regex."""
+
+
+def _re2_options() -> Any:
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print every rejected pattern to stderr
+    return options
+
+
+def compile_pattern(pattern: str) -> Any:
+    """Compile a user-supplied pattern for ``search`` on folded text (see above).
+
+    Raises :class:`UnsafePattern` naming the reason when the pattern is not a valid
+    regular expression or needs ``re`` and could backtrack catastrophically.
+    """
+    import re2
+
+    try:
+        return re2.compile(pattern, _re2_options())
+    except re2.error as err:
+        reason = err.args[0].decode() if err.args and isinstance(err.args[0], bytes) else err
+    try:
+        compiled = re.compile(pattern)
+    except re.error as err:
+        raise UnsafePattern(f"not a valid regular expression: {err}") from None
+    risk = backtracking_risk(pattern)
+    if risk:
+        raise UnsafePattern(
+            f"uses syntax the linear-time engine RE2 lacks ({reason}) and {risk}, which can "
+            "make matching take forever (catastrophic backtracking); drop the lookaround or "
+            "backreference, or the nested repetition"
+        )
+    return compiled
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    r"""Why ``pattern`` could backtrack catastrophically on Python's ``re``, or None.
+
+    Flags a repetition (``*``, ``+``, ``{m,n}`` with n > 1) of a subpattern that itself
+    contains a repetition or an alternation, e.g. ``(a+)+``, ``(\w+\s?)*``, ``(a|ab)*``,
+    and backreferences under a repetition. A conservative syntactic test (star height,
+    Brzozowski): it may refuse a harmless pattern, never a nested repetition.
+    """
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+
+    def walk(items: Any, under_repeat: bool) -> str | None:
+        for op, arg in items:
+            if op in repeats:
+                _lo, hi, sub = arg
+                if under_repeat and hi > 1:
+                    return "repeats a group that itself repeats"
+                found = walk(sub, under_repeat or hi > 1)
+                if found:
+                    return found
+            elif op is c.BRANCH:
+                if under_repeat:
+                    return "repeats an alternation"
+                for branch in arg[1]:
+                    found = walk(branch, under_repeat)
+                    if found:
+                        return found
+            elif op is c.SUBPATTERN:
+                found = walk(arg[-1], under_repeat)
+                if found:
+                    return found
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                found = walk(arg[1], under_repeat)
+                if found:
+                    return found
+            elif op is c.GROUPREF_EXISTS:
+                for sub in arg[1:]:
+                    if sub is not None:
+                        found = walk(sub, under_repeat)
+                        if found:
+                            return found
+            elif op is c.GROUPREF and under_repeat:
+                return "repeats a backreference"
+            elif op is getattr(c, "ATOMIC_GROUP", None):
+                found = walk(arg, under_repeat)
+                if found:
+                    return found
+        return None
+
+    return walk(_parser.parse(pattern), False)
 
 
 @dataclass(frozen=True)
@@ -141,6 +248,24 @@ def load_codebook(path: str | Path) -> Codebook:
         model = CodebookSchema.model_validate(data)
     except ValidationError as err:
         raise InputError(problems=problems_from_pydantic(err, path, row_key="codes")) from None
+    problems = []
+    for i, c in enumerate(model.codes):
+        for j, p in enumerate(c.patterns):
+            try:
+                compile_pattern(p)
+            except UnsafePattern as err:
+                problems.append(
+                    Problem(
+                        f"code '{c.code}': pattern {shorten(p, 120)!r} {err}",
+                        str(path),
+                        i + 1,
+                        f"codes.{i}.patterns.{j}",
+                        line=yaml_line(path, ("codes", i, "patterns", j)),
+                        entry_of="codes",
+                    )
+                )
+    if problems:
+        raise InputError(problems=problems)
     codes = tuple(
         Code(
             c.code,

@@ -187,6 +187,9 @@ def _docx_text(path: Path) -> str:
     """The paragraphs of a .docx as text lines; list paragraphs become ``- `` bullets."""
     from docx import Document
 
+    from analysis.readers import check_zip
+
+    check_zip(path)  # size, unpacked size and compression ratio before unpacking
     try:
         document = Document(str(path))
     except Exception as err:  # python-docx, zipfile and lxml raise many types

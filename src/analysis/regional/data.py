@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from analysis import paths
 from analysis.errors import InputError, Problem
-from analysis.readers import read_yaml
+from analysis.readers import check_size, read_yaml
 from analysis.regional.schema import (
     REGIONAL_KEY_PATTERN,
     REGIONAL_MISSING_CODES,
@@ -218,6 +218,7 @@ class _Problems:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    check_size(path, "csv")
     try:
         return pd.read_csv(
             path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8", quotechar='"'

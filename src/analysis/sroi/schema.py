@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,6 +18,7 @@ from pydantic import (
 )
 
 from analysis.errors import Problem
+from analysis.readers import yaml_line
 from analysis.validation import bilingual_field
 
 # --------------------------------------------------------------------------------------
@@ -447,11 +449,13 @@ def centre_file_problems(err: ValidationError, file: str | Path) -> list[Problem
     for e in err.errors():
         loc = list(e["loc"])
         row: int | None = None
+        entry_of: str | None = None
         parts: list[str] = []
         for i, part in enumerate(loc):
             if isinstance(part, int):
                 if i > 0 and loc[i - 1] in ("stakeholders", "inputs", "outcomes") and row is None:
                     row = part + 1
+                    entry_of = ".".join(str(x) for x in loc[:i])
                 elif i > 0 and loc[i - 1] in _ROW_LISTS:
                     parts.append(f"[{part + 1}]")
                 continue
@@ -461,7 +465,15 @@ def centre_file_problems(err: ValidationError, file: str | Path) -> list[Problem
             field = field[: -len(".value")]
         rule = e["msg"].removeprefix("Value error, ")
         problems.append(
-            Problem(rule=rule, file=str(file), row=row, column=field, value=e.get("input"))
+            Problem(
+                rule=rule,
+                file=str(file),
+                row=row,
+                column=field,
+                value=e.get("input"),
+                line=yaml_line(file, loc),
+                entry_of=entry_of,
+            )
         )
     return problems
 
@@ -512,6 +524,18 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
                     o.duration_years,
                 )
             )
+    if imap.inputs and not any(math.prod(f.value for f in inp.factors) > 0 for inp in imap.inputs):
+        problems.append(
+            Problem(
+                "the inputs total 0: the SROI ratio (value ÷ inputs) is undefined; give at "
+                "least one input a value above 0 (in-kind contributions and volunteer time "
+                "count as inputs, SROI Guide 2012, stage 2)",
+                f,
+                None,
+                "impact_map.inputs",
+                line=yaml_line(file, ("impact_map", "inputs")),
+            )
+        )
     for i, inp in enumerate(imap.inputs, start=1):
         if inp.year + inp.repeat_years - 1 > imap.analysis_period_years:
             problems.append(

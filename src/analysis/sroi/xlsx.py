@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analysis.errors import InputError, Problem
+from analysis.readers import check_zip
 from analysis.spreadsheets import cell_value, restore
 
 SHEETS = ("Centre", "Facts", "Stakeholders", "Inputs", "Outcomes", "Uncertainty", "Scenarios")
@@ -600,6 +601,7 @@ def _read_scenarios(wb: Any, path: Path) -> dict[str, Any]:
 def read_workbook(path: str | Path) -> dict[str, Any]:
     """Read an impact-map workbook into centre-file data (validated by the caller)."""
     path = Path(path)
+    check_zip(path, "xlsx")
     try:
         wb = load_workbook(path, data_only=True)
         formulas = load_workbook(path, data_only=False)

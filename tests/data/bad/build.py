@@ -1,4 +1,4 @@
-"""Build the binary files of the bad-input corpus (XLSX, DOCX, NUL bytes).
+"""Build the binary files of the bad-input corpus (XLSX, DOCX, NUL bytes, cp1252 CSV).
 
 Text cases are written by hand next to their ``case.yaml``; the binary ones are made
 here, from the shipped data, and checked in together with this script, so each can
@@ -134,6 +134,41 @@ def build_protocols(out: Path = HERE) -> list[Path]:
     return [binary, corrupt, empty]
 
 
+def build_docx_bomb(out: Path = HERE) -> Path:
+    """The shipped DOCX with 30 MB of blanks in its document.xml: compressed about
+    1000:1 (a zip bomb; real ones unpack to gigabytes from a few megabytes)."""
+    import zipfile
+
+    docx = RAW / "protocols" / "fiktiv_quartiersarbeit_nachbarschaft.docx"
+    path = out / "protocol_docx_zip_bomb" / docx.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(docx) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                head, sep, tail = data.partition(b"<w:body>")
+                data = head + sep + b" " * 30_000_000 + tail
+            dst.writestr(info.filename, data, compresslevel=9)
+    return path
+
+
+def build_german_excel_panel(out: Path = HERE) -> Path:
+    """The example panel as German Excel saves "CSV (Trennzeichen-getrennt)": ``;``,
+    decimal commas, Windows-1252; with a blank line and one value written "k. A."."""
+    lines = (RAW / "outcomes" / "example_panel.csv").read_text(encoding="utf-8").splitlines()
+    german = [lines[0] + " (Gebiete für Tests)"]
+    for line in lines[1:]:
+        german.append(";".join(cell.replace(".", ",") for cell in line.split(",")))
+    german.insert(4, "")  # a blank line after the second data row
+    german[7] = german[7].replace(german[7].split(";")[4], "k. A.", 1)
+    path = out / "panel_german_excel_bad_value" / "example_panel.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(("\r\n".join(german) + "\r\n").encode("cp1252"))
+    return path
+
+
 if __name__ == "__main__":
     for p in build_protocols() + build_workbooks():
+        print(p.relative_to(ROOT))
+    for p in (build_docx_bomb(), build_german_excel_panel()):
         print(p.relative_to(ROOT))
