@@ -70,6 +70,16 @@ def test_header_is_german_and_escaped() -> None:
         lang="en",
     )
     assert "Created on: 25 Nov 2026, 14:03 UTC" in english and "<table" not in english
+    flags = export.header_html(
+        parameters={"validate": True, "sheet": None},
+        created=HEADER["created"],
+        version="1",
+        commit=None,
+        dirty=None,
+        title="T",
+        lang="de",
+    )
+    assert "<td>ja</td>" in flags and "<td>–</td>" in flags and "True" not in flags
 
 
 def _clean() -> nbformat.NotebookNode:

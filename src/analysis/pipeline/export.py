@@ -106,8 +106,10 @@ def for_language(cell: Any, lang: str) -> bool:
 
 
 def _fmt_value(value: Any, lang: str) -> str:
-    if isinstance(value, bool) or value is None:
-        return str(value)
+    if isinstance(value, bool):
+        return {"de": ("nein", "ja"), "en": ("no", "yes")}[report_language(lang)][value]
+    if value is None:
+        return "–"
     if isinstance(value, int):
         return str(value)  # ids, seeds and counts alike: no grouping separators
     if isinstance(value, float):
