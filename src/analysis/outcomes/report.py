@@ -105,8 +105,13 @@ def data_note(synthetic: bool, note: str, lang: str = "de") -> str:
     """A bold Markdown line saying the data are synthetic (empty for real data)."""
     if not synthetic:
         return ""
-    lead = "Synthetische Beispieldaten: " if lang == "de" else "Synthetic example data: "
-    return f"**{lead}{note}**"
+    # The note is the data file's own comment line, quoted as written (in its language).
+    lead = (
+        "Synthetische Beispieldaten. Kommentar der Datei (wörtlich):"
+        if lang == "de"
+        else "Synthetic example data. The file's comment (verbatim):"
+    )
+    return f"**{lead}** „{note}“" if lang == "de" else f"**{lead}** “{note}”"
 
 
 def cohort_table(data: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
