@@ -65,7 +65,8 @@ format: setup ## apply ruff formatting and fixes
 	$(BIN)/ruff check --fix .
 
 lab: setup ## open JupyterLab on the project kernel
-	$(BIN)/jupyter lab --notebook-dir=. --MappingKernelManager.default_kernel_name=$(KERNEL)
+	$(BIN)/jupyter lab --notebook-dir=. --MappingKernelManager.default_kernel_name=$(KERNEL) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 status: setup ## which reports are stale, and why
 	$(BIN)/analysis status

@@ -206,7 +206,7 @@ def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -
         code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs, env=case.env)
 
         assert code == 2, f"exit {code}\n{out}\n{err}"
-        assert err.startswith("analysis run: input error: "), err
+        assert err.startswith("analysis run: Eingabefehler: "), err
         assert "Traceback" not in out + err
         missing = [w for w in case.words if w not in err]
         assert not missing, f"message lacks {missing}:\n{err}"
@@ -279,7 +279,7 @@ def test_verify_reproduces_the_estimates_bit_for_bit(prepared: Prepared) -> None
     runs = ["30_outcomes_tenant_turnover", "31_cooperation_survey"]
     code, out, err = cli(prepared.root, "verify", "--no-progress", "--only", *runs)
     assert code == 0, out + err
-    assert "2 identical, 0 different, 0 failed" in out, out
+    assert "2 identisch, 0 abweichend, 0 fehlgeschlagen" in out, out
     assert _snapshot(prepared.root / "reports") == prepared.reports
 
 

@@ -123,7 +123,9 @@ def test_fresh_clone_make_reports_then_verify_and_test_command(
         [str(clone / ".venv/bin/analysis"), "verify", "--no-progress", "--only", *verify],
         cwd=clone,
     )
-    assert f"{len(verify)} identical, 0 different, 0 failed" in verified.stdout, verified.stdout
+    assert f"{len(verify)} identisch, 0 abweichend, 0 fehlgeschlagen" in verified.stdout, (
+        verified.stdout
+    )
     clean = _sh(["git", "status", "--porcelain"], cwd=ROOT).stdout.strip() == ""
     if clean:  # the clone is this checkout: every run must have been compared
         assert not unmatched, f"fingerprints differ from the same files elsewhere: {unmatched}"

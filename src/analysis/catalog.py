@@ -61,6 +61,7 @@ KIND_PATTERNS: tuple[tuple[str, str], ...] = (
     ("protocols/*.md", "protocol"),
     ("protocols/*.docx", "protocol"),
     ("codebook.yaml", "codebook"),
+    ("sroi/scenarios/*.yaml", "sroi_scenario"),
     ("sroi/*.yaml", "sroi_centre"),
     ("sroi/*.yml", "sroi_centre"),
     ("sroi/*.xlsx", "sroi_centre"),

@@ -159,12 +159,45 @@ class ParameterError(InputError):
 
 
 class LockedError(AnalysisError):
-    """Another ``analysis run`` holds the project's lock."""
+    """Another ``analysis run`` holds the project's lock (``lock``: its file)."""
 
     exit_code = EXIT_LOCKED
+
+    def __init__(self, message: str, lock: str | Path | None = None) -> None:
+        self.lock = str(lock) if lock is not None else None
+        super().__init__(message)
 
 
 class RunFailed(AnalysisError):
     """One or more notebook runs failed; the others completed."""
 
     exit_code = EXIT_RUN_FAILED
+
+
+class FileAccessError(AnalysisError):
+    """A file or folder could not be read, written or removed: which one, and why.
+
+    ``action`` is ``"read"``, ``"write"`` or ``"remove"``. A file that cannot be read
+    is an input problem (exit code 2: nothing executed, nothing changed); a file that
+    cannot be written or removed is exit code 1.
+    """
+
+    def __init__(self, action: str, path: str | Path | None, cause: OSError) -> None:
+        self.action = action
+        self.path = str(path) if path is not None else None
+        self.errno = cause.errno
+        self.reason = cause.strerror or str(cause)
+        self.exit_code = EXIT_INPUT if action == "read" else EXIT_RUN_FAILED
+        where = f" {self.path}" if self.path else ""
+        super().__init__(f"cannot {action}{where}: {self.reason}")
+
+
+class SchedulerUnreachable(AnalysisError):
+    """The Dask scheduler given with ``--scheduler`` cannot be reached (exit code 2)."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, address: str, cause: BaseException) -> None:
+        self.address = address
+        self.reason = str(cause) or type(cause).__name__
+        super().__init__(f"cannot reach the Dask scheduler at {address}: {self.reason}")

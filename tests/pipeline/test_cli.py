@@ -65,8 +65,41 @@ def test_status_lists_every_run(tiny_project: Callable[..., ProjectPaths]) -> No
     p = tiny_project()
     result = _cli("--root", str(p.root), "status")
     assert result.returncode == 0
+    assert "ok_1_a  VERALTET: noch nie gelaufen" in result.stdout
+    assert "2 von 2 Läufen veraltet." in result.stdout
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_lang_en_before_or_after_the_command(
+    tiny_project: Callable[..., ProjectPaths], where: str
+) -> None:
+    p = tiny_project()
+    args = ["--lang", "en", "status"] if where == "before" else ["status", "--lang", "en"]
+    result = _cli("--root", str(p.root), *args)
+    assert result.returncode == 0
     assert "ok_1_a  STALE: never run" in result.stdout
     assert "2 of 2 runs stale." in result.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon"])
+def test_timeout_must_be_positive_seconds(
+    tiny_project: Callable[..., ProjectPaths], value: str
+) -> None:
+    p = tiny_project()
+    result = _cli("--root", str(p.root), "run", "--timeout", value)
+    assert result.returncode == 2
+    assert "--timeout" in result.stderr and "whole number of seconds" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(x.name for x in p.reports.iterdir()) == []
+
+
+def test_run_help_documents_the_default_timeout(capsys: pytest.CaptureFixture[str]) -> None:
+    from analysis.pipeline.execute import DEFAULT_TIMEOUT
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"(default {DEFAULT_TIMEOUT})" in out and "--lang" in out
 
 
 @pytest.mark.slow
@@ -76,6 +109,14 @@ def test_failed_run_exits_1_with_summary(tiny_project: Callable[..., ProjectPath
     p = tiny_project([{"name": "bad", "notebook": "notebooks/bad.ipynb"}], bad=FAIL_NOTEBOOK)
     result = _cli("--root", str(p.root), "run", "--jobs", "2", "--no-progress")
     assert result.returncode == 1
-    assert "3 executed (2 ok, 1 failed)" in result.stdout
-    assert "FAILED bad: cell 2: ValueError: broken on purpose" in result.stdout
-    assert "reports/failed/bad.ipynb" in result.stdout
+    assert "3 ausgeführt (2 erfolgreich, 1 fehlgeschlagen), 0 aktuell." in result.stdout
+    assert (
+        'FEHLGESCHLAGEN bad: Zelle 2 (raise ValueError("broken on purpose")): '
+        "ValueError: broken on purpose → reports/failed/bad.ipynb"
+    ) in result.stdout
+    result = _cli(  # the failed run again, in English
+        "--root", str(p.root), "run", "--no-progress", "--lang", "en"
+    )
+    assert result.returncode == 1
+    assert "1 executed (0 ok, 1 failed), 2 up to date." in result.stdout
+    assert "FAILED bad: cell 2 (raise ValueError" in result.stdout

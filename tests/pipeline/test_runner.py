@@ -212,3 +212,38 @@ def test_validated_manifest_is_cached_until_manifest_or_notebook_changes(
     nbformat.write(nb, p.notebooks / "ok.ipynb")
     with pytest.raises(ParameterError, match="must be of type int"):
         runner.validated_runs(p)
+
+
+def test_outputs_present_follows_the_recorded_outputs(tmp_path: Path) -> None:
+    """A run is complete only with every output its last success recorded, its folder
+    reports/<run>/ included; a record without outputs falls back to the three files."""
+    from analysis.paths import project
+
+    p = project(tmp_path)
+    p.reports.mkdir()
+    for name in ("r.ipynb", "r.html", "r.results.json"):
+        (p.reports / name).write_text("{}")
+    outputs = {"ipynb": "r.ipynb", "html": "r.html", "results": "r.results.json", "dir": "r"}
+    ok = {"status": "ok", "outputs": outputs}
+    assert runner.outputs_present(p, "r", None)
+    assert runner.outputs_present(p, "r", {"status": "ok"})
+    assert not runner.outputs_present(p, "r", ok)
+    assert not runner.outputs_present(p, "r", {"status": "failed", "previous_success": ok})
+    (p.reports / "r").mkdir()
+    assert runner.outputs_present(p, "r", ok)
+    (p.reports / "r.html").unlink()
+    assert not runner.outputs_present(p, "r", ok)
+
+
+def test_cell_time_limit_of_a_task(tiny_project: Callable[..., ProjectPaths]) -> None:
+    """The run's own `timeout:` wins over --timeout, which wins over the default."""
+    from analysis.pipeline.execute import DEFAULT_TIMEOUT
+    from analysis.pipeline.manifest import Run
+
+    p = tiny_project()
+    own = Run(name="a", notebook="notebooks/ok.ipynb", timeout=7)
+    plain = Run(name="b", notebook="notebooks/ok.ipynb")
+    stage = p.staging
+    assert runner.make_task(p, own, [], staging_root=stage, timeout=60).timeout == 7
+    assert runner.make_task(p, plain, [], staging_root=stage, timeout=60).timeout == 60
+    assert runner.make_task(p, plain, [], staging_root=stage).timeout == DEFAULT_TIMEOUT

@@ -332,3 +332,198 @@ def test_codings_from_suggestions(seed_suggested) -> None:  # type: ignore[no-un
     codings = codings_from_suggestions(seed_suggested)
     assert len(codings) == sum(len(s) for s in seed_suggested["suggested"])
     assert set(codings["protocol_id"]) == {SEED.stem}
+
+
+# --------------------------------------------------------------------------------------
+# Bootstrap intervals (κ over units; α after Hayes & Krippendorff 2007)
+# --------------------------------------------------------------------------------------
+
+_coded = st.lists(
+    st.tuples(st.sampled_from("abcd"), st.sampled_from("abcd")), min_size=2, max_size=40
+).filter(lambda rows: len({r[0] for r in rows}) > 1 and len({r[1] for r in rows}) > 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_coded)
+def test_point_estimates_agree_with_sklearn_and_krippendorff(rows: list[tuple[str, str]]) -> None:
+    import krippendorff
+    from sklearn.metrics import cohen_kappa_score
+
+    from analysis.protocols.coding import alpha_interval, coincidences, kappa_interval
+
+    a, b = [r[0] for r in rows], [r[1] for r in rows]
+    assert round(cohens_kappa(a, b), 10) == round(float(cohen_kappa_score(a, b)), 10)
+    assert round(kappa_interval(a, b, n_boot=50).estimate, 10) == round(
+        float(cohen_kappa_score(a, b)), 10
+    )
+    sheet = pd.DataFrame({"c1": a, "c2": b})
+    codes = {c: i for i, c in enumerate("abcd")}
+    data = np.array([[codes[x] for x in a], [codes[x] for x in b]], dtype=float)
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert round(krippendorff_alpha(sheet), 10) == round(float(expected), 10)
+    assert round(coincidences(sheet).alpha, 10) == round(float(expected), 10)
+    assert round(alpha_interval(sheet, n_boot=50).estimate, 10) == round(float(expected), 10)
+
+
+def test_alpha_coincidences_with_missing_match_the_package() -> None:
+    """Krippendorff (2011) example C again, through our own coincidence matrix."""
+    from analysis.protocols.coding import coincidences
+
+    nan = None
+    sheet = pd.DataFrame(
+        {
+            "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+            "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+            "C": [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+            "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
+        }
+    ).astype(object)
+    sheet = sheet.where(sheet.notna(), None)
+    co = coincidences(sheet)
+    assert co.n == 40  # Krippendorff 2011: n.. = 40 pairable values
+    assert round(co.alpha, 3) == 0.743
+    assert co.alpha == pytest.approx(krippendorff_alpha(sheet), abs=1e-12)
+
+
+def test_perfect_agreement_gives_degenerate_intervals() -> None:
+    """20 units, two codes, both coders always agree: every κ replicate is 1; every α
+    replicate draws only agreeing pairs (α* = 1) and the KALPHA correction sets
+    round(2000 · 2 · 0.5^20) = 0 of them to 0, so both intervals are [1, 1]."""
+    from analysis.protocols.coding import alpha_interval, kappa_interval
+
+    codes = ["a", "b"] * 10
+    sheet = pd.DataFrame({"c1": codes, "c2": codes})
+    for ci in (kappa_interval(codes, codes), alpha_interval(sheet)):
+        assert (ci.estimate, ci.low, ci.high) == (1.0, 1.0, 1.0)
+        assert ci.replicates == 2000 and ci.units == 20
+
+
+def test_alpha_small_sample_correction_by_hand() -> None:
+    """Units (a,a), (a,a), (b,b): o_aa = 4, o_bb = 2, n.. = 6, P = 3 pairs. All 1,000
+    replicates are 1; round(1000 · ((4/6)³ + (2/6)³)) = round(333.3) = 333 of them are
+    set to 0 (Hayes' correction for samples without variation), so the sorted 25th
+    replicate (lower bound) is 0 and the 976th (upper) is 1."""
+    from analysis.protocols.coding import alpha_interval
+
+    sheet = pd.DataFrame({"c1": ["a", "a", "b"], "c2": ["a", "a", "b"]})
+    ci = alpha_interval(sheet, n_boot=1000)
+    assert (ci.estimate, ci.low, ci.high) == (1.0, 0.0, 1.0)
+
+
+def test_alpha_replicates_are_a_binomial_of_disagreements() -> None:
+    """Nominal α*: 1 − X/(M·D_e), X ~ Binomial(M, D_o). Units (a,a), (b,b), (a,b): q = 4
+    non-zero cells, M = min(25·4, 1·6/2) = 3 pairs, D_o = 2/6, D_e = 18/30 = 0.6, so
+    α* ∈ {1, 1 − 1/1.8, 1 − 2/1.8, 1 − 3/1.8 = −0.667} (above −1: nothing clipped),
+    and up to round(4000 · ((2/6)³ + (2/6)³)) = 296 of the ones are set to 0."""
+    from analysis.protocols.coding import alpha_interval
+
+    sheet = pd.DataFrame({"c1": ["a", "b", "a"], "c2": ["a", "b", "b"]})
+    ci = alpha_interval(sheet, n_boot=4000, seed=7)
+    possible = {1.0, 0.0, 1 - 1 / 1.8, 1 - 2 / 1.8, 1 - 3 / 1.8}
+    assert any(ci.low == pytest.approx(v) for v in possible)
+    assert any(ci.high == pytest.approx(v) for v in possible)
+    assert ci.estimate == pytest.approx(4 / 9)
+    assert alpha_interval(sheet, n_boot=4000, seed=7) == ci  # seeded
+
+
+def test_kappa_interval_is_seeded_and_brackets_estimate() -> None:
+    from analysis.protocols.coding import kappa_interval
+
+    a = ["yes"] * 25 + ["no"] * 25
+    b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    ci = kappa_interval(a, b, seed=3)
+    assert ci == kappa_interval(a, b, seed=3)
+    assert ci.low < 0.4 < ci.high
+    assert ci.estimate == pytest.approx(0.4)
+    assert kappa_interval(a, b, seed=4) != ci
+
+
+def _two_coder_sheets(tmp_path: Path, codebook, suggested: pd.DataFrame) -> list[Path]:  # type: ignore[no-untyped-def]
+    files = []
+    for pid, part in suggested.groupby("protocol_id", sort=False):
+        path = export_coding_sheet(part, codebook, tmp_path / f"kodierbogen_{pid}.xlsx")
+        first = [s[0] if s else "other" for s in part["suggested"]]
+        second = [c if i % 4 else "other" for i, c in enumerate(first)]
+        _fill(path, {"coder_1": first, "coder_2": second})
+        files.append(path)
+    return files
+
+
+def test_reliability_per_workshop_and_series(tmp_path: Path, codebook) -> None:  # type: ignore[no-untyped-def]
+    from analysis.protocols.coding import (
+        ALL,
+        coding_sheet_files,
+        read_coding_sheets,
+        reliability,
+    )
+
+    suggested = suggest_codes(load_protocols(paths.RAW / "protocols"), codebook)
+    files = _two_coder_sheets(tmp_path, codebook, suggested)
+    assert coding_sheet_files(str(tmp_path), paths.RAW) == sorted(files)
+    assert coding_sheet_files(str(tmp_path / "kodierbogen_fiktiv_*.xlsx"), paths.RAW) == sorted(
+        f for f in files if "fiktiv_" in f.name
+    )
+    # only two of four workshops' sheets: partly coded, reported, not refused
+    sheets = read_coding_sheets(files[:2], codebook, suggested)
+    assert list(sheets.codes.index) == list(suggested["statement_id"])
+    table = reliability(sheets.codes, suggested, sheets.in_sheet, n_boot=200)
+    assert table["scope"].tolist() == [*suggested["protocol_id"].unique(), ALL]
+    series = table.iloc[-1]
+    coded = int(suggested["protocol_id"].isin(suggested["protocol_id"].unique()[:2]).sum())
+    assert series["statements"] == len(suggested)
+    assert series["coded_by_all"] == series["in_sheet"] == coded
+    assert table.iloc[2]["coded_by_all"] == 0 and math.isnan(table.iloc[2]["kappa"])
+    full = read_coding_sheets(files, codebook, suggested)
+    table = reliability(full.codes, suggested, full.in_sheet, n_boot=200)
+    for row in table.itertuples():
+        assert row.kappa_low <= row.kappa <= row.kappa_high
+        assert row.alpha_low <= row.alpha + 1e-12 and row.alpha <= row.alpha_high + 1e-12
+    # a workshop's interval does not depend on the other workshops
+    alone = read_coding_sheets(files[:1], codebook, suggested)
+    first = reliability(alone.codes, suggested, alone.in_sheet, n_boot=200).iloc[0]
+    assert (first["kappa_low"], first["alpha_high"]) == (
+        table.iloc[0]["kappa_low"],
+        table.iloc[0]["alpha_high"],
+    )
+
+
+def test_read_coding_sheets_refuses_stale_and_doubled_statements(tmp_path: Path, codebook) -> None:  # type: ignore[no-untyped-def]
+    from analysis.protocols.coding import coding_sheet_files, read_coding_sheets
+
+    suggested = suggest_codes(load_protocols(paths.RAW / "protocols"), codebook)
+    (first, *_) = _two_coder_sheets(tmp_path, codebook, suggested)
+    copy = tmp_path / "copy.xlsx"
+    shutil.copy(first, copy)
+    wb = load_workbook(copy)
+    wb["Kodierung"]["E3"] = "Ein ganz anderer Text"
+    wb.save(copy)
+    with pytest.raises(InputError) as info:
+        read_coding_sheets([first, copy], codebook, suggested)
+    rules = {(p.row, p.column, p.rule.split(" (")[0].split(",")[0]) for p in info.value.problems}
+    assert (3, "text", "text differs from the protocol's statement with this id") in rules
+    assert (2, "statement_id", f"statement also in {first}") in rules
+    with pytest.raises(InputError, match="no coding sheet found"):
+        coding_sheet_files("nothing/*.xlsx", tmp_path)
+
+
+def test_needs_and_offers_never_lists_the_catch_all_as_gap(codebook) -> None:  # type: ignore[no-untyped-def]
+    from analysis.protocols.coding import needs_and_offers
+
+    codings = pd.DataFrame(
+        [("w#c1", "w", "c", "other"), ("w#c2", "w", "c", "premises")],
+        columns=["statement_id", "protocol_id", "question", "code"],
+    )
+    table = needs_and_offers(codings, codebook)
+    assert table.loc["other", "needs"] == 1 and not table.loc["other", "gap"]
+    assert table.loc["premises", "gap"]
+
+
+@pytest.mark.parametrize(("n_boot", "level"), [(0, 0.95), (100, 1.0), (100, 0.0), (2.5, 0.9)])
+def test_intervals_refuse_bad_settings(n_boot, level) -> None:  # type: ignore[no-untyped-def]
+    from analysis.protocols.coding import alpha_interval, kappa_interval
+
+    sheet = pd.DataFrame({"c1": ["a", "b"], "c2": ["a", "a"]})
+    with pytest.raises(ValueError):
+        kappa_interval(sheet["c1"], sheet["c2"], n_boot=n_boot, level=level)
+    with pytest.raises(ValueError):
+        alpha_interval(sheet, n_boot=n_boot, level=level)

@@ -178,3 +178,166 @@ def test_heatmap_labels_codes(data) -> None:  # type: ignore[no-untyped-def]
     assert "Premises, rent and conversion" in labels
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Workshop 1", "w2"]
     assert ax.get_ylabel() == "Theme"
+
+
+# --------------------------------------------------------------------------------------
+# The Word file: language, fields, fictional marks, agreement with intervals
+# --------------------------------------------------------------------------------------
+
+
+def _coded(data: DocumentationInput) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two coders: the first suggestion (or "other"), the second disagrees on every
+    fourth statement; the reliability table with intervals."""
+    from analysis.protocols.coding import reliability
+
+    first = [s[0] if s else "other" for s in data.suggested["suggested"]]
+    second = [c if i % 4 else "other" for i, c in enumerate(first)]
+    codes = pd.DataFrame(
+        {"anna": first, "ben": second},
+        index=pd.Index(data.suggested["statement_id"], name="statement_id"),
+    ).astype("string")
+    return codes, reliability(codes, data.suggested, n_boot=200, seed=5)
+
+
+@pytest.mark.parametrize(("lang", "tag"), [("de", "de-DE"), ("en", "en-GB")])
+def test_docx_language_fields_fiction_and_agreement(
+    tmp_path: Path, data: DocumentationInput, lang: str, tag: str
+) -> None:
+    import dataclasses
+    import re
+
+    from docx.oxml.ns import qn
+
+    from analysis.protocols.documentation import reliability_table
+
+    _, table = _coded(data)
+    with_agreement = dataclasses.replace(
+        data, reliability=table, coders=["anna", "ben"], sheet_files=["kodierbogen.xlsx"], seed=5
+    )
+    doc = Document(str(build_docx(with_agreement, tmp_path / "g.docx", lang=lang)))
+    # language: default run properties, every paragraph style, core properties
+    styles = doc.styles.element
+    default_lang = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert default_lang.find(qn("w:lang")).get(qn("w:val")) == tag
+    for name in ("Normal", "Heading 1", "List Bullet"):
+        r_pr = doc.styles[name].element.find(qn("w:rPr"))
+        assert r_pr.find(qn("w:lang")).get(qn("w:val")) == tag, name
+    assert doc.core_properties.language == tag
+    # TOC field in the body, PAGE field in the footer
+    instructions = [el.text.strip() for el in doc.element.body.iter(qn("w:instrText"))]
+    assert 'TOC \\o "1-2" \\h \\z \\u' in instructions
+    footer = [el.text.strip() for el in doc.sections[0].footer._element.iter(qn("w:instrText"))]
+    assert footer == ["PAGE", "NUMPAGES"]
+    # fictional workshops marked in their chapter headings
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    mark = "(fiktives Beispiel)" if lang == "de" else "(fictional example)"
+    for p in data.protocols:
+        assert any(h.endswith(p.title + (f" {mark}" if p.fictional else "")) for h in headings)
+    # agreement: κ and α with intervals, per workshop and for all
+    shown = reliability_table(table, data.protocols, lang)
+    last = doc.tables[-1]
+    assert [c.text for c in last.rows[0].cells] == list(shown.columns)
+    assert len(last.rows) == len(data.protocols) + 2
+    number = r"-?\d[.,]\d{3}"
+    interval = re.compile(rf"^{number} \[{number}; {number}\]$")
+    for row in last.rows[1:]:
+        assert interval.match(row.cells[-2].text), row.cells[-2].text
+        assert interval.match(row.cells[-1].text), row.cells[-1].text
+    text = _all_text(doc)
+    assert ("Hayes & Krippendorff (2007)" in text) and ("200" in text)
+    if lang == "de":
+        assert "95 %-KI" in last.rows[0].cells[-1].text
+        assert "0," in last.rows[1].cells[-1].text
+
+
+def test_docx_marks_a_partly_coded_sheet(tmp_path: Path, data: DocumentationInput) -> None:
+    import dataclasses
+
+    from analysis.protocols.coding import reliability
+
+    codes, _ = _coded(data)
+    codes.iloc[::2] = pd.NA
+    table = reliability(codes, data.suggested, n_boot=100)
+    partial = dataclasses.replace(data, reliability=table, coders=["anna", "ben"])
+    doc = Document(str(build_docx(partial, tmp_path / "p.docx")))
+    assert "erst teilweise kodiert" in _all_text(doc)
+
+
+def test_other_is_never_a_need_without_offer(data: DocumentationInput) -> None:
+    from analysis.protocols.documentation import needs_and_offers_table
+
+    codings = pd.DataFrame(
+        [("w#c1", "w", "c", "other"), ("w#c2", "w", "c", "early_funding")],
+        columns=["statement_id", "protocol_id", "question", "code"],
+    )
+    shown = needs_and_offers_table(codings, data.codebook, "de")
+    assert shown.loc["Sonstiges", "Bedarf ohne Angebot"] == "–"
+    assert shown.loc[data.codebook.get("early_funding").label("de"), "Bedarf ohne Angebot"] == "ja"
+
+
+def test_html_shows_statement_ids_and_metadata() -> None:
+    text = (
+        "Kurzprotokoll\nWorkshop: Kennungen\nDatum: 3. März 2025\nOrt: Jülich\n\n"
+        "a. In welchem Handlungsfeld ist die soziale Organisation tätig?\n- Punkt\n"
+    )
+    out = protocol_html(parse_text(text, "kennung.txt"))
+    assert "kennung#a1</code>" in out
+    assert "Datum: 3. März 2025<br>Ort: Jülich" in out
+
+
+def test_a_dropped_docx_joins_workbook_and_documentation(tmp_path: Path) -> None:
+    """A Word protocol dropped next to the others (here: statements in a Word table,
+    title block without empty paragraphs) gets its rows in the series coding workbook
+    and its chapter in the Gesamt-Dokumentation, with nothing else changed."""
+    import shutil
+
+    import yaml
+    from openpyxl import load_workbook
+
+    from analysis.protocols.coding import export_coding_sheet
+    from tests.protocols.test_parse import CORPUS
+    from tests.protocols.test_parse import build_docx as build_corpus_docx
+
+    folder = tmp_path / "protocols"
+    shutil.copytree(paths.RAW / "protocols", folder)
+    spec = yaml.safe_load((CORPUS / "word_table.docx.yaml").read_text(encoding="utf-8"))
+    build_corpus_docx(spec, folder / "fiktiv_neu_eingeworfen.docx")
+    codebook = load_codebook(paths.RAW / "codebook.yaml")
+    protocols = read_protocols(folder).protocols
+    suggested = suggest_codes(to_frame(protocols), codebook)
+    book = export_coding_sheet(suggested, codebook, tmp_path / "kodierbogen_reihe.xlsx")
+    ids = [r[0] for r in load_workbook(book)["Kodierung"].iter_rows(min_row=2, values_only=True)]
+    assert [i for i in ids if i.startswith("fiktiv_neu_eingeworfen#")] == [
+        "fiktiv_neu_eingeworfen#a1",
+        "fiktiv_neu_eingeworfen#a2",
+        "fiktiv_neu_eingeworfen#b1",
+        "fiktiv_neu_eingeworfen#d1",
+    ]
+    data = DocumentationInput(protocols, suggested, codings_from_suggestions(suggested), codebook)
+    doc = Document(str(build_docx(data, tmp_path / "g.docx")))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "3. Workshop: Punkte in einer Word-Tabelle (fiktives Beispiel)" in headings
+    assert "Datum: 1. April 2025" in [p.text for p in doc.paragraphs]
+
+
+def test_nothing_coded_yet(tmp_path: Path, data: DocumentationInput) -> None:
+    """An exported but empty workbook: agreement undefined (–), empty heatmap with a
+    note, the Word file still written."""
+    import dataclasses
+
+    import matplotlib
+
+    from analysis.protocols.coding import CODING_COLUMNS, reliability
+
+    matplotlib.use("Agg")
+    codes = pd.DataFrame(
+        {"anna": pd.NA, "ben": pd.NA}, index=pd.Index(data.suggested["statement_id"])
+    ).astype("string")
+    table = reliability(codes, data.suggested, n_boot=50)
+    assert (table["coded_by_all"] == 0).all() and table["alpha"].isna().all()
+    empty = pd.DataFrame(columns=list(CODING_COLUMNS))
+    fig = heatmap(code_frequencies(empty, data.codebook).iloc[0:0], data.codebook)
+    assert fig.axes[0].texts[0].get_text() == "Noch keine kodierten Aussagen"
+    nothing = dataclasses.replace(data, codings=empty, reliability=table, coders=["anna", "ben"])
+    doc = Document(str(build_docx(nothing, tmp_path / "leer.docx")))
+    assert [c.text for c in doc.tables[-1].rows[-1].cells][-2:] == ["–", "–"]

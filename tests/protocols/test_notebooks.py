@@ -84,7 +84,70 @@ def test_gesamtdokumentation_with_coding_sheet(tmp_path: Path, monkeypatch) -> N
         tmp_path,
         monkeypatch,
         coding_sheet=str(sheet),
+        n_boot=300,
     )
     assert 0 < values["krippendorff_alpha"] < 1
     assert 0 < values["cohens_kappa"]["a-b"] < 1
     assert values["coding_source"].startswith("Konsens der Kodierenden")
+    assert values["statements_coded_by_all"] == values["statements"] == 83
+    series = values["reliability"]["*"]
+    assert series["kappa"] == pytest.approx(values["cohens_kappa"]["a-b"])
+    assert series["kappa_low"] < series["kappa"] < series["kappa_high"]
+    assert series["alpha_low"] < series["alpha"] <= series["alpha_high"]
+    assert set(values["reliability"]) == {*values["statements_per_workshop"], "*"}
+    html = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+    assert "Krippendorffs α [95 %-KI]" in html and "Hayes &amp; Krippendorff (2007)" in html
+    doc = Document(str(tmp_path / values["docx_file"]))
+    header = [c.text for c in doc.tables[-1].rows[0].cells]
+    assert header[-2:] == ["Cohens κ [95 %-KI]", "Krippendorffs α [95 %-KI]"]
+
+
+def test_series_coding_workbook(pipeline_reports: ProjectPaths) -> None:
+    values = pipeline_values(pipeline_reports, "11_kodierbogen_reihe")
+    assert values["workshops"] == 4 and values["unreadable_files"] == 0
+    assert values["statements"] == 83
+    ws = load_workbook(
+        pipeline_reports.reports / "11_kodierbogen_reihe" / values["coding_workbook"]
+    )["Kodierung"]
+    ids = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(ids) == 83 and ids[0] == "dorv_juelich_strukturschwache_gebiete#a1"
+    assert {i.split("#")[0] for i in ids} == set(values["statements_per_workshop"])
+
+
+def test_gesamtdokumentation_with_partly_coded_workshop_sheets(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Notebook 10's per-workshop sheets, two of four filled, in a folder: accepted and
+    reported as partly coded (English report)."""
+    from analysis.protocols.coding import export_coding_sheet, load_codebook, suggest_codes
+    from analysis.protocols.parse import load_protocols
+
+    book = load_codebook(paths.RAW / "codebook.yaml")
+    suggested = suggest_codes(load_protocols(paths.RAW / "protocols"), book)
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    coded = 0
+    for k, (pid, part) in enumerate(suggested.groupby("protocol_id", sort=False)):
+        sheet = export_coding_sheet(part, book, folder / f"kodierbogen_{pid}.xlsx")
+        if k >= 2:
+            continue
+        wb = load_workbook(sheet)
+        ws = wb["Kodierung"]
+        for r, codes in enumerate(part["suggested"], start=2):
+            first = codes[0] if codes else "other"
+            ws.cell(row=r, column=7, value=first)
+            ws.cell(row=r, column=8, value=first if r % 3 else "other")
+        wb.save(sheet)
+        coded += len(part)
+    values = _run(
+        "90_gesamtdokumentation.ipynb",
+        tmp_path / "out.ipynb",
+        tmp_path,
+        monkeypatch,
+        coding_sheet=str(folder),
+        n_boot=200,
+        language="en",
+    )
+    assert values["statements_coded_by_all"] == coded < values["statements"]
+    html = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+    assert "the sheet is only partly coded" in html
+    doc = Document(str(tmp_path / values["docx_file"]))
+    assert doc.core_properties.language == "en-GB"

@@ -429,3 +429,247 @@ def test_decode_recovers_text(text: str, encoding: str) -> None:
     decoded, used = decode(data, "x.txt")
     assert decoded == text
     assert used in ("utf-8", "cp1252")
+
+
+# --------------------------------------------------------------------------------------
+# Corpus: shapes of real minutes (tests/protocols/corpus, all fictional)
+# --------------------------------------------------------------------------------------
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def build_docx(spec: list[dict], path: Path) -> Path:  # type: ignore[type-arg]
+    """A Word file from a corpus description: paragraphs (``p``, optional ``style`` and
+    ``bold``; a new line is a line break), headings (``heading``, ``level``) and tables
+    (``table``: rows of cells, a cell a text or a list of paragraphs)."""
+    doc = Document()
+    for item in spec:
+        if "p" in item:
+            para = doc.add_paragraph(style=item.get("style"))
+            for k, line in enumerate(str(item["p"]).split("\n")):
+                if k:
+                    para.runs[-1].add_break()
+                para.add_run(line).bold = bool(item.get("bold"))
+        elif "heading" in item:
+            doc.add_heading(str(item["heading"]), level=int(item.get("level", 2)))
+        elif "table" in item:
+            rows = item["table"]
+            table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            for r, row in enumerate(rows):
+                for c, cell in enumerate(row):
+                    texts = cell if isinstance(cell, list) else [cell]
+                    target = table.cell(r, c)
+                    target.text = str(texts[0])
+                    for text in texts[1:]:
+                        target.add_paragraph(str(text))
+    doc.save(str(path))
+    return path
+
+
+def _corpus_cases() -> list[Path]:
+    return sorted(CORPUS.glob("*.expected.yaml"))
+
+
+@pytest.mark.parametrize("expected_file", _corpus_cases(), ids=lambda p: p.name.split(".")[0])
+def test_corpus(expected_file: Path, tmp_path: Path) -> None:
+    import yaml
+
+    case = expected_file.name.removesuffix(".expected.yaml")
+    expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
+    (source,) = [p for p in CORPUS.glob(f"{case}.*") if p != expected_file]
+    if source.name.endswith(".docx.yaml"):
+        spec = yaml.safe_load(source.read_text(encoding="utf-8"))
+        source = build_docx(spec, tmp_path / f"{case}.docx")
+    if "error" in expected:
+        with pytest.raises(InputError) as info:
+            parse_protocol(source)
+        problem = info.value.problems[0]
+        assert expected["error"]["rule"] in problem.rule
+        assert problem.file == str(source)
+        assert problem.row == expected["error"]["row"]
+        return
+    p = parse_protocol(source)
+    assert p.title == expected["title"]
+    meta = expected.get("metadata", {})
+    pairs = list(meta.items()) if isinstance(meta, dict) else [tuple(m) for m in meta]
+    assert list(p.metadata) == pairs
+    if "labels" in expected:
+        assert [q.label for q in p.questions] == expected["labels"]
+    if "organisations" in expected:
+        assert list(p.organisations) == expected["organisations"]
+    assert {q.letter: [s.text for s in q.statements] for q in p.questions} == expected["questions"]
+    assert all(s.text.strip("-*_= ") for q in p.questions for s in q.statements)
+
+
+def test_corpus_covers_every_shape() -> None:
+    names = {p.name.split(".")[0] for p in _corpus_cases()}
+    assert len(names) >= 12
+    assert {".txt", ".md", ".yaml"} <= {p.suffix for p in CORPUS.iterdir()}
+
+
+# --------------------------------------------------------------------------------------
+# Round trip in every marker style, as text and as Word file
+# --------------------------------------------------------------------------------------
+
+STYLES = {
+    "a.": "{letter}. {text}",
+    "a)": "{letter}) {text}",
+    "A:": "{upper}: {text}",
+    "1.": "{number}. {text}",
+    "1)": "{number}) {text}",
+    "Frage 1:": "Frage {number}: {text}",
+    "## a)": "## {letter}) {text}",
+    "**a.**": "**{letter}.** {text}",
+    "I.": "{roman}. {text}",
+    "unmarked": "{text}",
+}
+ROMAN = ["I", "II", "III", "IV", "V"]
+BULLETS = ["- {}", "• {}", "* {}", "– {}"]
+
+
+def render_text(
+    points: dict[str, list[str]], style: str, bullet: str, metadata: bool, blank: bool
+) -> str:
+    """A protocol in the template: a title block (with or without blank lines between
+    its lines, with or without metadata) and the questions in ``style``."""
+    sep = "\n\n" if blank else "\n"
+    head = ["FIKTIV: erzeugtes Testprotokoll", "Kurzprotokoll", "Workshop: Erzeugt"]
+    if metadata:
+        head += ["Datum: 1. Juni 2025", "Ort: Testhausen"]
+    parts = [sep.join(head), "\n\n"]
+    for i, letter in enumerate(TEMPLATE, start=1):
+        line = STYLES[style].format(
+            letter=letter,
+            upper=letter.upper(),
+            number=i,
+            roman=ROMAN[i - 1],
+            text=TEMPLATE[letter].text,
+        )
+        parts.append(line + "\n")
+        parts += [bullet.format(s) + "\n" for s in points.get(letter, [])]
+        parts.append("\n" if blank else "")
+    return "".join(parts)
+
+
+def render_docx(points: dict[str, list[str]], style: str, table: bool, path: Path) -> Path:
+    """The same protocol as a Word file: numbered-list questions (``unmarked``: Word
+    numbering, no marker in the text) or marked ones, statements as bullets or in a
+    two-column table."""
+    doc = Document()
+    for line in ("FIKTIV: erzeugtes Testprotokoll", "Kurzprotokoll", "Workshop: Erzeugt"):
+        doc.add_paragraph(line)
+    for i, letter in enumerate(TEMPLATE, start=1):
+        text = STYLES[style].format(
+            letter=letter,
+            upper=letter.upper(),
+            number=i,
+            roman=ROMAN[i - 1],
+            text=TEMPLATE[letter].text,
+        )
+        text = text.removeprefix("## ").replace("**", "")
+        statements = points.get(letter, [])
+        if table:
+            grid = doc.add_table(rows=1, cols=2)
+            grid.cell(0, 0).text = text
+            if statements:
+                grid.cell(0, 1).text = statements[0]
+                for s in statements[1:]:
+                    grid.cell(0, 1).add_paragraph(s)
+            continue
+        doc.add_paragraph(text, style="List Number" if style == "unmarked" else None)
+        for s in statements:
+            doc.add_paragraph(s, style="List Bullet")
+    doc.save(str(path))
+    return path
+
+
+_words = st.text(
+    alphabet=st.characters(whitelist_categories=("Lu", "Ll"), whitelist_characters="äöüß"),
+    min_size=2,
+    max_size=12,
+)
+_statement = st.lists(_words, min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    points=st.dictionaries(st.sampled_from(list(TEMPLATE)), st.lists(_statement, max_size=4)),
+    style=st.sampled_from(list(STYLES)),
+    bullet=st.sampled_from(BULLETS),
+    metadata=st.booleans(),
+    blank=st.booleans(),
+)
+def test_generated_protocol_round_trips_in_every_style(
+    points: dict[str, list[str]], style: str, bullet: str, metadata: bool, blank: bool
+) -> None:
+    p = parse_text(render_text(points, style, bullet, metadata, blank), "generated.md")
+    assert p.title == "Erzeugt"
+    assert [q.letter for q in p.questions] == list(TEMPLATE)
+    assert {q.letter: [s.text for s in q.statements] for q in p.questions} == {
+        x: points.get(x, []) for x in TEMPLATE
+    }
+    assert dict(p.metadata) == ({"Datum": "1. Juni 2025", "Ort": "Testhausen"} if metadata else {})
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    points=st.dictionaries(st.sampled_from(list(TEMPLATE)), st.lists(_statement, max_size=3)),
+    style=st.sampled_from(["a.", "a)", "A:", "1)", "Frage 1:", "I.", "unmarked"]),
+    table=st.booleans(),
+)
+def test_generated_docx_round_trips(
+    tmp_path_factory: pytest.TempPathFactory,
+    points: dict[str, list[str]],
+    style: str,
+    table: bool,
+) -> None:
+    path = render_docx(points, style, table, tmp_path_factory.mktemp("docx") / "g.docx")
+    p = parse_protocol(path)
+    assert p.title == "Erzeugt"
+    assert [q.letter for q in p.questions] == list(TEMPLATE)
+    assert {q.letter: [s.text for s in q.statements] for q in p.questions} == {
+        x: points.get(x, []) for x in TEMPLATE
+    }
+
+
+def test_docx_line_breaks_tabs_and_tracked_insertions(tmp_path: Path) -> None:
+    """A manual line break splits a Word paragraph into lines (title and date apart), a
+    tab reads as a space, and text in a tracked insertion (w:ins) is read."""
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = Document()
+    title = doc.add_paragraph("Workshop: Umbruch")
+    title.add_run().add_break()
+    title.add_run("Datum: 2. Mai 2025")
+    doc.add_paragraph(f"a) {TEMPLATE['a'].text}")
+    page = doc.add_paragraph("Vor dem Seitenumbruch")
+    page.add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph("Mit\tTab", style="List Bullet")
+    tracked = doc.add_paragraph("Eingefügt: ")
+    tracked._p.append(
+        parse_xml(
+            f'<w:ins {nsdecls("w")} w:id="1" w:author="x"><w:r><w:t>neuer Text</w:t></w:r></w:ins>'
+        )
+    )
+    path = tmp_path / "breaks.docx"
+    doc.save(str(path))
+    p = parse_protocol(path)
+    assert (p.title, p.metadata) == ("Umbruch", (("Datum", "2. Mai 2025"),))
+    assert [s.text for s in p.questions[0].statements] == [
+        "Vor dem Seitenumbruch",
+        "Mit Tab",
+        "Eingefügt: neuer Text",
+    ]
+
+
+def test_text_protocol_beyond_the_size_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "gross.txt"
+    path.write_text("Kurzprotokoll\n" + "x" * 20_000, encoding="utf-8")
+    monkeypatch.setenv("ANALYSIS_MAX_TEXT_MB", "0.01")  # 10 kB
+    with pytest.raises(InputError, match="ANALYSIS_MAX_TEXT_MB") as err:
+        parse_protocol(path)
+    assert "gross.txt" in str(err.value)

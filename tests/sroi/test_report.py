@@ -230,3 +230,39 @@ def test_scenario_table_and_text_say_what_each_override_did() -> None:
     base = sroi_centre.apply_scenario(smap, "base")
     assert sroi_report.scenario_table(base, "de").empty
     assert "ändert keine Annahme" in sroi_report.scenario_text(base, "de")
+
+
+# --------------------------------------------------------------------------------------
+# Evidence from the workshops
+# --------------------------------------------------------------------------------------
+
+
+def test_evidence_markdown_quotes_statements_and_flags_outcomes_without() -> None:
+    from analysis.protocols.statements import statement_texts
+    from analysis.sroi import centre as sroi_centre
+    from analysis.sroi import report as sroi_report
+
+    texts = statement_texts(Path(__file__).resolve().parents[2] / "data" / "raw" / "protocols")
+    imap = sroi_centre.load_centre("barmen")
+    de = sroi_report.evidence_markdown(imap, texts, "de")
+    assert "„Sicherung, bzw. Wiederherstellung von Grund- und Nahversorgung“" in de
+    assert de.count("Annahme ohne Beleg aus den Workshops") == 2  # jobs, public services
+    assert "5 von 7 Wirkungen" in de and "A Guide to Social Return on Investment" in de
+    en = sroi_report.evidence_markdown(imap, texts, "en")
+    assert en.count("Assumption without evidence from the workshops") == 2
+    missing = sroi_report.evidence_markdown(imap, {}, "de")
+    assert "(Aussage nicht gefunden)" in missing
+
+
+def test_evidence_use_table_labels() -> None:
+    from analysis.pipeline.evidence import evidence_table
+    from analysis.sroi import report as sroi_report
+
+    table = sroi_report.evidence_use_table(evidence_table(), "de")
+    assert list(table.columns) == [
+        "Workshop",
+        "Aussage",
+        "Wortlaut",
+        "Zentrum",
+        "Stelle in der Wirkungskarte",
+    ]

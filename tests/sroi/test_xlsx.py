@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from analysis.errors import InputError
 from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
-from analysis.sroi.xlsx import OUTCOME_COLUMNS, SHEETS
+from analysis.sroi.xlsx import EVIDENCE_COLUMN, OUTCOME_COLUMNS, SHEETS
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "sroi"
 
@@ -35,7 +35,7 @@ def test_workbook_has_guide_columns(tmp_path: Path) -> None:
     wb = load_workbook(path)
     assert tuple(wb.sheetnames) == SHEETS
     header = [c.value for c in wb["Outcomes"][1]]
-    assert header == list(OUTCOME_COLUMNS)
+    assert header == [*OUTCOME_COLUMNS, EVIDENCE_COLUMN]  # evidence: optional last column
     for col in (
         "Deadweight %",
         "Displacement %",

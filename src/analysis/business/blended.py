@@ -192,6 +192,7 @@ def blended_return(
     case: business_centre.BusinessCase,
     sroi_result: sroi.SroiResult | None = None,
     horizon: int | None = None,
+    exchange: pd.DataFrame | None = None,
 ) -> BlendedReturn:
     """Money and social value per partner role (see the module docstring).
 
@@ -199,17 +200,20 @@ def blended_return(
     ``horizon`` to :func:`default_horizon`. The table has one row per stakeholder group
     of the file (in the order of :data:`analysis.sroi.schema.STAKEHOLDER_GROUPS`); the
     partners' names are the report's (:mod:`analysis.business.report.blended`).
+    ``exchange`` is :func:`analysis.sroi.partners.value_exchange` of ``sroi_result``, if
+    the caller has it already (the what-if reuses it).
     """
     res = sroi_result if sroi_result is not None else sroi.evaluate(case.imap)
     h = default_horizon(case) if horizon is None else min(int(horizon), case.horizon)
     flows = partner_flows(case, h)
     present = {s.group for s in case.imap.model.stakeholders}
     order = [g for g in STAKEHOLDER_GROUPS if g in present]
-    pv = flows.groupby("group")["present_value"]
-    money_in = pv.apply(lambda s: s[s > 0].sum()).reindex(order, fill_value=0.0)
-    money_out = pv.apply(lambda s: -s[s < 0].sum()).reindex(order, fill_value=0.0)
+    pv = flows["present_value"]
+    money_in = pv.clip(lower=0.0).groupby(flows["group"]).sum().reindex(order, fill_value=0.0)
+    money_out = (-pv.clip(upper=0.0)).groupby(flows["group"]).sum().reindex(order, fill_value=0.0)
     received = res.by_stakeholder.groupby("group")["present_value"].sum()
-    ex = partners.value_exchange(res).groupby("group")["share_invested"].sum()
+    ex = exchange if exchange is not None else partners.value_exchange(res)
+    ex = ex.groupby("group")["share_invested"].sum()
     table = pd.DataFrame(
         {
             "group": order,
@@ -224,9 +228,9 @@ def blended_return(
         ex.reindex(order, fill_value=0.0).to_numpy(dtype=float) * res.total_present_value
     )
     by_kind = (
-        flows.pivot_table(
-            index="group", columns="kind", values="present_value", aggfunc="sum", fill_value=0.0
-        )
+        flows.groupby(["group", "kind"])["present_value"]
+        .sum()
+        .unstack("kind", fill_value=0.0)
         .reindex(index=order, fill_value=0.0)
         .reindex(columns=[k for k in FLOW_KINDS if k in set(flows["kind"])], fill_value=0.0)
     )

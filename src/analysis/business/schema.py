@@ -18,6 +18,7 @@ from analysis.errors import Problem
 from analysis.sroi.schema import (
     ID_PATTERN,
     CentreFileSchema,
+    Evidence,
     FactorSchema,
     FigureSchema,
     FractionFigureSchema,
@@ -64,6 +65,7 @@ class CatchmentSchema(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
+    evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     inhabitants: NonNegativeFigureSchema
     municipality_key: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
@@ -79,6 +81,7 @@ class RangeSchema(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
+    evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
@@ -94,6 +97,7 @@ class ServiceSchema(BaseModel):
     (commissions, rents)."""
 
     model_config = ConfigDict(extra="forbid")
+    evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
@@ -106,6 +110,7 @@ class CostSchema(BaseModel):
     """A running cost per year (staff, energy, other), the product of its factors."""
 
     model_config = ConfigDict(extra="forbid")
+    evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
@@ -126,6 +131,7 @@ class PremisesSchema(BaseModel):
     time the unit would stand empty without the centre (for the avoided vacancy loss)."""
 
     model_config = ConfigDict(extra="forbid")
+    evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     area: NonNegativeFigureSchema
     market_rent: NonNegativeFigureSchema
@@ -153,6 +159,7 @@ class StartCapitalSchema(BaseModel):
     rate), or a ``grant``, ``own_funds`` or a contribution ``in_kind`` (an amount)."""
 
     model_config = ConfigDict(extra="forbid")
+    evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     id: str = Field(pattern=ID_PATTERN)
     partner: str = Field(min_length=1)
@@ -185,6 +192,7 @@ class SubsidySchema(BaseModel):
     years (default: to the end of the horizon)."""
 
     model_config = ConfigDict(extra="forbid")
+    evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     id: str = Field(pattern=ID_PATTERN)
     partner: str = Field(min_length=1)
@@ -198,6 +206,7 @@ class InvestmentSchema(BaseModel):
     """A start-up expense the centre pays in cash in year 0 (fittings, stock, renovation)."""
 
     model_config = ConfigDict(extra="forbid")
+    evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     id: str = Field(pattern=ID_PATTERN)
     description: str = Field(min_length=1)
@@ -210,6 +219,7 @@ class LoanSchema(BaseModel):
     partnership."""
 
     model_config = ConfigDict(extra="forbid")
+    evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     lender: str | None = None
     description: str | None = None

@@ -1,23 +1,38 @@
 """Command line: ``analysis run | status | verify | clean`` (also ``python -m analysis``).
 
 Exit codes: 0 success; 1 a run failed (the others completed), verification
-found differences, or a file could not be written (disk full, no permission);
-2 bad input (manifest, parameters, data) — nothing executed; 3 another run holds
-the lock; 130 interrupted.
+found differences, or a file could not be written or removed (disk full, no
+permission); 2 bad input (manifest, parameters, data, a file that cannot be read,
+an unreachable ``--scheduler``) — nothing executed; 3 another run holds the lock;
+130 interrupted.
+
+Messages follow ``--lang`` (German by default, ``en``); their catalogue is
+:mod:`analysis.pipeline.messages`. No user error ends in a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-from analysis.errors import EXIT_INPUT, EXIT_OK, EXIT_RUN_FAILED, AnalysisError
+from analysis.errors import (
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_RUN_FAILED,
+    AnalysisError,
+    FileAccessError,
+    LockedError,
+    SchedulerUnreachable,
+)
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from analysis.paths import project
+from analysis.paths import ProjectPaths, project
+from analysis.pipeline.execute import DEFAULT_TIMEOUT
+from analysis.pipeline.messages import msg, os_hint, stale_reason
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,9 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--root", help="project folder (default: this checkout or $ANALYSIS_ROOT)", default=None
     )
+    lang_help = "language of messages (and of reports/index.html): de (default) or en"
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, dest="main_lang", help=lang_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def language(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--lang", choices=LANGUAGES, default=None, help=lang_help)
+
     def common(p: argparse.ArgumentParser, executing: bool = True) -> None:
+        language(p)
         p.add_argument(
             "--only",
             nargs="+",
@@ -59,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
                 "default: start a LocalCluster",
             )
             p.add_argument("--no-progress", action="store_true", help="no progress bar")
+            p.add_argument(
+                "--timeout",
+                type=_seconds,
+                default=None,
+                metavar="SECONDS",
+                help="seconds any one cell may run, for runs without their own 'timeout:' "
+                f"in pipeline.yaml (default {DEFAULT_TIMEOUT})",
+            )
 
     p_run = sub.add_parser(
         "run",
@@ -68,9 +97,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(p_run)
     p_run.add_argument("--force", action="store_true", help="rerun every selected run")
-    p_run.add_argument(
-        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of reports/index.html"
-    )
 
     p_status = sub.add_parser(
         "status",
@@ -92,10 +118,51 @@ def _parser() -> argparse.ArgumentParser:
         help="remove generated reports and caches",
         description="Delete everything under reports/ except its README, and .cache/.",
     )
+    language(p_clean)
     p_clean.add_argument(
         "--processed", action="store_true", help="also empty data/processed/ (derived data)"
     )
     return parser
+
+
+def _seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number of seconds > 0, not {text!r}")
+    return value
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or args.main_lang or DEFAULT_LANGUAGE
+
+
+def _failure(o: Any, lang: str) -> str:
+    """One line naming a failed run, where and why it failed."""
+    e = o.error or {}
+    kind = e.get("kind")
+    if e.get("cell") is not None:
+        source = e.get("source")
+        cell = (
+            msg("cell_source", lang, cell=e["cell"], source=source)
+            if source
+            else msg("cell", lang, cell=e["cell"])
+        )
+    else:
+        cell = msg("before_any_cell", lang)
+    if kind == "timeout":
+        detail = msg("timeout", lang, cell=cell, timeout=e.get("timeout"))
+    elif kind == "worker_killed" and e.get("signal"):
+        oom = msg("oom", lang) if e["signal"] == signal.SIGKILL else ""
+        detail = msg("worker_killed", lang, name=o.name, signal=e["signal"], oom=oom)
+    elif kind == "worker_killed":
+        detail = msg("worker_killed_dask", lang, name=o.name)
+    else:
+        detail = msg("cell_error", lang, cell=cell, ename=e.get("ename"), evalue=e.get("evalue"))
+    kept = msg("kept", lang, path=f"reports/failed/{o.name}.ipynb") if o.files.get("ipynb") else ""
+    return msg("failed_run", lang, name=o.name, detail=detail, kept=kept)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -108,31 +175,39 @@ def _cmd_run(args: argparse.Namespace) -> int:
         force=args.force,
         executor=args.executor,
         scheduler=args.scheduler,
-        lang=args.lang,
+        lang=_lang(args),
         progress=not args.no_progress,
+        timeout=args.timeout,
     )
+    lang = _lang(args)
     ok = [o for o in summary.executed if o.status == "ok"]
     print(
-        f"{len(summary.executed)} executed ({len(ok)} ok, {len(summary.failed)} failed), "
-        f"{len(summary.skipped)} up to date."
+        msg(
+            "run_summary",
+            lang,
+            executed=len(summary.executed),
+            ok=len(ok),
+            failed=len(summary.failed),
+            skipped=len(summary.skipped),
+        )
     )
     for o in summary.failed:
-        e = o.error or {}
-        cell = f"cell {e['cell']}" if e.get("cell") is not None else "before any cell"
-        kept = f" → reports/failed/{o.name}.ipynb" if o.files.get("ipynb") else ""
-        print(f"FAILED {o.name}: {cell}: {e.get('ename')}: {e.get('evalue')}{kept}")
+        print(_failure(o, lang))
     return EXIT_OK if summary.ok else EXIT_RUN_FAILED
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from analysis.pipeline.runner import status
 
+    lang = _lang(args)
     plan = status(project(args.root), args.only)
     width = max((len(r.name) for r in plan.runs), default=0)
     for r in plan.runs:
         why = plan.reasons[r.name]
-        print(f"{r.name:<{width}}  {'STALE: ' + '; '.join(why) if why else 'up to date'}")
-    print(f"{len(plan.stale)} of {len(plan.runs)} runs stale.")
+        reasons = "; ".join(stale_reason(x, lang) for x in why)
+        state = msg("stale", lang, reasons=reasons) if why else msg("up_to_date", lang)
+        print(f"{r.name:<{width}}  {state}")
+    print(msg("status_summary", lang, stale=len(plan.stale), total=len(plan.runs)))
     return EXIT_OK
 
 
@@ -146,18 +221,26 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         executor=args.executor,
         scheduler=args.scheduler,
         progress=not args.no_progress,
+        timeout=args.timeout,
     )
+    lang = _lang(args)
     for name in v.identical:
-        print(f"identical  {name}")
+        print(msg("identical", lang, name=name))
     for name, diff in v.different.items():
-        print(f"DIFFERENT  {name}: {diff}")
+        print(msg("different", lang, name=name, diff=diff))
     for name, err in v.failed.items():
-        print(f"FAILED     {name}: {err}")
+        print(msg("verify_failed", lang, name=name, error=err))
     for name in v.not_recorded:
-        print(f"NO RESULTS {name}: run 'analysis run' first")
+        print(msg("not_recorded", lang, name=name))
     print(
-        f"{len(v.identical)} identical, {len(v.different)} different, {len(v.failed)} failed, "
-        f"{len(v.not_recorded)} without recorded results."
+        msg(
+            "verify_summary",
+            lang,
+            identical=len(v.identical),
+            different=len(v.different),
+            failed=len(v.failed),
+            not_recorded=len(v.not_recorded),
+        )
     )
     return EXIT_OK if v.ok else EXIT_RUN_FAILED
 
@@ -166,7 +249,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     from analysis.pipeline.runner import clean
 
     removed = clean(project(args.root), processed=args.processed)
-    print(f"removed {len(removed)} generated files and folders.")
+    print(msg("clean_summary", _lang(args), removed=len(removed)))
     return EXIT_OK
 
 
@@ -186,30 +269,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify": _cmd_verify,
         "clean": _cmd_clean,
     }
+    lang = _lang(args)
     try:
         return commands[args.command](args)
     except AnalysisError as err:
-        label = "input error" if err.exit_code == EXIT_INPUT else "error"
-        print(f"analysis {args.command}: {label}: {err}", file=sys.stderr)
+        label = msg("input_error" if err.exit_code == EXIT_INPUT else "error", lang)
+        print(f"analysis {args.command}: {label}: {_describe(err, lang)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print(f"analysis {args.command}: interrupted; no partial report was left.", file=sys.stderr)
+        print(f"analysis {args.command}: {msg('interrupted', lang)}", file=sys.stderr)
         return 130
-    except OSError as err:  # disk full, read-only or foreign-owned reports/, ...
-        hint = _OS_HINTS.get(err.errno, "")
-        where = f" {err.filename}" if err.filename else ""
-        print(
-            f"analysis {args.command}: error: cannot write{where}: {err.strerror or err}{hint}. "
-            "Reports keep their last complete version; fix this and run again.",
-            file=sys.stderr,
-        )
-        return EXIT_RUN_FAILED
+    except OSError as err:  # disk full, read-only or foreign-owned reports/, unreadable data
+        access = _file_access(err, project(args.root))
+        label = msg("input_error" if access.exit_code == EXIT_INPUT else "error", lang)
+        print(f"analysis {args.command}: {label}: {_describe(access, lang)}", file=sys.stderr)
+        return access.exit_code
 
 
-_OS_HINTS = {
-    errno.ENOSPC: " (the disk is full)",
-    errno.EDQUOT: " (the disk quota is used up)",
-    errno.EACCES: " (no permission to write there)",
-    errno.EPERM: " (no permission to write there)",
-    errno.EROFS: " (the file system is read-only)",
-}
+def _file_access(err: OSError, p: ProjectPaths) -> FileAccessError:
+    """Whether ``err`` concerns a read or a write, from where its file lies: the
+    workbench writes only under reports/, .cache/ and data/processed/; everything else
+    (data/raw, notebooks, pipeline.yaml, src) it only reads."""
+    if not err.filename:
+        return FileAccessError("write", None, err)
+    path = Path(os.path.abspath(os.fsdecode(err.filename)))
+    written = (p.reports, p.cache, p.processed)
+    action = (
+        "write"
+        if any(path.is_relative_to(w.resolve()) or path.is_relative_to(w) for w in written)
+        else "read"
+    )
+    return FileAccessError(action, err.filename, err)
+
+
+def _describe(err: AnalysisError, lang: str) -> str:
+    """An error as the message of the catalogue in ``lang`` (its own text otherwise)."""
+    if isinstance(err, FileAccessError):
+        hint = os_hint(err.errno, err.action, lang)
+        if err.path is None:
+            return msg("os_error", lang, reason=err.reason, hint=hint)
+        return msg(f"cannot_{err.action}", lang, path=err.path, reason=err.reason, hint=hint)
+    if isinstance(err, SchedulerUnreachable):
+        return msg("scheduler_unreachable", lang, address=err.address, reason=err.reason)
+    if isinstance(err, LockedError) and err.lock:
+        return msg("locked", lang, lock=err.lock)
+    return str(err)

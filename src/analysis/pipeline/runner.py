@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import InputError, LockedError
+from analysis.errors import FileAccessError, InputError, LockedError
 from analysis.i18n import DEFAULT_LANGUAGE, t
 from analysis.paths import KERNEL_NAME, ProjectPaths
 from analysis.pipeline import atomic
 from analysis.pipeline.cache import Fingerprint, fingerprint, package_digest, stale_reasons
-from analysis.pipeline.execute import RunOutcome, RunTask
+from analysis.pipeline.execute import DEFAULT_TIMEOUT, RunOutcome, RunTask
 from analysis.pipeline.manifest import Run, load_manifest, select
 from analysis.pipeline.params import ParameterSpec, inspect_parameters
 from analysis.pipeline.provenance import git_info, now, package_versions, workbench_version
@@ -94,8 +94,25 @@ def report_files(project: ProjectPaths, name: str) -> dict[str, Path]:
     }
 
 
-def outputs_present(project: ProjectPaths, name: str) -> bool:
-    return all(p.is_file() for p in report_files(project, name).values())
+def outputs_present(project: ProjectPaths, name: str, record: dict[str, Any] | None = None) -> bool:
+    """Whether every output of run ``name`` is in reports/.
+
+    The outputs are those its last success recorded in ``record`` (the run's entry in
+    reports/manifest.json): the notebook, HTML and key figures, and its folder
+    ``reports/<run>/`` (figures, DOCX, XLSX) if it had one. Without a record: the
+    three files.
+    """
+    good = record if record is None or record.get("status") == "ok" else None
+    if good is None and record is not None:
+        good = record.get("previous_success")
+    recorded = (good or {}).get("outputs")
+    if not recorded:
+        return all(p.is_file() for p in report_files(project, name).values())
+    for kind, rel in recorded.items():
+        path = project.reports / rel
+        if not (path.is_dir() if kind == "dir" else path.is_file()):
+            return False
+    return True
 
 
 # -- planning ------------------------------------------------------------------------------
@@ -122,7 +139,8 @@ def plan(
     for run in runs:
         fp = fingerprint(run, project, _manifest_file(project), package=package, digests=memo)
         fps[run.name] = fp
-        why = stale_reasons(fp, state["runs"].get(run.name), outputs_present(project, run.name))
+        record = state["runs"].get(run.name)
+        why = stale_reasons(fp, record, outputs_present(project, run.name, record))
         if force and not why:
             why = ["--force"]
         reasons[run.name] = why
@@ -234,7 +252,8 @@ def locked(project: ProjectPaths) -> Iterator[None]:
     except Timeout:
         raise LockedError(
             f"another 'analysis run' is working in this checkout (lock {project.lock}); "
-            "wait for it to finish"
+            "wait for it to finish",
+            lock=project.lock,
         ) from None
     try:
         yield
@@ -260,7 +279,10 @@ def make_task(
     staging_root: Path,
     kernel_name: str = KERNEL_NAME,
     html: bool = True,
+    timeout: int | None = None,
 ) -> RunTask:
+    """The worker's task for ``run``; its cell time limit is the run's own ``timeout:``,
+    else ``timeout``, else :data:`~analysis.pipeline.execute.DEFAULT_TIMEOUT`."""
     git = git_info(project.root)
     params = effective_parameters(run, specs)
     header = {
@@ -282,7 +304,7 @@ def make_task(
         staging=str(staging_root / f"{run.name}.{uuid.uuid4().hex[:8]}"),
         kernel_name=kernel_name,
         header=header,
-        timeout=run.timeout,
+        timeout=run.timeout or timeout or DEFAULT_TIMEOUT,
         html=html,
     )
 
@@ -328,7 +350,9 @@ def _record(
     }
     if outcome.status == "ok":
         files = report_files(project, run.name)
-        rec["outputs"] = {k: p.name for k, p in files.items()}
+        rec["outputs"] = {k: p.name for k, p in files.items() if k in outcome.files}
+        if "dir" in outcome.files and (project.reports / outcome.files["dir"]).is_dir():
+            rec["outputs"]["dir"] = outcome.files["dir"]
         from analysis.pipeline.cache import file_digest
 
         rec["results_sha256"] = file_digest(files["results"])
@@ -419,11 +443,19 @@ def run(
     progress: bool = True,
     kernel_name: str = KERNEL_NAME,
     on_outcome: Callable[[RunOutcome], None] | None = None,
+    timeout: int | None = None,
 ) -> Summary:
-    """Regenerate the stale reports of ``project`` (all of them with ``force``)."""
+    """Regenerate the stale reports of ``project`` (all of them with ``force``).
+
+    ``timeout``: seconds any one cell may run, for runs without their own ``timeout:``
+    (default :data:`~analysis.pipeline.execute.DEFAULT_TIMEOUT`).
+    """
     from analysis.pipeline.executors import make_executor
 
     with locked(project):
+        # A run killed between the two renames of a folder's swap left the old folder
+        # aside: put it back before deciding what is up to date.
+        atomic.recover(project.reports)
         package = package_digest()
         all_runs = validated_runs(project, package)
         chosen = select(all_runs, only)
@@ -441,7 +473,12 @@ def run(
         specs = parameter_specs(project, stale)
         tasks = [
             make_task(
-                project, r, specs[r.notebook], staging_root=project.staging, kernel_name=kernel_name
+                project,
+                r,
+                specs[r.notebook],
+                staging_root=project.staging,
+                kernel_name=kernel_name,
+                timeout=timeout,
             )
             for r in stale
         ]
@@ -530,6 +567,7 @@ def verify(
     scheduler: str | None = None,
     progress: bool = True,
     kernel_name: str = KERNEL_NAME,
+    timeout: int | None = None,
 ) -> Verification:
     """Re-execute every run with recorded results and check the figures are identical.
 
@@ -556,6 +594,7 @@ def verify(
                     staging_root=root,
                     kernel_name=kernel_name,
                     html=False,
+                    timeout=timeout,
                 )
             )
         from tqdm.auto import tqdm
@@ -584,25 +623,36 @@ def verify(
     return result
 
 
+def _remove(path: Path) -> None:
+    """Remove a file or folder; a symbolic link is removed itself, never what it points
+    to (a link in reports/ may point into data/raw). Raises FileAccessError naming it."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as err:
+        raise FileAccessError("remove", err.filename or path, err) from None
+
+
 def clean(project: ProjectPaths, *, processed: bool = False) -> list[Path]:
     """Remove generated reports (keeping reports/README.md) and caches."""
     removed = []
     with locked(project):
-        for p in project.reports.iterdir():
+        for p in sorted(project.reports.iterdir()):
             if p.name in {"README.md", ".lock"}:
                 continue
-            if p.is_dir():
-                shutil.rmtree(p)
-            else:
-                p.unlink()
+            _remove(p)
             removed.append(p)
-        if project.cache.exists():
-            shutil.rmtree(project.cache)
+        if project.cache.exists() or project.cache.is_symlink():
+            _remove(project.cache)
             removed.append(project.cache)
         if processed and project.processed.exists():
-            for p in project.processed.iterdir():
+            for p in sorted(project.processed.iterdir()):
                 if p.name in {"README.md", ".gitkeep"}:
                     continue
-                shutil.rmtree(p) if p.is_dir() else p.unlink()
+                _remove(p)
                 removed.append(p)
     return removed

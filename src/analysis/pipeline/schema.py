@@ -43,7 +43,12 @@ class RunEntrySchema(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(default_factory=dict)
     inputs: list[str] = Field(default_factory=list)
-    timeout: int | None = Field(default=None, gt=0, description="seconds per cell")
+    timeout: int | None = Field(
+        default=None,
+        gt=0,
+        description="seconds any one cell may run (default: analysis run --timeout, else "
+        "analysis.pipeline.execute.DEFAULT_TIMEOUT, 1800)",
+    )
 
     @field_validator("grid")
     @classmethod

@@ -6,7 +6,11 @@ in an XLSX coding sheet (one column per coder, drop-down list of codes), which i
 imported back and validated. Agreement between coders is reported as Cohen's κ
 (Cohen 1960, via statsmodels) for each pair of coders and Krippendorff's α (nominal,
 Krippendorff 2011, via the ``krippendorff`` package) over all coders, both with
-missing codings left out as their definitions prescribe. Frequencies per question and
+missing codings left out as their definitions prescribe. :func:`reliability` gives both
+per workshop and for the series with bootstrap intervals (:func:`kappa_interval`: units;
+:func:`alpha_interval`: Hayes & Krippendorff 2007) and the coverage of partly coded
+sheets; :func:`read_coding_sheets` reads the series' workbook or a set of per-workshop
+sheets (:func:`coding_sheet_files`: a file, folder or glob). Frequencies per question and
 workshop and a co-occurrence matrix summarise the coding (their heatmap is drawn by
 :func:`analysis.protocols.documentation.heatmap`).
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -555,6 +560,130 @@ def _statement_problems(seen: dict[str, int], statements: pd.DataFrame, f: str) 
     return problems
 
 
+# --------------------------------------------------------------------------------------
+# Several sheets: the series' coding workbook or filled per-workshop sheets
+# --------------------------------------------------------------------------------------
+
+_GLOB = re.compile(r"[*?\[]")
+
+
+def coding_sheet_files(spec: str, root: str | Path) -> list[Path]:
+    """The XLSX files named by the ``coding_sheet`` parameter ``spec``.
+
+    ``spec`` is a file, a folder (every ``*.xlsx`` in it) or a glob pattern
+    (``kodierung/kodierbogen_*.xlsx``), relative to ``root`` (``data/raw``) unless
+    absolute. Office lock files (``~$…``) are skipped. Nothing found is an
+    :class:`InputError` naming the parameter.
+    """
+    import glob
+
+    base = Path(root)
+    full = spec if Path(spec).is_absolute() else str(base / spec)
+    if _GLOB.search(spec):
+        found = [Path(p) for p in sorted(glob.glob(full, recursive=True))]
+    elif Path(full).is_dir():
+        found = sorted(Path(full).glob("*.xlsx"))
+    else:
+        found = [Path(full)] if Path(full).is_file() else []
+    found = [p for p in found if p.is_file() and not p.name.startswith("~$")]
+    if not found:
+        raise InputError(
+            "no coding sheet found: expected an .xlsx file, a folder with .xlsx files "
+            "or a glob pattern, relative to data/raw",
+            file=full,
+            column="coding_sheet",
+            value=spec,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class CodingSheets:
+    """Filled coding sheets read together.
+
+    ``codes``: one row per statement of the protocols (in their order), one column per
+    coder (union over the files; ``<NA>`` = not coded or not in any sheet);
+    ``in_sheet``: the statement ids some sheet lists; ``files``: the sheets read.
+    """
+
+    codes: pd.DataFrame
+    in_sheet: frozenset[str]
+    files: tuple[Path, ...]
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+def read_coding_sheets(
+    files: Sequence[str | Path], codebook: Codebook, statements: pd.DataFrame
+) -> CodingSheets:
+    """Read one or more filled coding sheets against the protocols' ``statements``.
+
+    Accepts the series' coding workbook as well as a set of per-workshop sheets.
+    Statements missing from every sheet count as not coded (partly coded series are
+    reported, not refused). Refused, naming file, row and column: every problem of
+    :func:`import_coding_sheet`, a statement id the protocols do not have, a
+    statement whose text differs from the protocol's (its id now names another
+    statement: the protocol changed after the sheet was written), and a statement
+    listed in two sheets.
+    """
+    expected = statements.set_index("statement_id")["text"]
+    frames: list[pd.DataFrame] = []
+    where: dict[str, tuple[str, int]] = {}
+    problems: list[Problem] = []
+    for file in map(Path, files):
+        try:
+            frame = import_coding_sheet(file, codebook)
+        except InputError as err:
+            problems += err.problems
+            continue
+        rows = _sheet_rows(file)
+        header = [str(h).strip() if h is not None else "" for h in rows[0]]
+        text_col = header.index("text")
+        for r, values in enumerate(rows[1:], start=2):
+            sid = str(values[0]).strip() if values and values[0] is not None else ""
+            if not sid or sid not in frame.index:
+                continue
+            f = str(file)
+            if sid not in expected.index:
+                problems.append(
+                    Problem("statement not in the protocols", f, r, "statement_id", sid)
+                )
+            elif _norm(values[text_col] if len(values) > text_col else "") != _norm(expected[sid]):
+                problems.append(
+                    Problem(
+                        "text differs from the protocol's statement with this id "
+                        "(the protocol changed after the sheet was written; export a new sheet)",
+                        f,
+                        r,
+                        "text",
+                        sid,
+                    )
+                )
+            if sid in where:
+                first, row = where[sid]
+                problems.append(
+                    Problem(f"statement also in {first}, row {row}", f, r, "statement_id", sid)
+                )
+            else:
+                where[sid] = (f, r)
+        frames.append(frame)
+    if problems:
+        raise InputError(problems=problems)
+    coders: list[str] = []
+    for frame in frames:
+        coders += [c for c in frame.columns if c not in coders]
+    combined = pd.concat([f.reindex(columns=coders) for f in frames]) if frames else None
+    ids = statements["statement_id"].tolist()
+    if combined is None:
+        codes = pd.DataFrame(index=pd.Index(ids, name="statement_id"), dtype="string")
+    else:
+        codes = combined.reindex(ids).astype("string")
+    codes.index.name = "statement_id"
+    return CodingSheets(codes, frozenset(where), tuple(Path(f) for f in files))
+
+
 def codings_from_sheet(
     sheet: pd.DataFrame, statements: pd.DataFrame, coder: str | None = None
 ) -> pd.DataFrame:
@@ -644,6 +773,310 @@ def agreement(sheet: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------
+# Reliability with bootstrap intervals, per workshop and over the series
+# --------------------------------------------------------------------------------------
+
+N_BOOT = 2000
+"""Default number of bootstrap replicates (Hayes & Krippendorff 2007 ask for ≥ 1,000)."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with its bootstrap confidence interval (``level``, e.g. 0.95).
+
+    ``low``/``high`` are NaN when the estimate is undefined; ``replicates`` is the
+    number of bootstrap samples drawn, ``units`` the units the estimate rests on.
+    """
+
+    estimate: float
+    low: float
+    high: float
+    level: float
+    replicates: int
+    units: int
+
+
+def _check_bootstrap(n_boot: int, level: float) -> None:
+    if not isinstance(n_boot, int | np.integer) or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive whole number, got {n_boot!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie between 0 and 1, got {level!r}")
+
+
+def _codes_as_int(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Codes as integers 0..k−1 (−1 = missing) and the sorted distinct codes."""
+    present = sorted({v for v in values.ravel() if not _missing(v)}, key=str)
+    index = {c: i for i, c in enumerate(present)}
+    out = np.full(values.shape, -1, dtype=np.int64)
+    for pos, v in np.ndenumerate(values):
+        if not _missing(v):
+            out[pos] = index[v]
+    return out, present
+
+
+def _kappa_from_codes(x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
+    """Cohen's κ of each row of ``x`` against the same row of ``y`` (integer codes < k).
+
+    Vectorised over replicates (rows); a replicate in which both coders used one and
+    the same code only (p_e = 1, hence p_o = 1) has κ = 1, as :func:`cohens_kappa`."""
+    n = x.shape[1]
+    p_o = (x == y).mean(axis=1)
+    rows = np.arange(x.shape[0])[:, None]
+    count_x = np.zeros((x.shape[0], k))
+    count_y = np.zeros((x.shape[0], k))
+    np.add.at(count_x, (rows, x), 1.0)
+    np.add.at(count_y, (rows, y), 1.0)
+    p_e = (count_x * count_y).sum(axis=1) / (n * n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = (p_o - p_e) / (1.0 - p_e)
+    return np.where(np.isclose(p_e, 1.0), 1.0, kappa)
+
+
+def kappa_interval(
+    a: Iterable[Any],
+    b: Iterable[Any],
+    n_boot: int = N_BOOT,
+    seed: int | Sequence[int] = 1,
+    level: float = 0.95,
+) -> Interval:
+    """Cohen's κ of two coders with a percentile bootstrap interval over units.
+
+    Resampling unit: the statement (unit) coded by both coders. Each of ``n_boot``
+    replicates draws as many such units with replacement (both coders' codes travel
+    together) and computes κ on them; the interval holds the (1 − level)/2 and
+    (1 + level)/2 quantiles of the replicates (``numpy.quantile``, linear
+    interpolation; Efron & Tibshirani 1993, ch. 13). Seeded with
+    ``numpy.random.default_rng(seed)``: the same seed and data give the same interval.
+    The point estimate is :func:`cohens_kappa`.
+    """
+    _check_bootstrap(n_boot, level)
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if not _missing(x) and not _missing(y)]
+    if not pairs:
+        return Interval(float("nan"), float("nan"), float("nan"), level, 0, 0)
+    estimate = cohens_kappa([p[0] for p in pairs], [p[1] for p in pairs])
+    codes, present = _codes_as_int(np.array(pairs, dtype=object))
+    n = len(pairs)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n, size=(n_boot, n))
+    reps = _kappa_from_codes(codes[draws, 0], codes[draws, 1], len(present))
+    low, high = np.quantile(reps, [(1 - level) / 2, (1 + level) / 2])
+    return Interval(estimate, float(low), float(high), level, n_boot, n)
+
+
+@dataclass(frozen=True)
+class Coincidences:
+    """Krippendorff's coincidence matrix of nominal reliability data.
+
+    ``matrix`` o_ck (values c, k), ``n`` the pairable values n.., ``pairs`` the number
+    of pairs Σ_u m_u(m_u − 1)/2 over units with m_u ≥ 2 values, ``coders`` the number
+    of coders (columns)."""
+
+    matrix: np.ndarray
+    n: float
+    pairs: int
+    coders: int
+
+    @property
+    def expected_disagreement(self) -> float:
+        """D_e = Σ_{c≠k} n_c n_k / (n.. (n.. − 1)) (nominal δ)."""
+        n_c = self.matrix.sum(axis=1)
+        return float((self.n**2 - (n_c**2).sum()) / (self.n * (self.n - 1)))
+
+    @property
+    def observed_disagreement(self) -> float:
+        """D_o = Σ_{c≠k} o_ck / n.."""
+        return float((self.matrix.sum() - np.trace(self.matrix)) / self.n)
+
+    @property
+    def alpha(self) -> float:
+        """α = 1 − D_o / D_e (NaN if D_e = 0: fewer than two values used)."""
+        d_e = self.expected_disagreement if self.n > 1 else 0.0
+        return 1.0 - self.observed_disagreement / d_e if d_e > 0 else float("nan")
+
+
+def coincidences(sheet: pd.DataFrame) -> Coincidences:
+    """The coincidence matrix of ``sheet`` (units × coders; missing codings allowed).
+
+    o_ck = Σ_u (number of ordered pairs of coders giving c and k in unit u)/(m_u − 1),
+    over units with m_u ≥ 2 codings (Krippendorff 2011, section "C")."""
+    codes, present = _codes_as_int(sheet.to_numpy(dtype=object))
+    k = len(present)
+    matrix = np.zeros((k, k))
+    pairs = 0
+    for row in codes:
+        values = row[row >= 0]
+        m = len(values)
+        if m < 2:
+            continue
+        pairs += m * (m - 1) // 2
+        counts = np.bincount(values, minlength=k).astype(float)
+        matrix += (np.outer(counts, counts) - np.diag(counts)) / (m - 1)
+    return Coincidences(matrix, float(matrix.sum()), pairs, sheet.shape[1])
+
+
+def alpha_interval(
+    sheet: pd.DataFrame,
+    n_boot: int = N_BOOT,
+    seed: int | Sequence[int] = 1,
+    level: float = 0.95,
+) -> Interval:
+    """Krippendorff's α (nominal) with the bootstrap of Hayes & Krippendorff (2007).
+
+    Hayes, A. F. & Krippendorff, K. (2007). Answering the call for a standard
+    reliability measure for coding data. *Communication Methods and Measures* 1(1),
+    77–89; as implemented in their KALPHA macro (Hayes, version 3.0, 2011):
+
+    * Resampling unit: **pairs of values**, not units. The observed coincidences
+      define a distribution over unordered value pairs {c, k}: probability
+      o_cc/n.. for c = k and 2·o_ck/n.. for c ≠ k.
+    * Each replicate draws M = min(25·q, (m − 1)·n../2) pairs with replacement
+      (q: non-zero cells of the coincidence matrix, m: coders, n..: pairable values)
+      and sets α* = 1 − Σ δ(drawn pairs) / (M · D_e), with D_e the observed
+      expected disagreement held fixed (nominal δ: 0 for equal codes, 1 otherwise).
+    * α* below −1 is set to −1; α* = 1 when only one code was ever agreed on
+      (one non-zero diagonal cell) is set to 0.
+    * Small-sample correction: of the replicates with α* = 1, up to
+      round(B · Σ_c (o_cc/n..)^P) are set to 0 (P: pairs Σ_u m_u(m_u − 1)/2), the
+      expected number of samples without variation, where α is indeterminate.
+    * Interval: the replicates sorted, the ⌊B·(1 − level)/2⌋-th and the
+      (⌊B·(1 + level)/2⌋ + 1)-th (1-based, clipped to 1..B), as KALPHA reports.
+
+    Seeded with ``numpy.random.default_rng(seed)`` (a multinomial draw of the pair
+    counts per replicate). KALPHA asks for at least 1,000 replicates in whole thousands;
+    here any ``n_boot`` ≥ 1 is accepted (the reports use 2,000). The point estimate is
+    :func:`krippendorff_alpha` (the ``krippendorff`` package); NaN with a NaN interval
+    when α is undefined.
+    """
+    _check_bootstrap(n_boot, level)
+    co = coincidences(sheet)
+    estimate = krippendorff_alpha(sheet)
+    units = int((sheet.notna().sum(axis=1) >= 2).sum())
+    if math.isnan(estimate) or co.n < 2:
+        return Interval(float("nan"), float("nan"), float("nan"), level, 0, units)
+    k = co.matrix.shape[0]
+    upper = np.triu_indices(k)
+    probs = np.where(upper[0] == upper[1], 1.0, 2.0) * co.matrix[upper] / co.n
+    delta = (upper[0] != upper[1]).astype(float)
+    q = int((co.matrix > 0).sum())
+    m = int(min(25 * q, (co.coders - 1) * co.n / 2))
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(m, probs / probs.sum(), size=n_boot)
+    reps = 1.0 - (counts @ delta) / (m * co.expected_disagreement)
+    reps = np.maximum(reps, -1.0)
+    diagonal = np.diag(co.matrix)
+    n_zero = int((diagonal > 0).sum())
+    ones = np.isclose(reps, 1.0)
+    if n_zero == 1:
+        reps[ones] = 0.0
+    elif n_zero > 1:
+        nx = round(n_boot * float(((diagonal / co.n) ** co.pairs).sum()))
+        reps[np.flatnonzero(ones)[: min(nx, int(ones.sum()))]] = 0.0
+    reps.sort()
+    lo = min(max(math.floor(n_boot * (1 - level) / 2), 1), n_boot)
+    hi = min(max(math.floor(n_boot * (1 + level) / 2) + 1, 1), n_boot)
+    return Interval(estimate, float(reps[lo - 1]), float(reps[hi - 1]), level, n_boot, units)
+
+
+ALL = "*"
+"""Scope name of the whole series in :func:`reliability`."""
+
+RELIABILITY_COLUMNS = (
+    "scope",
+    "statements",
+    "in_sheet",
+    "coded_by_all",
+    "pairable",
+    "coders",
+    "kappa",
+    "kappa_low",
+    "kappa_high",
+    "alpha",
+    "alpha_low",
+    "alpha_high",
+    "level",
+    "replicates",
+)
+
+
+def _scope_seed(seed: int, scope: str, which: int) -> list[int]:
+    """A seed per scope and measure: a workshop's interval does not change when
+    another workshop joins the series."""
+    return [seed, zlib.crc32(scope.encode("utf-8")), which]
+
+
+def reliability(
+    codes: pd.DataFrame,
+    statements: pd.DataFrame,
+    in_sheet: Iterable[str] | None = None,
+    n_boot: int = N_BOOT,
+    seed: int = 1,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Agreement per workshop and over the series (scope :data:`ALL`), with coverage.
+
+    ``codes``: one row per statement id, one column per coder (missing = not coded),
+    e.g. :attr:`CodingSheets.codes`; ``statements`` the statements of the protocols
+    (``statement_id``, ``protocol_id``). One row per workshop in the order of
+    ``statements``, then the series: statements in the protocols, statements in
+    the sheet(s), coded by every coder, pairable (coded by at least two), Cohen's κ
+    with its interval (:func:`kappa_interval`; exactly two coders, else NaN) and
+    Krippendorff's α with its interval (:func:`alpha_interval`). Partly coded sheets
+    are measured on what is coded; nothing is refused here.
+    """
+    ids = statements["statement_id"].tolist()
+    coders = list(codes.columns)
+    table = codes.reindex(ids)
+    listed = set(codes.index if in_sheet is None else in_sheet)
+    scopes = [(pid, statements["protocol_id"] == pid) for pid in statements["protocol_id"].unique()]
+    scopes.append((ALL, pd.Series(True, index=statements.index)))
+    rows = []
+    for scope, mask in scopes:
+        sub = table[mask.to_numpy()]
+        filled = sub.notna().sum(axis=1)
+        if len(coders) == 2:
+            kappa = kappa_interval(
+                sub.iloc[:, 0], sub.iloc[:, 1], n_boot, _scope_seed(seed, scope, 0), level
+            )
+        else:
+            kappa = Interval(float("nan"), float("nan"), float("nan"), level, 0, 0)
+        alpha = alpha_interval(sub, n_boot, _scope_seed(seed, scope, 1), level)
+        rows.append(
+            {
+                "scope": scope,
+                "statements": len(sub),
+                "in_sheet": sum(sid in listed for sid in sub.index),
+                "coded_by_all": int((filled == len(coders)).sum()),
+                "pairable": int((filled >= 2).sum()),
+                "coders": len(coders),
+                "kappa": kappa.estimate,
+                "kappa_low": kappa.low,
+                "kappa_high": kappa.high,
+                "alpha": alpha.estimate,
+                "alpha_low": alpha.low,
+                "alpha_high": alpha.high,
+                "level": level,
+                "replicates": n_boot,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(RELIABILITY_COLUMNS))
+
+
+def reliability_figures(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """:func:`reliability` as plain key figures per scope (NaN → None), for
+    :func:`analysis.results.record`."""
+    keys = [c for c in RELIABILITY_COLUMNS if c != "scope"]
+    out: dict[str, dict[str, Any]] = {}
+    for row in table.to_dict("records"):
+        out[str(row["scope"])] = {
+            k: None
+            if isinstance(row[k], float) and math.isnan(row[k])
+            else (row[k].item() if hasattr(row[k], "item") else row[k])
+            for k in keys
+        }
+    return out
+
+
+# --------------------------------------------------------------------------------------
 # Frequencies and co-occurrence
 # --------------------------------------------------------------------------------------
 
@@ -692,15 +1125,22 @@ def top_recommendations(
     return out.drop(columns="_order").head(n).reset_index(drop=True)
 
 
+RESIDUAL_CODES = frozenset({"other"})
+"""Catch-all codes ("Sonstiges"): statements no theme fits. They name no particular
+need, so no offer can meet them, and they are never a gap in :func:`needs_and_offers`."""
+
+
 def needs_and_offers(codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Statements per theme under question c (needs) and d (offers), codebook order;
-    ``gap`` is True where organisations need something no recommendation offers."""
+    ``gap`` is True where organisations need something no recommendation offers
+    (never for the catch-all codes of :data:`RESIDUAL_CODES`)."""
     sub = codings[codings["question"].isin(["c", "d"])]
     table = code_frequencies(sub.assign(q=sub["question"]), codebook, by="q")
     table = table.reindex(columns=["c", "d"], fill_value=0)
     table.columns = ["needs", "offers"]
     table = table[(table["needs"] + table["offers"]) > 0].copy()
-    table["gap"] = (table["needs"] > 0) & (table["offers"] == 0)
+    residual = table.index.isin(sorted(RESIDUAL_CODES))
+    table["gap"] = (table["needs"] > 0) & (table["offers"] == 0) & ~residual
     return table
 
 

@@ -22,9 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.formatting import fmt_date, fmt_int
+from analysis.formatting import fmt_date, fmt_int, fmt_number
 from analysis.i18n import DEFAULT_LANGUAGE, check_language
 from analysis.protocols.coding import (
+    ALL,
     Codebook,
     code_frequencies,
     needs_and_offers,
@@ -95,6 +96,64 @@ TEXT: dict[str, dict[str, str]] = {
     "gap": {"de": "Bedarf ohne Angebot", "en": "Need without offer"},
     "yes": {"de": "ja", "en": "yes"},
     "no": {"de": "–", "en": "–"},
+    "metadata": {"de": "Angaben zum Workshop", "en": "Workshop details"},
+    "statement_id": {"de": "Kennung", "en": "Id"},
+    "page": {"de": "Seite", "en": "Page"},
+    "of": {"de": "von", "en": "of"},
+    "agreement": {"de": "Übereinstimmung der Kodierenden", "en": "Agreement between coders"},
+    "all_workshops": {"de": "Alle Workshops", "en": "All workshops"},
+    "rel_statements": {"de": "Aussagen", "en": "Statements"},
+    "rel_in_sheet": {"de": "im Kodierbogen", "en": "in the coding sheet"},
+    "rel_coded_all": {"de": "von allen kodiert", "en": "coded by all coders"},
+    "rel_kappa": {"de": "Cohens κ [{level}-KI]", "en": "Cohen's κ [{level} CI]"},
+    "rel_alpha": {"de": "Krippendorffs α [{level}-KI]", "en": "Krippendorff's α [{level} CI]"},
+    "rel_intro": {
+        "de": "Kodierbogen: {files}. Kodierende: {coders}. {coded} von {total} Aussagen "
+        "sind von allen Kodierenden kodiert{partly}.",
+        "en": "Coding sheet: {files}. Coders: {coders}. {coded} of {total} statements "
+        "are coded by every coder{partly}.",
+    },
+    "rel_partly": {
+        "de": " – der Bogen ist erst teilweise kodiert; Übereinstimmung und Themen beruhen "
+        "nur auf den kodierten Aussagen",
+        "en": " – the sheet is only partly coded; agreement and themes rest on the coded "
+        "statements only",
+    },
+    "rel_method": {
+        "de": "Cohens κ (Cohen 1960) über die von beiden Kodierenden kodierten Aussagen; "
+        "Konfidenzintervall als Perzentil-Bootstrap über Aussagen ({replicates} Ziehungen "
+        "mit Zurücklegen, Startwert {seed}). Krippendorffs α (nominal, Krippendorff 2011) "
+        "über alle Aussagen mit mindestens zwei Kodierungen; Konfidenzintervall nach "
+        "Hayes & Krippendorff (2007): {replicates} Stichproben von Wertepaaren aus der "
+        "Koinzidenzmatrix bei festgehaltener erwarteter Abweichung, mit deren Korrektur "
+        "für Stichproben ohne Variation. Bei nur einem verwendeten Code ist α nicht "
+        "definiert (–).",
+        "en": "Cohen's κ (Cohen 1960) over the statements both coders coded; confidence "
+        "interval as a percentile bootstrap over statements ({replicates} draws with "
+        "replacement, seed {seed}). Krippendorff's α (nominal, Krippendorff 2011) over all "
+        "statements with at least two codings; confidence interval after Hayes & "
+        "Krippendorff (2007): {replicates} samples of pairs of values from the coincidence "
+        "matrix with the expected disagreement held fixed, with their correction for "
+        "samples without variation. With one code in use, α is undefined (–).",
+    },
+    "not_defined": {"de": "–", "en": "–"},
+    "workbook_intro": {
+        "de": "Kodierbogen der ganzen Reihe: `{file}` mit {statements} Aussagen aus "
+        "{workshops} Workshops, eine Zeile je Aussage (Kennung `<Protokoll>#<Frage><Nr.>`, "
+        "Workshop in Spalte `protocol_id`), eine Auswahlspalte je Kodierende/r. Ausgefüllt "
+        "unter `data/raw/` ablegen und Notebook 90 als `coding_sheet` übergeben; "
+        "teilweise ausgefüllte Bögen werden als solche ausgewertet.",
+        "en": "Coding workbook of the whole series: `{file}` with {statements} statements "
+        "from {workshops} workshops, one row per statement (id `<protocol>#<question><no.>`, "
+        "workshop in column `protocol_id`), one drop-down column per coder. Put the filled "
+        "workbook under `data/raw/` and pass it to notebook 90 as `coding_sheet`; partly "
+        "filled workbooks are evaluated as such.",
+    },
+    "workbook_id": {"de": "Protokoll (Datei)", "en": "Protocol (file)"},
+    "workbook_first": {"de": "erste Kennung", "en": "first id"},
+    "workbook_last": {"de": "letzte Kennung", "en": "last id"},
+    "unreadable": {"de": "Nicht gelesene Dateien", "en": "Files not read"},
+    "no_codes": {"de": "Noch keine kodierten Aussagen", "en": "No coded statements yet"},
 }
 
 
@@ -166,6 +225,107 @@ def top_recommendations_table(
     return shown
 
 
+def _with_interval(x: float, low: float, high: float, lang: str) -> str:
+    if x != x:  # NaN: undefined
+        return t("not_defined", lang)
+    if low != low:
+        return fmt_number(x, 3, lang)
+    return f"{fmt_number(x, 3, lang)} [{fmt_number(low, 3, lang)}; {fmt_number(high, 3, lang)}]"
+
+
+def _level(level: float, lang: str) -> str:
+    return f"{fmt_number(level * 100, 0, lang)} %" if lang == "de" else f"{level:.0%}"
+
+
+def reliability_table(
+    table: pd.DataFrame, protocols: Sequence[Protocol], lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
+    """:func:`analysis.protocols.coding.reliability` as display strings in ``lang``: one row
+    per workshop (fictional ones marked) and one for all workshops; coverage, κ and α
+    with their intervals (``0,812 [0,701; 0,902]``)."""
+    titles = {p.id: workshop_label(p, lang) for p in protocols}
+    level = _level(float(table["level"].iloc[0]) if len(table) else 0.95, lang)
+    rows = []
+    for r in table.itertuples(index=False):
+        rows.append(
+            {
+                t("workshop", lang): t("all_workshops", lang)
+                if r.scope == ALL
+                else titles.get(r.scope, r.scope),
+                t("rel_statements", lang): fmt_int(r.statements, lang),
+                t("rel_in_sheet", lang): fmt_int(r.in_sheet, lang),
+                t("rel_coded_all", lang): fmt_int(r.coded_by_all, lang),
+                t("rel_kappa", lang).format(level=level): _with_interval(
+                    r.kappa, r.kappa_low, r.kappa_high, lang
+                ),
+                t("rel_alpha", lang).format(level=level): _with_interval(
+                    r.alpha, r.alpha_low, r.alpha_high, lang
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def reliability_text(
+    table: pd.DataFrame,
+    coders: Sequence[str],
+    files: Sequence[str],
+    seed: int,
+    lang: str = DEFAULT_LANGUAGE,
+) -> list[str]:
+    """Two paragraphs on the agreement: which sheets and coders, how much is coded
+    (a partly coded sheet says so), and the method of κ, α and their intervals."""
+    series = table[table["scope"] == ALL].iloc[0]
+    partly = series["coded_by_all"] < series["statements"]
+    intro = t("rel_intro", lang).format(
+        files=", ".join(files),
+        coders=", ".join(coders),
+        coded=fmt_int(series["coded_by_all"], lang),
+        total=fmt_int(series["statements"], lang),
+        partly=t("rel_partly", lang) if partly else "",
+    )
+    method = t("rel_method", lang).format(
+        replicates=fmt_int(series["replicates"], lang), seed=fmt_int(seed, lang)
+    )
+    return [intro, method]
+
+
+def workbook_text(file: str, workshops: int, statements: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The sentence (Markdown) introducing the series' coding workbook."""
+    return t("workbook_intro", lang).format(
+        file=file, workshops=fmt_int(workshops, lang), statements=fmt_int(statements, lang)
+    )
+
+
+def workbook_table(
+    protocols: Sequence[Protocol], suggested: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
+    """Per workshop of the coding workbook: title (fictional ones marked), file stem,
+    statements and the first and last statement id."""
+    rows = []
+    for p in protocols:
+        ids = suggested.loc[suggested["protocol_id"] == p.id, "statement_id"].tolist()
+        rows.append(
+            {
+                t("workshop", lang): workshop_label(p, lang),
+                t("workbook_id", lang): p.id,
+                t("statements", lang): fmt_int(len(ids), lang),
+                t("workbook_first", lang): ids[0] if ids else "–",
+                t("workbook_last", lang): ids[-1] if ids else "–",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def problems_text(problems: Sequence[Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    """The files that could not be read, as a Markdown list (empty when none)."""
+    from analysis.formatting import md_text
+
+    if not problems:
+        return ""
+    return f"**{t('unreadable', lang)}:**\n\n" + "\n".join(f"- {md_text(p)}" for p in problems)
+
+
 # --------------------------------------------------------------------------------------
 # Heatmap
 # --------------------------------------------------------------------------------------
@@ -187,6 +347,13 @@ def heatmap(
 
     from analysis.plots import number_formatter
 
+    if table.empty or table.shape[1] == 0:
+        fig, ax = plt.subplots(figsize=(6, 1.5))
+        ax.axis("off")
+        ax.text(0.5, 0.5, t("no_codes", lang), ha="center", va="center")
+        if title:
+            ax.set_title(title)
+        return fig
     labels = codebook.labels(lang)
     data = table.rename(index=labels, columns=column_labels or {})
     data.columns = [textwrap.fill(str(c), 20) for c in data.columns]
@@ -243,12 +410,11 @@ _AFTER_UPDATE = (
 """Children of w:settings that come after w:updateFields in the schema's sequence."""
 
 
-def _add_toc(doc: Any, entries: Sequence[str]) -> None:
-    """A Word TOC field (headings 1–2) whose cached result lists the chapters."""
+def _field(para: Any, instruction: str, cached: Sequence[str]) -> None:
+    """A complex Word field (``w:fldChar`` begin/separate/end around ``w:instrText``)
+    in ``para``, showing ``cached`` (lines) until Word updates it."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-
-    para = doc.add_paragraph()
 
     def fld(kind: str) -> None:
         run = para.add_run()
@@ -260,14 +426,22 @@ def _add_toc(doc: Any, entries: Sequence[str]) -> None:
     instr = para.add_run()._r
     text = OxmlElement("w:instrText")
     text.set(qn("xml:space"), "preserve")
-    text.text = 'TOC \\o "1-2" \\h \\z \\u'
+    text.text = f" {instruction} "
     instr.append(text)
     fld("separate")
-    for i, entry in enumerate(entries):
+    for i, entry in enumerate(cached):
         run = para.add_run(entry)
-        if i < len(entries) - 1:
+        if i < len(cached) - 1:
             run.add_break()
     fld("end")
+
+
+def _add_toc(doc: Any, entries: Sequence[str]) -> None:
+    """A Word TOC field (headings 1–2) whose cached result lists the chapters."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', entries)
     # Ask Word to refresh fields on opening. CT_Settings is an ordered sequence
     # (ECMA-376 Part 1, §17.15.1.78): updateFields must precede these elements.
     settings = doc.settings.element
@@ -280,15 +454,80 @@ def _add_toc(doc: Any, entries: Sequence[str]) -> None:
         settings.append(update)
 
 
+LANGUAGE_TAGS = {"de": "de-DE", "en": "en-GB"}
+"""Word's language of the text (spelling, hyphenation) per report language."""
+
+
+def _set_language(doc: Any, lang: str) -> None:
+    """Mark the whole document as ``de-DE`` (or ``en-GB``): the default run properties
+    and every paragraph and character style carry ``w:lang``, as do the theme font
+    language in the settings and the document's core properties."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tag = LANGUAGE_TAGS[check_language(lang)]
+
+    def mark(r_pr: Any) -> None:
+        el = r_pr.find(qn("w:lang"))
+        if el is None:
+            el = OxmlElement("w:lang")
+            r_pr.append(el)
+        el.set(qn("w:val"), tag)
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    r_pr_default = defaults.find(qn("w:rPrDefault"))
+    if r_pr_default is None:
+        r_pr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, r_pr_default)
+    r_pr = r_pr_default.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        r_pr_default.append(r_pr)
+    mark(r_pr)
+    for style in doc.styles:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
+            mark(style.element.get_or_add_rPr())
+    theme = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), tag)
+    doc.core_properties.language = tag
+
+
+def _page_numbers(doc: Any, lang: str) -> None:
+    """ "Seite X von Y" (PAGE and NUMPAGES fields) centred in every section's footer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    for section in doc.sections:
+        para = section.footer.paragraphs[0]
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.add_run(f"{t('page', lang)} ")
+        _field(para, "PAGE", ["1"])
+        para.add_run(f" {t('of', lang)} ")
+        _field(para, "NUMPAGES", ["1"])
+
+
 @dataclass(frozen=True)
 class DocumentationInput:
-    """Everything the compiled documentation shows."""
+    """Everything the compiled documentation shows.
+
+    ``reliability`` is :func:`analysis.protocols.coding.reliability` of the filled
+    coding sheets (``None``: no human coding yet), with the ``coders``, the sheets'
+    file names and the bootstrap ``seed``."""
 
     protocols: Sequence[Protocol]
     suggested: pd.DataFrame
     codings: pd.DataFrame
     codebook: Codebook
     coding_source: str = "Vorschläge der Schlagwortregeln des Codebuchs"
+    reliability: pd.DataFrame | None = None
+    coders: Sequence[str] = ()
+    sheet_files: Sequence[str] = ()
+    seed: int = 1
 
 
 def build_docx(
@@ -307,6 +546,8 @@ def build_docx(
     doc = Document()
     doc.core_properties.title = f"{t('doc_title', lang)} – {series}"
     doc.core_properties.author = "DORV-Werkbank"
+    _set_language(doc, lang)
+    _page_numbers(doc, lang)
     _title_page(doc, protocols, series, date or dt.date.today(), lang)
     _contents(doc, protocols, lang)
     for i, p in enumerate(protocols, 1):
@@ -353,11 +594,13 @@ def _contents(doc: Any, protocols: Sequence[Protocol], lang: str) -> None:
 
 def _workshop_chapter(doc: Any, number: int, p: Protocol, lang: str) -> None:
     """One workshop: its questions and points verbatim, bullets as bullets."""
-    doc.add_heading(f"{number}. {t('workshop', lang)}: {p.title}", level=1)
+    doc.add_heading(f"{number}. {t('workshop', lang)}: {workshop_label(p, lang)}", level=1)
     if p.fictional:
         doc.add_paragraph(t("fictional_note", lang)).runs[0].italic = True
     if p.organisations:
         doc.add_paragraph(f"{t('organisations', lang)}: {'; '.join(p.organisations)}")
+    for key, value in p.metadata:
+        doc.add_paragraph(f"{key}: {value}")
     for q in p.questions:
         doc.add_heading(f"{q.letter}. {q.text}", level=2)
         for s in q.statements:
@@ -395,6 +638,14 @@ def _cross_chapter(
     doc.add_paragraph(t("offers_needs_intro", lang))
     _table(doc, needs_and_offers_table(data.codings, data.codebook, lang), lang)
 
+    if data.reliability is not None:
+        doc.add_heading(f"{n}.4 {t('agreement', lang)}", level=2)
+        texts = reliability_text(data.reliability, data.coders, data.sheet_files, data.seed, lang)
+        for text in texts:
+            doc.add_paragraph(text)
+        shown = reliability_table(data.reliability, protocols, lang)
+        _table(doc, shown.set_index(shown.columns[0]), lang)
+
 
 def _table(doc: Any, frame: pd.DataFrame, lang: str) -> None:
     """A simple Word table: index as the first column, integers formatted for ``lang``."""
@@ -423,11 +674,14 @@ def protocol_html(
     codes: dict[str, list[str]] | None = None,
     codebook: Codebook | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    ids: bool = True,
 ) -> str:
     """One protocol as HTML: questions as headings, points as a list, themes as tags.
 
     ``codes`` maps statement ids to codes (shown with their labels from ``codebook``).
-    Every free text is escaped with :func:`html.escape`.
+    Each statement shows its id (``<protocol>#<letter><position>``, as in the coding
+    sheet) when ``ids`` is True; the title block's metadata (Datum, Ort, …) follow the
+    organisations. Every free text is escaped with :func:`html.escape`.
     """
     from analysis.protocols.parse import statement_id
 
@@ -440,15 +694,24 @@ def protocol_html(
         out.append(
             f"<p>{esc(t('organisations', lang))}: {esc('; '.join(protocol.organisations))}</p>"
         )
+    if protocol.metadata:
+        out.append(
+            "<p>" + "<br>".join(f"{esc(k)}: {esc(v)}" for k, v in protocol.metadata) + "</p>"
+        )
     for q in protocol.questions:
         out.append(f"<h4>{esc(q.letter)}. {esc(q.text)}</h4>")
         items = []
         for s in q.statements:
             tags = ""
+            sid = statement_id(protocol.id, q.letter, s.position)
+            if ids:
+                label = esc(t("statement_id", lang))
+                tags += f' <code style="color:#667;font-size:75%" title="{label}">{esc(sid)}</code>'
+
             if codes is not None:
-                found = codes.get(statement_id(protocol.id, q.letter, s.position), [])
+                found = codes.get(sid, [])
                 if found:
-                    tags = " " + " ".join(
+                    tags += " " + " ".join(
                         f'<span style="background:#e8eef7;border-radius:3px;padding:0 4px;'
                         f'font-size:85%">{esc(labels.get(c, c))}</span>'
                         for c in found

@@ -86,14 +86,20 @@ def validate_centre_data(data: Any, file: str | Path) -> CentreFileSchema:
 def load_impact_map(path: str | Path, scenario: str | None = None) -> ImpactMap:
     """Read and validate a centre file (``.yaml``/``.yml`` or ``.xlsx``).
 
-    With ``scenario``, its overrides are applied (see :func:`apply_scenario`).
+    A YAML centre file's saved scenarios (``scenarios/<centre_id>__<name>.yaml`` beside
+    it, :mod:`analysis.sroi.scenario_files`) join its declared scenarios. With
+    ``scenario``, its overrides are applied (see :func:`apply_scenario`).
     """
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=path)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
+        from analysis.sroi.scenario_files import merge_saved_scenarios
+
         data = read_yaml(path)
+        if isinstance(data, Mapping):  # saved scenarios (scenarios/<centre>__<name>.yaml)
+            data = merge_saved_scenarios(data, path)
     elif suffix == ".xlsx":
         from analysis.sroi.xlsx import read_workbook
 
@@ -354,6 +360,47 @@ def apply_scenario(imap: ImpactMap, scenario: str | None) -> ImpactMap:
     data, changes = apply_overrides(imap.raw, scenario, imap.file, domain=domain)
     model = validate_centre_data(data, f"{imap.file} [scenario {scenario}]")
     return ImpactMap(model=model, raw=imap.raw, file=imap.file, scenario=scenario, changes=changes)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One workshop statement a centre file cites: where (the dotted path of the outcome,
+    input or figure, list items by id, e.g. ``impact_map.outcomes.local_shopping`` or
+    ``business.premises.rent_reduction``), what (``kind``: outcome, input, figure, or item
+    — a part of the business section such as ``business.premises``) and the statement id
+    as written."""
+
+    field: str
+    kind: str
+    statement: str
+
+
+def citations(raw: Mapping[str, Any]) -> list[Citation]:
+    """Every ``evidence`` entry of a centre file's data (impact map and business section,
+    scenarios left out), in file order. The statements themselves are the protocols'
+    (:mod:`analysis.protocols`); the check that each exists is
+    :mod:`analysis.pipeline.evidence`'s, the one layer that sees both domains."""
+    out: list[Citation] = []
+
+    def walk(node: Any, path: list[str], kind: str) -> None:
+        if isinstance(node, Mapping):
+            own = "figure" if "value" in node else kind
+            for sid in node.get("evidence") or []:
+                out.append(Citation(".".join(path), own, str(sid)))
+            for key, child in node.items():
+                if key in ("evidence", "scenarios"):
+                    continue
+                walk(child, [*path, str(key)], "item")
+        elif isinstance(node, list):
+            row_kind = {"outcomes": "outcome", "inputs": "input"}.get(path[-1], "item")
+            for i, item in enumerate(node, start=1):
+                ident = item.get("id", item.get("name")) if isinstance(item, Mapping) else None
+                walk(item, [*path, str(ident if ident is not None else i)], row_kind)
+
+    for top in ("impact_map", "business"):
+        if isinstance(raw.get(top), Mapping):
+            walk(raw[top], [top], "figure")
+    return out
 
 
 def centre_files(folder: str | Path | None = None) -> dict[str, Path]:

@@ -635,3 +635,117 @@ def housing_company_comparison(folder=None, lang: str = DEFAULT_LANGUAGE) -> pd.
         )
     out = pd.DataFrame(rows)
     return format_frame(out, {c: "currency:0" for c in out.columns[1:]}, lang=lang)
+
+
+# --------------------------------------------------------------------------------------
+# Evidence from the workshops (SROI Guide 2012: "involve stakeholders", "be transparent")
+# --------------------------------------------------------------------------------------
+
+EVIDENCE_TEXT = {
+    "de": {
+        "none": "Annahme ohne Beleg aus den Workshops.",
+        "missing": "(Aussage nicht gefunden)",
+        "intro": (
+            "Welche Aussagen aus den Workshop-Protokollen jede Wirkung stützen: das "
+            "SROI-Prinzip, die Stakeholder einzubeziehen und transparent zu sein (Social "
+            "Value UK / Nicholls u. a., *A Guide to Social Return on Investment*, 2012). "
+            "Eine Wirkung ohne zitierte Aussage beruht allein auf Annahmen dieser Datei."
+        ),
+        "inputs": "Einsätze mit Beleg",
+        "figures": "Einzelne Annahmen mit Beleg",
+        "count": "{n} von {m} Wirkungen sind mit Workshop-Aussagen belegt.",
+    },
+    "en": {
+        "none": "Assumption without evidence from the workshops.",
+        "missing": "(statement not found)",
+        "intro": (
+            "Which statements of the workshop protocols support each outcome: the SROI "
+            "principles of involving stakeholders and being transparent (Social Value UK / "
+            "Nicholls et al., *A Guide to Social Return on Investment*, 2012). An outcome "
+            "without a cited statement rests on this file's assumptions alone."
+        ),
+        "inputs": "Inputs with evidence",
+        "figures": "Single assumptions with evidence",
+        "count": "{n} of {m} outcomes are supported by workshop statements.",
+    },
+}
+
+EVIDENCE_COLUMN_LABELS = {
+    "de": {
+        "workshop": "Workshop",
+        "statement_id": "Aussage",
+        "text": "Wortlaut",
+        "centre_id": "Zentrum",
+        "field": "Stelle in der Wirkungskarte",
+    },
+    "en": {
+        "workshop": "Workshop",
+        "statement_id": "Statement",
+        "text": "Wording",
+        "centre_id": "Centre",
+        "field": "Place in the impact map",
+    },
+}
+
+
+def _quote(sid: str, texts: dict[str, str], lang: str) -> str:
+    t = EVIDENCE_TEXT["en" if lang == "en" else "de"]
+    text = texts.get(sid)
+    shown = f"„{md_text(text)}“" if text is not None else t["missing"]
+    return f"> {shown} — `{sid}`"
+
+
+def evidence_markdown(imap: ImpactMap, texts: dict[str, str], lang: str = DEFAULT_LANGUAGE) -> str:
+    """The evidence section of the SROI report: under each outcome the quoted workshop
+    statements it cites, or the line "Annahme ohne Beleg aus den Workshops"; then the
+    inputs and single figures that cite statements. ``texts`` maps statement id → text
+    (:func:`analysis.protocols.statements.statement_texts`)."""
+    lang = "en" if lang == "en" else "de"
+    t = EVIDENCE_TEXT[lang]
+    m = imap.model.impact_map
+    cites = sroi_centre.citations(imap.raw)
+    by_field: dict[str, list[str]] = {}
+    for c in cites:
+        by_field.setdefault(c.field, []).append(c.statement)
+    parts = [t["intro"]]
+    supported = 0
+    for o in m.outcomes:
+        name = o.outcome_en if lang == "en" and o.outcome_en else o.outcome
+        own = by_field.get(f"impact_map.outcomes.{o.id}", [])
+        figs = sorted({f for f in by_field if f.startswith(f"impact_map.outcomes.{o.id}.")})
+        ids = own + [s for f in figs for s in by_field[f]]
+        supported += bool(ids)
+        body = "\n>\n".join(_quote(s, texts, lang) for s in dict.fromkeys(ids))
+        parts.append(f"**{md_text(name)}**\n\n" + (body if ids else f"*{t['none']}*"))
+    parts.insert(1, t["count"].format(n=supported, m=len(m.outcomes)))
+    inputs = [i for i in m.inputs if by_field.get(f"impact_map.inputs.{i.id}")]
+    if inputs:
+        lines = [f"**{t['inputs']}**", ""]
+        for i in inputs:
+            ids = by_field[f"impact_map.inputs.{i.id}"]
+            lines.append(
+                f"- {md_text(i.description)}: "
+                + "; ".join(f"„{md_text(texts.get(s, t['missing']))}“ (`{s}`)" for s in ids)
+            )
+        parts.append("\n".join(lines))
+    others = [
+        f for f in by_field if not f.startswith(("impact_map.outcomes.", "impact_map.inputs."))
+    ]
+    if others:
+        lines = [f"**{t['figures']}**", ""]
+        for f in others:
+            lines.append(
+                f"- `{f}`: "
+                + "; ".join(f"„{md_text(texts.get(s, t['missing']))}“ (`{s}`)" for s in by_field[f])
+            )
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def evidence_use_table(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The Gesamt-Dokumentation's table of which workshop statements feed which centre's
+    impact map (:func:`analysis.pipeline.evidence.evidence_table`), with localised
+    headers: workshop, statement id, wording, centre, place in the impact map."""
+    labels = EVIDENCE_COLUMN_LABELS["en" if lang == "en" else "de"]
+    out = frame[list(labels)].copy()
+    return out.rename(columns=labels).reset_index(drop=True)

@@ -92,6 +92,31 @@ indicator: a plain string (German, as these are written in the centre files) or
 ``{de: …, en: …}``."""
 
 
+EVIDENCE_PATTERN = r"^[^#\s/\\]+#[a-z][1-9][0-9]*$"
+"""Form of a cited workshop statement: ``<protocol stem>#<question letter><position>``,
+as :func:`analysis.protocols.parse.statement_id` builds it (e.g.
+``dorv_juelich_strukturschwache_gebiete#c3``). Whether the statement exists is checked
+against the protocols by :mod:`analysis.pipeline.evidence` (this domain reads no
+protocols)."""
+
+
+def _evidence_list(v: Any) -> Any:
+    """``evidence`` is a list of statement ids; a single id is refused with a hint."""
+    if v is None:
+        return []
+    if isinstance(v, str):
+        raise ValueError("evidence must be a list of statement ids, e.g. [<protocol>#c3]")
+    return v
+
+
+Evidence = Annotated[
+    list[Annotated[str, Field(pattern=EVIDENCE_PATTERN)]],
+    BeforeValidator(_evidence_list),
+]
+"""Workshop statements cited as evidence (SROI Guide 2012, principles 1 "involve
+stakeholders" and 6 "be transparent")."""
+
+
 class FigureSchema(BaseModel):
     """A number with its basis: ``source`` (public fact) and/or ``assumption`` (reasoning).
 
@@ -107,6 +132,7 @@ class FigureSchema(BaseModel):
     distribution: Literal["triangular", "pert", "uniform"] | None = None
     low: _Number | None = None
     high: _Number | None = None
+    evidence: Evidence = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> FigureSchema:
@@ -233,6 +259,7 @@ class InputSchema(BaseModel):
     repeat_years: int = Field(default=1, ge=1)
     valuation_basis: str | None = None
     factors: list[FactorSchema] = Field(min_length=1)
+    evidence: Evidence = Field(default_factory=list)
 
     @field_validator("factors")
     @classmethod
@@ -267,6 +294,7 @@ class OutcomeSchema(BaseModel):
     displacement: FractionFigureSchema
     attribution: FractionFigureSchema
     drop_off: FractionFigureSchema
+    evidence: Evidence = Field(default_factory=list)
 
     @field_validator("proxy")
     @classmethod

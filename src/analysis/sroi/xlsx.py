@@ -97,6 +97,22 @@ optionally ``Range distribution``) for a new range."""
 
 _SOURCE = ("source:", "quelle:")
 _ASSUMPTION = ("assumption:", "annahme:")
+_EVIDENCE = ("evidence:", "beleg:")
+EVIDENCE_COLUMN = "Evidence"
+"""Optional last column of the Inputs and Outcomes sheets: the workshop statements a row
+cites (ids separated by commas or line breaks)."""
+
+
+def evidence_text(ids: Any) -> str | None:
+    """Statement ids as one cell (None: none cited)."""
+    return ", ".join(ids) if ids else None
+
+
+def parse_evidence(text: Any) -> list[str]:
+    """Statement ids of an evidence cell or basis line (commas or line breaks)."""
+    if text is None:
+        return []
+    return [x.strip() for x in str(text).replace("\n", ",").split(",") if x.strip()]
 
 
 # --------------------------------------------------------------------------------------
@@ -111,6 +127,8 @@ def basis_text(fig: dict[str, Any]) -> str:
         lines.append(f"Source: {fig['source']}")
     if fig.get("assumption"):
         lines.append(f"Assumption: {fig['assumption']}")
+    if fig.get("evidence"):
+        lines.append(f"Evidence: {evidence_text(fig['evidence'])}")
     return "\n".join(lines)
 
 
@@ -181,7 +199,7 @@ def _write_inputs(wb: Workbook, inputs: list[Any], factors: int | None) -> list[
     header = list(INPUT_COLUMNS)
     for k in range(1, n_factors + 1):
         header += [f"Factor {k} {f}" for f in FACTOR_FIELDS]
-    header.append("Value per year €")
+    header += ["Value per year €", EVIDENCE_COLUMN]
     ws = _sheet(wb, "Inputs", header)
     for inp in inputs:
         row: list[Any] = [
@@ -203,7 +221,7 @@ def _write_inputs(wb: Workbook, inputs: list[Any], factors: int | None) -> list[
                 unc += _uncertainty_rows("input", inp.get("id"), f"factors.{f.get('name')}", f)
             else:
                 row += [None, None, None, None]
-        row.append(product if facs else None)
+        row += [product if facs else None, evidence_text(inp.get("evidence"))]
         _append(ws, row)
     return unc
 
@@ -213,7 +231,7 @@ def _write_outcomes(wb: Workbook, outcomes: list[Any]) -> list[list[Any]]:
     percentages and the impact (quantity × proxy less deadweight, displacement and
     attribution) for information; returns the uncertainty rows of the figures."""
     unc: list[list[Any]] = []
-    ws = _sheet(wb, "Outcomes", OUTCOME_COLUMNS)
+    ws = _sheet(wb, "Outcomes", (*OUTCOME_COLUMNS, EVIDENCE_COLUMN))
     for o in outcomes:
         q, p = o.get("quantity") or {}, o.get("proxy") or {}
         row = [
@@ -236,7 +254,7 @@ def _write_outcomes(wb: Workbook, outcomes: list[Any]) -> list[list[Any]]:
             fig = o.get(fld) or {}
             row += [fig.get("value"), basis_text(fig)]
             impact *= 1 - float(fig.get("value") or 0) if fld != "drop_off" else 1
-        row.append(impact)
+        row += [impact, evidence_text(o.get("evidence"))]
         _append(ws, row)
         for fld in ("quantity", "proxy", *FRACTION_COLUMNS):
             unc += _uncertainty_rows("outcome", o.get("id"), fld, o.get(fld) or {})
@@ -335,14 +353,21 @@ def _id(v: Any) -> Any:
     return _text(v) if v is not None else None
 
 
-def parse_basis(text: Any, file: Path, sheet: str, row: int, column: str) -> dict[str, str]:
-    """Split a basis cell into ``source`` and ``assumption`` (prefixes required)."""
-    out: dict[str, str] = {}
+def parse_basis(text: Any, file: Path, sheet: str, row: int, column: str) -> dict[str, Any]:
+    """Split a basis cell into ``source``, ``assumption`` (prefixes required) and the
+    cited ``evidence`` (an ``Evidence:`` line)."""
+    out: dict[str, Any] = {}
     if text is None or not str(text).strip():
         return out
     key = None
     for line in str(text).splitlines():
         low = line.strip().lower()
+        if low.startswith(_EVIDENCE):
+            ids = parse_evidence(line.split(":", 1)[1])
+            if ids:
+                out.setdefault("evidence", []).extend(ids)
+            key = None
+            continue
         if low.startswith(_SOURCE):
             key, line = "source", line.split(":", 1)[1]
         elif low.startswith(_ASSUMPTION):
@@ -520,6 +545,8 @@ def _read_inputs(wb: Any, path: Path, unc: Uncertainties) -> list[dict[str, Any]
         }
         if _text(r.get("Valuation basis")):
             inp["valuation_basis"] = _text(r.get("Valuation basis"))
+        if parse_evidence(r.get(EVIDENCE_COLUMN)):
+            inp["evidence"] = parse_evidence(r.get(EVIDENCE_COLUMN))
         inputs.append(inp)
     return inputs
 
@@ -556,6 +583,8 @@ def _read_outcome(r: dict[str, Any], i: int, path: Path, unc: Uncertainties) -> 
         basis_col = col.replace(" %", " basis")
         fig = _figure(r.get(col), r.get(basis_col), path, "Outcomes", i, basis_col)
         o[fld] = _with_unc(unc, fig, "outcome", rid, fld)
+    if parse_evidence(r.get(EVIDENCE_COLUMN)):
+        o["evidence"] = parse_evidence(r.get(EVIDENCE_COLUMN))
     return o
 
 

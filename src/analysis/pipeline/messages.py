@@ -1,0 +1,178 @@
+"""What the command line says, in German (default) and English (``--lang en``).
+
+One catalogue for every message of ``analysis`` that an evaluator reads: the
+summaries of run, status, verify and clean, and the errors that concern their
+data or files. ``msg(key, lang, **fields)`` formats one. Rule texts of
+:class:`analysis.errors.InputError` come from the loaders and stay as they are.
+"""
+
+from __future__ import annotations
+
+import errno
+from typing import Any
+
+from analysis.i18n import DEFAULT_LANGUAGE, report_language
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # labels of `analysis <command>: <label>: <message>`
+    "input_error": {"de": "Eingabefehler", "en": "input error"},
+    "error": {"de": "Fehler", "en": "error"},
+    "interrupted": {
+        "de": "abgebrochen; kein halbfertiger Bericht blieb zurück.",
+        "en": "interrupted; no partial report was left.",
+    },
+    "locked": {
+        "de": "ein anderes 'analysis run' arbeitet in diesem Checkout (Sperre {lock}); "
+        "warten Sie, bis es fertig ist",
+        "en": "another 'analysis run' is working in this checkout (lock {lock}); "
+        "wait for it to finish",
+    },
+    # files that cannot be read, written or removed
+    "cannot_read": {
+        "de": "kann {path} nicht lesen: {reason}{hint}. Nichts wurde ausgeführt, die Berichte "
+        "sind unverändert; beheben Sie das und starten Sie erneut.",
+        "en": "cannot read {path}: {reason}{hint}. Nothing executed and the reports are "
+        "unchanged; fix this and run again.",
+    },
+    "cannot_write": {
+        "de": "kann {path} nicht schreiben: {reason}{hint}. Die Berichte behalten ihre letzte "
+        "vollständige Fassung; beheben Sie das und starten Sie erneut.",
+        "en": "cannot write {path}: {reason}{hint}. Reports keep their last complete "
+        "version; fix this and run again.",
+    },
+    "cannot_remove": {
+        "de": "kann {path} nicht löschen: {reason}{hint}. Der Rest wurde gelöscht; "
+        "beheben Sie das und starten Sie erneut.",
+        "en": "cannot remove {path}: {reason}{hint}. The rest was removed; fix this and run again.",
+    },
+    "os_error": {
+        "de": "Betriebssystemfehler: {reason}{hint}",
+        "en": "operating system error: {reason}{hint}",
+    },
+    "hint_full": {"de": " (der Datenträger ist voll)", "en": " (the disk is full)"},
+    "hint_quota": {
+        "de": " (das Kontingent ist aufgebraucht)",
+        "en": " (the disk quota is used up)",
+    },
+    "hint_read_only": {
+        "de": " (das Dateisystem ist schreibgeschützt)",
+        "en": " (the file system is read-only)",
+    },
+    "hint_no_read": {"de": " (keine Leseberechtigung)", "en": " (no permission to read it)"},
+    "hint_no_write": {
+        "de": " (keine Schreibberechtigung dort)",
+        "en": " (no permission to write there)",
+    },
+    "hint_no_remove": {
+        "de": " (keine Berechtigung zum Löschen)",
+        "en": " (no permission to remove it)",
+    },
+    "scheduler_unreachable": {
+        "de": "kann den Dask-Scheduler {address} nicht erreichen: {reason}. Läuft er, und "
+        "stimmt die Adresse? Nichts wurde ausgeführt.",
+        "en": "cannot reach the Dask scheduler at {address}: {reason}. Is it running and "
+        "is the address right? Nothing executed.",
+    },
+    # analysis run
+    "run_summary": {
+        "de": "{executed} ausgeführt ({ok} erfolgreich, {failed} fehlgeschlagen), "
+        "{skipped} aktuell.",
+        "en": "{executed} executed ({ok} ok, {failed} failed), {skipped} up to date.",
+    },
+    "failed_run": {
+        "de": "FEHLGESCHLAGEN {name}: {detail}{kept}",
+        "en": "FAILED {name}: {detail}{kept}",
+    },
+    "kept": {"de": " → {path}", "en": " → {path}"},
+    "cell": {"de": "Zelle {cell}", "en": "cell {cell}"},
+    "cell_source": {"de": "Zelle {cell} ({source})", "en": "cell {cell} ({source})"},
+    "before_any_cell": {"de": "vor der ersten Zelle", "en": "before any cell"},
+    "cell_error": {"de": "{cell}: {ename}: {evalue}", "en": "{cell}: {ename}: {evalue}"},
+    "timeout": {
+        "de": "{cell} lief länger als ihr Zeitlimit von {timeout} s; der Kernel wurde "
+        "beendet (Zeitlimit: 'timeout:' des Laufs in pipeline.yaml oder --timeout)",
+        "en": "{cell} ran longer than its time limit of {timeout} s; the kernel was stopped "
+        "(time limit: the run's 'timeout:' in pipeline.yaml or --timeout)",
+    },
+    "worker_killed": {
+        "de": "der Arbeitsprozess für Lauf {name} wurde beendet (Signal {signal}){oom}",
+        "en": "worker for run {name} was killed (signal {signal}){oom}",
+    },
+    "worker_killed_dask": {
+        "de": "der Arbeitsprozess für Lauf {name} wurde beendet, vermutlich Speichermangel",
+        "en": "worker for run {name} was killed, probably out of memory",
+    },
+    "oom": {"de": ", vermutlich Speichermangel", "en": ", probably out of memory"},
+    # analysis status
+    "up_to_date": {"de": "aktuell", "en": "up to date"},
+    "stale": {"de": "VERALTET: {reasons}", "en": "STALE: {reasons}"},
+    "status_summary": {
+        "de": "{stale} von {total} Läufen veraltet.",
+        "en": "{stale} of {total} runs stale.",
+    },
+    # why a run is stale (analysis.pipeline.cache.stale_reasons; the English is the key)
+    "never run": {"de": "noch nie gelaufen", "en": "never run"},
+    "last attempt failed": {"de": "letzter Versuch fehlgeschlagen", "en": "last attempt failed"},
+    "no successful run recorded": {
+        "de": "kein erfolgreicher Lauf verzeichnet",
+        "en": "no successful run recorded",
+    },
+    "notebook changed": {"de": "Notebook geändert", "en": "notebook changed"},
+    "parameters changed": {"de": "Parameter geändert", "en": "parameters changed"},
+    "input changed": {"de": "Eingabe geändert", "en": "input changed"},
+    "input added": {"de": "Eingabe hinzugekommen", "en": "input added"},
+    "input removed": {"de": "Eingabe entfallen", "en": "input removed"},
+    "helper package src/analysis changed": {
+        "de": "Hilfspaket src/analysis geändert",
+        "en": "helper package src/analysis changed",
+    },
+    "report files missing": {"de": "Berichtsdateien fehlen", "en": "report files missing"},
+    # analysis verify
+    "identical": {"de": "identisch  {name}", "en": "identical  {name}"},
+    "different": {"de": "ABWEICHEND {name}: {diff}", "en": "DIFFERENT  {name}: {diff}"},
+    "verify_failed": {"de": "FEHLGESCHLAGEN {name}: {error}", "en": "FAILED     {name}: {error}"},
+    "not_recorded": {
+        "de": "KEINE KENNZAHLEN {name}: zuerst 'analysis run' ausführen",
+        "en": "NO RESULTS {name}: run 'analysis run' first",
+    },
+    "verify_summary": {
+        "de": "{identical} identisch, {different} abweichend, {failed} fehlgeschlagen, "
+        "{not_recorded} ohne gespeicherte Kennzahlen.",
+        "en": "{identical} identical, {different} different, {failed} failed, "
+        "{not_recorded} without recorded results.",
+    },
+    # analysis clean
+    "clean_summary": {
+        "de": "{removed} erzeugte Dateien und Ordner gelöscht.",
+        "en": "removed {removed} generated files and folders.",
+    },
+}
+
+_HINTS = {
+    errno.ENOSPC: {"*": "hint_full"},
+    errno.EDQUOT: {"*": "hint_quota"},
+    errno.EROFS: {"*": "hint_read_only"},
+    errno.EACCES: {"read": "hint_no_read", "write": "hint_no_write", "remove": "hint_no_remove"},
+    errno.EPERM: {"read": "hint_no_read", "write": "hint_no_write", "remove": "hint_no_remove"},
+}
+
+
+def msg(key: str, lang: str = DEFAULT_LANGUAGE, **fields: Any) -> str:
+    """The message ``key`` in ``lang`` (German unless ``en``), formatted with ``fields``."""
+    return MESSAGES[key][report_language(lang)].format(**fields)
+
+
+def stale_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A reason of :func:`analysis.pipeline.cache.stale_reasons` in ``lang``: its words
+    translated, a file list after ``": "`` kept; an unknown reason stays as it is."""
+    head, sep, rest = reason.partition(": ")
+    if head in MESSAGES:
+        return msg(head, lang) + sep + rest
+    return reason
+
+
+def os_hint(err_no: int | None, action: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """What an errno means for a read, write or removal, e.g. ' (the disk is full)'."""
+    by_action = _HINTS.get(err_no or 0, {})
+    key = by_action.get(action) or by_action.get("*")
+    return msg(key, lang) if key else ""
