@@ -89,6 +89,8 @@ VERBATIM_HEADERS = {"Quelle", "Source", "Grundlage", "Basis", "Verwaltungssitz"}
 UNTRANSLATED = re.compile(r"\((?:German|English) only\)|\(nur auf (?:Deutsch|Englisch)\)")
 """The mark of a data file's text that has no version in the report language
 (``analysis.formatting.fmt_text``): shown as written, and said so."""
+QUOTED = re.compile(r"„[^„“]*“")
+"""Statements quoted verbatim from the (German) workshop protocols, „…“."""
 
 
 def visible_text(html: str) -> str:
@@ -108,7 +110,10 @@ def visible_text(html: str) -> str:
             for i in columns:
                 if i < len(cells):
                     cells[i].clear()
-    return soup.get_text(" ")
+    text = soup.get_text(" ")
+    while (shorter := QUOTED.sub(" ", text)) != text:  # quotes within quotes, inside out
+        text = shorter
+    return text
 
 
 def foreign_words(text: str, lang: str) -> list[str]:
@@ -123,6 +128,8 @@ def test_word_lists_catch_a_mixed_heading() -> None:
     assert foreign_words("Kennzahlen und Wirkungskarte, Stundenlohn (€/h)", "de") == []
     marked = "<p>Key figures</p><p>Barmen hat etwa 1.360 Einwohner und mehr. (German only)</p>"
     assert foreign_words(visible_text(marked), "en") == []
+    quoted = "<p>Evidence: „Rendite muss nicht nur „Geld“ sein, und nicht nur“ (#b5)</p>"
+    assert foreign_words(visible_text(quoted), "en") == []
 
 
 @pytest.fixture(scope="module")
