@@ -316,7 +316,7 @@ def to_pdf(html_file: Path, pdf_file: Path) -> bool:
 TOPICS: tuple[tuple[str, tuple[str, ...], dict[str, str]], ...] = (
     (
         "workshops",
-        ("10", "90"),
+        ("10", "11", "90"),
         {"de": "Workshops & Gesamt-Dokumentation", "en": "Workshops & overall documentation"},
     ),
     ("sroi", ("20", "21", "5"), {"de": "SROI", "en": "SROI"}),
