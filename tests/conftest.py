@@ -15,6 +15,7 @@ from typing import Any
 import nbformat
 import pytest
 import yaml
+from hypothesis import settings
 
 from analysis.paths import KERNEL_NAME, ProjectPaths, project
 
@@ -22,6 +23,11 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # No PDF printing in test runs (Chromium takes seconds per report); tests of the PDF
 # export switch it on themselves (tests/pipeline/test_export.py).
 os.environ.setdefault("ANALYSIS_PDF", "0")
+
+# Property tests check invariants, not speed: on a loaded 2-core CI machine an example
+# may take longer than hypothesis's default 200 ms deadline without anything being wrong.
+settings.register_profile("workbench", deadline=None)
+settings.load_profile("workbench")
 
 
 def make_notebook(parameters: str, *cells: str, title: str | None = None) -> Any:

@@ -66,9 +66,20 @@ class Case:
         return list(self.spec["runs"])
 
     @property
+    def only(self) -> list[str]:
+        """The runs to ask for (``only``, else ``runs``): a case may make a new run."""
+        return list(self.spec.get("only", self.spec["runs"]))
+
+    @property
     def env(self) -> dict[str, str]:
         """Environment variables the case sets for its run (e.g. a lowered size limit)."""
         return {k: str(v) for k, v in self.spec.get("env", {}).items()}
+
+    @property
+    def fast(self) -> bool:
+        """Checked on a copy that never ran too: marked ``fast: true``, or a manifest case
+        (refused while the manifest is read, it needs no earlier reports)."""
+        return bool(self.spec.get("fast")) or self.spec["kind"] == "manifest"
 
     @property
     def words(self) -> list[str]:
@@ -203,7 +214,7 @@ def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -
         raw = _snapshot(root / "data" / "raw")
         manifest = (root / "pipeline.yaml").read_bytes()
 
-        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs, env=case.env)
+        code, out, err = cli(root, "run", "--no-progress", "--only", *case.only, env=case.env)
 
         assert code == 2, f"exit {code}\n{out}\n{err}"
         assert err.startswith("analysis run: Eingabefehler: "), err
@@ -229,9 +240,10 @@ def never_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_project(tmp_path_factory.mktemp("never_run"))
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.spec.get("fast")], ids=lambda c: c.name)
+@pytest.mark.parametrize("case", [c for c in CASES if c.fast], ids=lambda c: c.name)
 def test_bad_input_is_refused_before_anything_executes(case: Case, never_run: Path) -> None:
-    """The fast check of the cases marked ``fast: true``: on a copy that never ran,
+    """The fast check of the cases marked ``fast: true`` and of every manifest case: on a
+    copy that never ran,
     ``analysis run`` stops with exit code 2 and the case's message while validating,
     before any notebook starts; raw data and manifest unchanged, no report written.
     (The slow test above checks every case against the last good reports.)"""
@@ -242,7 +254,7 @@ def test_bad_input_is_refused_before_anything_executes(case: Case, never_run: Pa
         target.write_bytes(case.content(root))
         raw = _snapshot(root / "data" / "raw")
         manifest = (root / "pipeline.yaml").read_bytes()
-        code, out, err = cli(root, "run", "--no-progress", "--only", *case.runs, env=case.env)
+        code, out, err = cli(root, "run", "--no-progress", "--only", *case.only, env=case.env)
         assert code == 2, f"exit {code}\n{out}\n{err}"
         missing = [w for w in case.words if w not in err]
         assert not missing, f"message lacks {missing}:\n{err}"

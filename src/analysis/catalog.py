@@ -57,6 +57,7 @@ Validator = Callable[[Path], Any]
 """Loads a raw file and raises :class:`~analysis.errors.InputError` when it is bad."""
 
 KIND_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("*kodierbogen_*.xlsx", "coding_sheet"),
     ("protocols/*.txt", "protocol"),
     ("protocols/*.md", "protocol"),
     ("protocols/*.docx", "protocol"),

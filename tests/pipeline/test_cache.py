@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.errors import ManifestError
+from analysis.errors import ManifestError, ParameterError
 from analysis.paths import project
 from analysis.pipeline.cache import (
     file_digest,
@@ -19,7 +19,7 @@ from analysis.pipeline.cache import (
     stale_reasons,
 )
 from analysis.pipeline.manifest import Run
-from tests.conftest import OK_NOTEBOOK
+from tests.conftest import OK_NOTEBOOK, make_notebook, write_project
 
 
 def test_file_digest_is_sha256(tmp_path: Path) -> None:
@@ -96,3 +96,111 @@ def test_stale_reasons_name_what_changed(tmp_path: Path) -> None:
     failed = {"status": "failed", "previous_success": record}
     assert stale_reasons(fp, failed, outputs_present=True) == ["last attempt failed"]
     assert fp.combined != fp2.combined
+
+
+# -- files named by parameters are inputs (issue 14.2) ---------------------------------------
+
+SHEET_NOTEBOOK = make_notebook(
+    'sheet: "RawFile" = "sheets/a.txt"  # a file under data/raw\n'
+    'panel: "ProjectFile" = ""  # a file from the project root, or ""',
+    "from analysis import paths\nprint((paths.RAW / sheet).read_text())",
+)
+
+
+def _sheet_project(tmp_path: Path, parameters: dict) -> object:
+    return write_project(
+        tmp_path,
+        {"s.ipynb": SHEET_NOTEBOOK},
+        [{"name": "s", "notebook": "notebooks/s.ipynb", "parameters": parameters}],
+        {
+            "data/raw/sheets/a.txt": "a",
+            "data/raw/sheets/b.txt": "b",
+            "data/processed/p.csv": "p",
+        },
+    )
+
+
+def test_a_file_parameter_joins_the_fingerprint_and_its_edit_makes_the_run_stale(
+    tmp_path: Path,
+) -> None:
+    from analysis.pipeline import runner
+
+    p = _sheet_project(tmp_path, {"sheet": "sheets/b.txt", "panel": "data/processed/p.csv"})
+    (run,) = runner.validated_runs(p, package="pkg")
+    assert run.file_inputs == {"sheet": "data/raw/sheets/b.txt", "panel": "data/processed/p.csv"}
+    assert run.inputs == ()  # nothing declared: the parameters alone make them inputs
+    fp = fingerprint(run, p, "pipeline.yaml", package="pkg")
+    assert set(fp.inputs) == {"data/raw/sheets/b.txt", "data/processed/p.csv"}
+    record = {"status": "ok", "fingerprint": fp.as_dict()}
+
+    (tmp_path / "data/raw/sheets/a.txt").write_text("not read by this run")
+    assert stale_reasons(fingerprint(run, p, "pipeline.yaml", package="pkg"), record, True) == []
+    (tmp_path / "data/raw/sheets/b.txt").write_text("edited")
+    (tmp_path / "data/processed/p.csv").write_text("edited")
+    again = fingerprint(run, p, "pipeline.yaml", package="pkg")
+    assert stale_reasons(again, record, True) == [
+        "input changed: data/processed/p.csv, data/raw/sheets/b.txt"
+    ]
+
+
+def test_a_file_parameter_may_name_a_folder_or_a_glob(tmp_path: Path) -> None:
+    """Like coding_sheet of notebook 90: every file it names is an input."""
+    from analysis.pipeline import runner
+
+    p = _sheet_project(tmp_path, {"sheet": "sheets/*.txt"})
+    (run,) = runner.validated_runs(p, package="pkg")
+    fp = fingerprint(run, p, "pipeline.yaml", package="pkg")
+    assert set(fp.inputs) == {"data/raw/sheets/a.txt", "data/raw/sheets/b.txt"}
+    p.run_manifest.write_text(p.run_manifest.read_text().replace("sheets/*.txt", "sheets"))
+    (run,) = runner.validated_runs(p, package="pkg")
+    assert set(fingerprint(run, p, "pipeline.yaml", package="pkg").inputs) == set(fp.inputs)
+    p.run_manifest.write_text(p.run_manifest.read_text().replace("sheets", "none/*.txt"))
+    with pytest.raises(ParameterError, match="names no existing file"):
+        runner.validated_runs(p, package="pkg")
+
+
+def test_the_default_of_a_file_parameter_is_an_input_too(tmp_path: Path) -> None:
+    from analysis.pipeline import runner
+
+    p = _sheet_project(tmp_path, {})
+    (run,) = runner.validated_runs(p, package="pkg")
+    assert run.file_inputs == {"sheet": "data/raw/sheets/a.txt"}  # panel "" names no file
+
+
+def test_a_file_parameter_naming_a_missing_file_is_an_error(tmp_path: Path) -> None:
+    from analysis.pipeline import runner
+
+    p = _sheet_project(tmp_path, {"sheet": "sheets/typo.txt"})
+    with pytest.raises(ParameterError) as info:
+        runner.validated_runs(p, package="pkg")
+    assert info.value.column == "runs[0].parameters.sheet"
+    assert "names no existing file: data/raw/sheets/typo.txt" in str(info.value)
+    run = Run("s", "notebooks/s.ipynb", file_inputs={"sheet": "data/raw/gone.txt"}, entry=4)
+    with pytest.raises(ManifestError) as err:  # deleted after the manifest was validated
+        resolve_inputs(run, p, "pipeline.yaml")
+    assert err.value.column == "runs[4].parameters.sheet" and "data/raw/gone.txt" in str(err.value)
+
+
+def test_package_digest_covers_data_files_but_not_caches(tmp_path: Path) -> None:
+    from analysis.pipeline.cache import package_digest
+
+    (tmp_path / "mod.py").write_text("x = 1")
+    base = package_digest(tmp_path)
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"\0")
+    (tmp_path / ".mod.py.swp").write_bytes(b"\0")
+    assert package_digest(tmp_path) == base
+    (tmp_path / "labels.json").write_text("{}")
+    assert package_digest(tmp_path) != base
+
+
+def test_an_optional_input_may_match_nothing_and_counts_once_it_does(tmp_path: Path) -> None:
+    p = _tree(tmp_path)
+    run = Run("r", "notebooks/ok.ipynb", optional_inputs=("data/raw/saved/*.yaml",))
+    assert resolve_inputs(run, p, "pipeline.yaml") == []
+    fp = fingerprint(run, p, "pipeline.yaml", package="pkg")
+    record = {"status": "ok", "fingerprint": fp.as_dict()}
+    (tmp_path / "data/raw/saved").mkdir()
+    (tmp_path / "data/raw/saved/a.yaml").write_text("x")
+    again = fingerprint(run, p, "pipeline.yaml", package="pkg")
+    assert stale_reasons(again, record, True) == ["input added: data/raw/saved/a.yaml"]

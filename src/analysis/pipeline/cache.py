@@ -2,8 +2,9 @@
 
 A run's fingerprint is the SHA-256 of four parts: its notebook (cell types,
 sources and tags only, so outputs or editor metadata saved by JupyterLab do not
-count), its parameters (canonical JSON), the content of every declared input, and
-the helper package ``src/analysis``. A run is skipped when its fingerprint equals
+count), its parameters (canonical JSON), the content of every file it reads — its
+declared inputs and the files its file parameters name — and the helper package
+``src/analysis``. A run is skipped when its fingerprint equals
 the one recorded for its last successful execution and its outputs are in place.
 Only the standard library is used here, so checking a tree with nothing to do
 stays fast.
@@ -53,38 +54,69 @@ def parameters_digest(parameters: Mapping[str, Any]) -> str:
 
 
 def package_digest(package_dir: Path = PACKAGE_DIR) -> str:
-    """SHA-256 over every source and template file of the helper package."""
+    """SHA-256 over every file of the helper package: sources, templates and any data
+    file it ships (compiled caches, hidden and editor files aside), so no file a
+    notebook reads through the package escapes the fingerprint."""
     h = hashlib.sha256()
     for p in sorted(package_dir.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix in {".py", ".j2", ".yaml"}:
+        rel = p.relative_to(package_dir).parts
+        if (
+            p.is_file()
+            and "__pycache__" not in rel
+            and not any(part.startswith(".") for part in rel)
+            and not p.name.endswith((".pyc", "~", ".swp", ".nbi", ".nbc"))
+        ):
             h.update(p.relative_to(package_dir).as_posix().encode())
             h.update(file_digest(p).encode())
     return h.hexdigest()
 
 
-def resolve_inputs(run: Run, project: ProjectPaths, manifest_file: str) -> list[str]:
-    """The files a run declared, as sorted paths relative to the root.
+def files_matching(project: ProjectPaths, pattern: str) -> list[Path]:
+    """The files ``pattern`` (a path or glob relative to the root) names; a folder
+    stands for every file below it."""
+    files = []
+    for m in glob.glob(pattern, root_dir=project.root, recursive=True):
+        p = project.root / m
+        if p.is_dir():
+            files += [q for q in p.rglob("*") if q.is_file()]
+        elif p.is_file():
+            files.append(p)
+    return files
 
-    Each declared input is a path or glob; a folder stands for every file below it.
-    A declaration that matches no file is a manifest error (a typo would otherwise
+
+def resolve_inputs(run: Run, project: ProjectPaths, manifest_file: str) -> list[str]:
+    """The files a run reads, as sorted paths relative to the root.
+
+    These are its declared inputs — each a path or glob; a folder stands for every file
+    below it; an optional one may match nothing — and the files its file parameters
+    name (``RawFile``/``ProjectFile`` annotations, :attr:`Run.file_inputs`; a file,
+    folder or glob likewise). A required declaration that matches no file, or a file
+    parameter naming no existing file, is a manifest error (a typo would otherwise
     silently drop an input from the fingerprint).
     """
     found: set[str] = set()
     for j, pattern in enumerate(run.inputs):
-        matches = glob.glob(pattern, root_dir=project.root, recursive=True)
-        files = []
-        for m in matches:
-            p = project.root / m
-            if p.is_dir():
-                files += [q for q in p.rglob("*") if q.is_file()]
-            elif p.is_file():
-                files.append(p)
+        files = files_matching(project, pattern)
         if not files:
             raise ManifestError(
                 f"run '{run.name}': declared input matches no file",
                 file=manifest_file,
                 column=f"runs[{run.entry}].inputs[{j}]",
                 value=pattern,
+            )
+        found.update(f.relative_to(project.root).as_posix() for f in files)
+    for pattern in run.optional_inputs:
+        found.update(
+            f.relative_to(project.root).as_posix() for f in files_matching(project, pattern)
+        )
+    for param, rel in run.file_inputs.items():
+        files = files_matching(project, rel)
+        if not files:
+            raise ManifestError(
+                f"run '{run.name}': parameter names no existing file ({rel})",
+                file=manifest_file,
+                column=f"runs[{run.entry}].parameters.{param}",
+                value=rel,
             )
         found.update(f.relative_to(project.root).as_posix() for f in files)
     return sorted(found)

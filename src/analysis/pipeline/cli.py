@@ -3,8 +3,9 @@
 Exit codes: 0 success; 1 a run failed (the others completed), verification
 found differences, or a file could not be written or removed (disk full, no
 permission); 2 bad input (manifest, parameters, data, a file that cannot be read,
-an unreachable ``--scheduler``) — nothing executed; 3 another run holds the lock;
-130 interrupted.
+an unreachable ``--scheduler``; with ``--strict`` also a raw file that differs from its
+catalogued sha256, otherwise a warning) — nothing executed; 3 another run holds the
+lock; 130 interrupted.
 
 Messages follow ``--lang`` (German by default, ``en``); their catalogue is
 :mod:`analysis.pipeline.messages`. No user error ends in a traceback.
@@ -16,7 +17,7 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(p_run)
     p_run.add_argument("--force", action="store_true", help="rerun every selected run")
+    p_run.add_argument("--strict", action="store_true", help=_STRICT_HELP)
 
     p_status = sub.add_parser(
         "status",
@@ -104,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         description="List every run with 'up to date' or the reasons it would execute.",
     )
     common(p_status, executing=False)
+    p_status.add_argument("--strict", action="store_true", help=_STRICT_HELP)
 
     p_verify = sub.add_parser(
         "verify",
@@ -123,6 +126,19 @@ def _parser() -> argparse.ArgumentParser:
         "--processed", action="store_true", help="also empty data/processed/ (derived data)"
     )
     return parser
+
+
+_STRICT_HELP = (
+    "exit with code 2 (executing nothing) when a raw file differs from its sha256 in "
+    "data/raw/catalog.yaml, instead of warning"
+)
+
+
+def _warn(command: str, lang: str) -> Callable[[str], None]:
+    def warn(message: str) -> None:
+        print(f"analysis {command}: {msg('warning', lang)}: {message}", file=sys.stderr)
+
+    return warn
 
 
 def _seconds(text: str) -> int:
@@ -178,6 +194,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         lang=_lang(args),
         progress=not args.no_progress,
         timeout=args.timeout,
+        strict=args.strict,
+        warn=_warn("run", _lang(args)),
     )
     lang = _lang(args)
     ok = [o for o in summary.executed if o.status == "ok"]
@@ -200,7 +218,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from analysis.pipeline.runner import status
 
     lang = _lang(args)
-    plan = status(project(args.root), args.only)
+    plan = status(project(args.root), args.only, strict=args.strict)
+    for message in plan.warnings:
+        _warn("status", lang)(message)
     width = max((len(r.name) for r in plan.runs), default=0)
     for r in plan.runs:
         why = plan.reasons[r.name]

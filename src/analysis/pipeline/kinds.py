@@ -9,18 +9,36 @@ domain (see the import contracts in ``pyproject.toml``). Each loader raises
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
 from analysis.catalog import Validator
+from analysis.errors import InputError
 from analysis.outcomes.panel import load_panel, load_units
 from analysis.outcomes.survey import load_codebook as load_survey_codebook
 from analysis.outcomes.survey import validate_file as validate_survey
 from analysis.pipeline.evidence import validate_centre_file, validate_scenario_file
-from analysis.protocols.coding import load_codebook
-from analysis.protocols.parse import parse_protocol
+from analysis.protocols.coding import import_coding_sheet, load_codebook
+from analysis.protocols.parse import parse_protocol, protocol_files
 from analysis.regional.data import validate_file as validate_regional
+from analysis.sroi.centre import centre_files, load_centre
+
+
+def validate_coding_sheet(path: Path) -> Any:
+    """A filled coding sheet (notebook 90's ``coding_sheet``), checked against the
+    codebook ``codebook.yaml`` of the nearest folder above it (``data/raw``)."""
+    for folder in path.parents:
+        if (folder / "codebook.yaml").is_file():
+            return import_coding_sheet(path, load_codebook(folder / "codebook.yaml"))
+    raise InputError("no codebook.yaml above the coding sheet to check its codes", file=path)
+
 
 VALIDATORS: dict[str, Validator] = {
     "protocol": parse_protocol,
     "codebook": load_codebook,
+    "coding_sheet": validate_coding_sheet,
     # a centre file: impact map, every scenario (saved scenario files too), its business
     # section, and its evidence against the workshop protocols
     "impact_map": validate_centre_file,
@@ -36,3 +54,63 @@ VALIDATORS: dict[str, Validator] = {
     "regional": validate_regional,
 }
 """Kind → the loader that validates a file of that kind."""
+
+
+# --------------------------------------------------------------------------------------
+# Domains of parameters that depend on the data
+# --------------------------------------------------------------------------------------
+
+DomainCheck = Callable[[str, Mapping[str, Any], Path], str | None]
+"""``(value, the run's parameters, data/raw) → why the value is outside, or None``."""
+
+
+def _centre(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
+    known = centre_files(raw / "sroi")
+    if value in known:
+        return None
+    return f"no centre file data/raw/sroi/{value}.yaml (centres: {', '.join(known) or 'none'})"
+
+
+def _versions(raw: Path, centre_id: str) -> tuple[tuple[str, int, int], ...]:
+    """Name, mtime and size of a centre file and of its saved scenario files."""
+    files = [raw / "sroi" / f"{centre_id}.yaml"]
+    files += sorted((raw / "sroi" / "scenarios").glob(f"{centre_id}__*.yaml"))
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+@functools.lru_cache(maxsize=64)
+def _declared_scenarios(folder: str, centre_id: str, versions: tuple[Any, ...]) -> list[str]:
+    """The scenarios a centre declares, in its file or saved beside it (loaded once per
+    version of these files: a sweep over scenarios asks for every run)."""
+    return load_centre(centre_id, folder).scenarios
+
+
+def _scenario(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
+    centre_id = parameters.get("centre_id")
+    if not isinstance(centre_id, str) or centre_id not in centre_files(raw / "sroi"):
+        return None  # the centre's own domain check reports it
+    declared = _declared_scenarios(str(raw / "sroi"), centre_id, _versions(raw, centre_id))
+    if value in declared:
+        return None
+    return (
+        f"scenario '{value}' is not declared in data/raw/sroi/{centre_id}.yaml "
+        f"(scenarios: {', '.join(declared) or 'none'})"
+    )
+
+
+def _protocol(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
+    folder = raw / "protocols"
+    known = [p.stem for p in protocol_files(folder)] if folder.is_dir() else []
+    if value in known:
+        return None
+    listed = ", ".join(known) or "none"
+    return f"no protocol file data/raw/protocols/{value}.* (protocols: {listed})"
+
+
+DOMAINS: dict[str, DomainCheck] = {
+    "centre": _centre,
+    "scenario": _scenario,
+    "protocol": _protocol,
+}
+"""Domain of a parameter annotation (``CentreId``, ``ScenarioName``, ``ProtocolId`` in
+:mod:`analysis.pipeline.params`) → the check of a value against the data."""

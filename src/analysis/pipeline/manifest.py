@@ -3,17 +3,28 @@
 Each entry names a notebook, its parameters, the inputs it declares and,
 optionally, a ``grid`` that expands to one run per combination of values (a sweep,
 e.g. centre_id × scenario). Every run gets a unique, file-safe name formatted from
-its parameters (``sroi_{centre_id}_{scenario}`` → ``sroi_barmen_base``).
-Errors name the manifest file and the key (``runs[2].grid.centre_id``).
+its parameters (``sroi_{centre_id}_{scenario}`` → ``sroi_barmen_base``); names that
+would collide with what the pipeline itself writes under ``reports/`` (``index``,
+``failed``, ``manifest`` …) are refused. Errors name the manifest file and the key
+(``runs[2].grid.centre_id``).
+
+A grid key's values are either a list or the files of a folder,
+``{files: "data/raw/protocols/*"}``: one value per file, what the single ``*`` matched
+in the file name — without the extension unless the pattern names one after the ``*``
+(``*`` and ``*.yaml`` give the stem; ``{centre_id}__*.yaml`` the part after ``__``).
+A pattern may use earlier grid keys and parameters (``{centre_id}``); files are taken
+in sorted order, hidden files, Office lock files (``~$``), README.md, SOURCES.md and
+catalog.yaml are skipped. A pattern without placeholders of earlier grid keys must
+match a file; a dependent one may match none (then that combination has no run). Two
+files giving the same value (``x.txt`` and ``x.docx``) are an error naming both.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import itertools
 import re
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -37,6 +48,11 @@ class Run:
     entry: int = 0
     timeout: int | None = None
     description: str | None = None
+    optional_inputs: tuple[str, ...] = ()
+    """Declared inputs that may match no file (``{optional: pattern}``)."""
+    file_inputs: dict[str, str] = field(default_factory=dict)
+    """Files named by file parameters (``RawFile``/``ProjectFile``), parameter → path
+    relative to the root; filled in by the runner from the notebook's annotations."""
 
     def key(self, manifest_file: str) -> str:
         """Where this run comes from, for error messages."""
@@ -58,8 +74,124 @@ def _check_relative(path: str, where: str, file: str) -> None:
         )
 
 
-def _expand_entry(entry: RunEntrySchema, index: int, file: str, root: Path) -> list[Run]:
-    from analysis.pipeline.schema import RUN_NAME_PATTERN
+RESERVED_NAMES = frozenset({"index", "failed", "manifest", "artifacts", "readme"})
+"""Run names the pipeline's own files under reports/ use (compared case-insensitively,
+as on a case-insensitive file system): ``index.html``, ``manifest.json``, the folder
+``failed/`` of failed notebooks, ``artifacts/`` of direct notebook runs, ``README.md``."""
+
+OUTPUT_SUFFIXES = (".html", ".ipynb", ".results.json", ".json")
+"""What a run writes beside its folder ``reports/<run>/``: a run name ending in one of
+these would collide with another run's file (run ``a`` writes ``a.html``, the folder of
+a run ``a.html``)."""
+
+_SKIPPED_FILES = {"readme.md", "sources.md", "catalog.yaml"}
+
+
+def reserved_name_rule(name: str) -> str | None:
+    """Why ``name`` may not be a run name (it collides with pipeline files), or None."""
+    low = name.lower()
+    if low in RESERVED_NAMES:
+        return (
+            f"run name '{name}' is reserved: reports/ holds the pipeline's own "
+            f"'{low}' files ({', '.join(sorted(RESERVED_NAMES))} are reserved)"
+        )
+    for suffix in OUTPUT_SUFFIXES:
+        if low.endswith(suffix):
+            return (
+                f"run name '{name}' ends in '{suffix}', which collides with the report "
+                f"files of run '{name[: -len(suffix)]}' (<run>.html, .ipynb, .results.json)"
+            )
+    return None
+
+
+def _split_files_pattern(pattern: str, where: str, file: str) -> tuple[str, str, str]:
+    """``folder/prefix*suffix`` → (folder, prefix, suffix); a clear error otherwise."""
+    folder, _, name = pattern.rpartition("/")
+    if any(c in folder for c in "*?[]") or name.count("*") != 1 or any(c in name for c in "?[]"):
+        raise ManifestError(
+            "a files pattern needs exactly one '*' in the file name and no other wildcard "
+            "(e.g. data/raw/protocols/*)",
+            file=file,
+            column=where,
+            value=pattern,
+        )
+    prefix, suffix = name.split("*")
+    return folder, prefix, suffix
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+
+
+def match_files(root: Path, pattern: str) -> dict[str, str]:
+    """File name → grid value for every file ``pattern`` (``folder/prefix*suffix``)
+    matches, in sorted order. No checks: see :func:`files_grid_values`."""
+    folder, _, name = pattern.rpartition("/")
+    prefix, suffix = name.split("*")
+    base = root / folder
+    if not base.is_dir():
+        return {}
+    found: dict[str, str] = {}
+    for p in sorted(base.iterdir()):
+        if not p.is_file() or p.name.startswith((".", "~$")) or p.name.lower() in _SKIPPED_FILES:
+            continue
+        target = p.name if "." in suffix else _stem(p.name)
+        if (
+            len(target) > len(prefix) + len(suffix)
+            and target.startswith(prefix)
+            and target.endswith(suffix)
+        ):
+            found[p.name] = target[len(prefix) : len(target) - len(suffix)]
+    return found
+
+
+def files_grid_values(
+    root: Path, pattern: str, *, where: str, file: str, dependent: bool
+) -> list[str]:
+    """The values of a ``{files: pattern}`` grid key (``pattern`` already formatted)."""
+    from analysis.paths import FILE_ID_PATTERN
+
+    _check_relative(pattern, where, file)
+    _split_files_pattern(pattern, where, file)
+    found = match_files(root, pattern)
+    if not found and not dependent:
+        raise ManifestError(
+            "files pattern matches no file (a grid needs at least one value)",
+            file=file,
+            column=where,
+            value=pattern,
+        )
+    folder = pattern.rpartition("/")[0]
+    by_value: dict[str, str] = {}
+    for name, value in found.items():
+        if not re.fullmatch(FILE_ID_PATTERN, value):
+            raise ManifestError(
+                f"file {folder}/{name} gives the grid value '{value}', which is not a plain id "
+                f"({FILE_ID_PATTERN}); rename the file",
+                file=file,
+                column=where,
+                value=pattern,
+            )
+        if value in by_value:
+            raise ManifestError(
+                f"files {folder}/{by_value[value]} and {folder}/{name} give the same grid "
+                f"value '{value}'; remove or rename one",
+                file=file,
+                column=where,
+                value=pattern,
+            )
+        by_value[value] = name
+    return list(by_value)
+
+
+def _expand_entry(
+    entry: RunEntrySchema,
+    index: int,
+    file: str,
+    root: Path,
+    globs: list[str] | None = None,
+) -> list[Run]:
+    from analysis.pipeline.schema import RUN_NAME_PATTERN, FilesGridSchema
 
     key = f"runs[{index}]"
     _check_relative(entry.notebook, f"{key}.notebook", file)
@@ -72,7 +204,8 @@ def _expand_entry(entry: RunEntrySchema, index: int, file: str, root: Path) -> l
             column=f"{key}.notebook",
             value=entry.notebook,
         )
-    fields = _placeholders(entry.name) + [f for i in entry.inputs for f in _placeholders(i)]
+    patterns = [i if isinstance(i, str) else i.optional for i in entry.inputs]
+    fields = _placeholders(entry.name) + [f for i in patterns for f in _placeholders(i)]
     overlap = sorted(set(entry.grid) & set(entry.parameters))
     if overlap:
         raise ManifestError(
@@ -97,11 +230,38 @@ def _expand_entry(entry: RunEntrySchema, index: int, file: str, root: Path) -> l
             file=file,
             column=f"{key}.name" if unknown[0] in _placeholders(entry.name) else f"{key}.inputs",
         )
-    combos: Iterable[tuple[Any, ...]] = itertools.product(*entry.grid.values())
+    # Expand key by key (first key outermost, as a Cartesian product): a files pattern
+    # may use the values of earlier keys.
+    combos: list[dict[str, Any]] = [{}]
+    for position, (gkey, spec) in enumerate(entry.grid.items()):
+        if not isinstance(spec, FilesGridSchema):
+            combos = [{**c, gkey: v} for c in combos for v in spec]
+            continue
+        where = f"{key}.grid.{gkey}.files"
+        earlier = list(entry.grid)[:position]
+        used = _placeholders(spec.files)
+        bad = [f for f in used if f not in earlier and f not in entry.parameters]
+        if bad:
+            raise ManifestError(
+                f"placeholder {{{bad[0]}}} of a files pattern must be an earlier grid key "
+                "or a parameter",
+                file=file,
+                column=where,
+                value=spec.files,
+            )
+        dependent = any(f in earlier for f in used)
+        expanded = []
+        for c in combos:
+            pattern = spec.files.format(**{**entry.parameters, **c})
+            if globs is not None:
+                globs.append(pattern)
+            values = files_grid_values(root, pattern, where=where, file=file, dependent=dependent)
+            expanded += [{**c, gkey: v} for v in values]
+        combos = expanded
     runs = []
     for combo in combos:
         params = dict(entry.parameters)
-        params.update(zip(entry.grid.keys(), combo, strict=True))
+        params.update(combo)
         fmt = {k: v for k, v in params.items()}
         name = entry.name.format(**fmt)
         if not re.fullmatch(RUN_NAME_PATTERN, name):  # `$` alone lets a final newline in
@@ -111,17 +271,21 @@ def _expand_entry(entry: RunEntrySchema, index: int, file: str, root: Path) -> l
                 column=f"{key}.name",
                 value=name,
             )
-        inputs = []
-        for j, pattern in enumerate(entry.inputs):
-            concrete = pattern.format(**fmt)
+        reserved = reserved_name_rule(name)
+        if reserved:
+            raise ManifestError(reserved, file=file, column=f"{key}.name", value=name)
+        inputs, optional = [], []
+        for j, item in enumerate(entry.inputs):
+            concrete = (item if isinstance(item, str) else item.optional).format(**fmt)
             _check_relative(concrete, f"{key}.inputs[{j}]", file)
-            inputs.append(concrete)
+            (inputs if isinstance(item, str) else optional).append(concrete)
         runs.append(
             Run(
                 name=name,
                 notebook=entry.notebook,
                 parameters=params,
                 inputs=tuple(inputs),
+                optional_inputs=tuple(optional),
                 entry=index,
                 timeout=entry.timeout,
                 description=entry.description,
@@ -130,12 +294,16 @@ def _expand_entry(entry: RunEntrySchema, index: int, file: str, root: Path) -> l
     return runs
 
 
-def load_manifest(project: ProjectPaths, path: Path | None = None) -> list[Run]:
+def load_manifest(
+    project: ProjectPaths, path: Path | None = None, *, globs: list[str] | None = None
+) -> list[Run]:
     """Read, validate and expand the run manifest into a list of :class:`Run`.
 
     Raises :class:`ManifestError` (exit code 2) naming the file and key on any
     problem: YAML syntax, unknown or mistyped keys, an unknown notebook, a bad
-    grid, a name that is not file-safe, duplicate run names.
+    grid or files pattern, a name that is not file-safe or is reserved, duplicate
+    run names. ``globs``, if given, receives every files pattern the expansion listed
+    (the runner keys its cache of the expansion on what they match).
     """
     path = path or project.run_manifest
     file = str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)
@@ -144,7 +312,9 @@ def load_manifest(project: ProjectPaths, path: Path | None = None) -> list[Run]:
         raise ManifestError("must be a mapping with a 'runs' list", file=file, column="runs")
     from pydantic import ValidationError
 
-    from analysis.pipeline.schema import ManifestSchema
+    from analysis.pipeline.schema import GRID_TAGS, INPUT_TAGS, ManifestSchema
+
+    tags = {"grid": GRID_TAGS, "inputs": INPUT_TAGS}
 
     try:
         manifest = ManifestSchema.model_validate(data)
@@ -152,20 +322,24 @@ def load_manifest(project: ProjectPaths, path: Path | None = None) -> list[Run]:
         problems = []
         for e in err.errors():
             loc = e["loc"]
+            if len(loc) > 4 and loc[0] == "runs" and loc[4] in tags.get(loc[2], ()):
+                loc = loc[:4] + loc[5:]  # the form of the value, not a key of the file
             dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
             problems.append(Problem(rule=e["msg"], file=file, column=dotted or None))
         raise ManifestError(problems=problems) from None
     runs: list[Run] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(manifest.runs):
-        for run in _expand_entry(entry, index, file, project.root):
-            if run.name in seen:
+        for run in _expand_entry(entry, index, file, project.root, globs):
+            if run.name.lower() in seen:
                 raise ManifestError(
-                    f"duplicate run name '{run.name}' (also produced by runs[{seen[run.name]}])",
+                    f"duplicate run name '{run.name}' (also produced by "
+                    f"runs[{seen[run.name.lower()]}]; names differing only in case collide "
+                    "on case-insensitive file systems)",
                     file=file,
                     column=f"runs[{index}].name",
                 )
-            seen[run.name] = index
+            seen[run.name.lower()] = index
             runs.append(run)
     return runs
 

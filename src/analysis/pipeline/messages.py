@@ -17,6 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # labels of `analysis <command>: <label>: <message>`
     "input_error": {"de": "Eingabefehler", "en": "input error"},
     "error": {"de": "Fehler", "en": "error"},
+    "warning": {"de": "Warnung", "en": "warning"},
     "interrupted": {
         "de": "abgebrochen; kein halbfertiger Bericht blieb zurück.",
         "en": "interrupted; no partial report was left.",

@@ -44,6 +44,7 @@ class Plan:
     runs: list[Run]
     fingerprints: dict[str, Fingerprint]
     reasons: dict[str, list[str]]
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def stale(self) -> list[Run]:
@@ -56,6 +57,7 @@ class Summary:
 
     executed: list[RunOutcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[RunOutcome]:
@@ -157,13 +159,20 @@ def parameter_specs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, lis
 
 
 def validate_runs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, list[ParameterSpec]]:
-    """Check every run's parameters against its notebook; raise ParameterError listing all."""
-    from analysis.pipeline.params import raise_if_invalid, validate
+    """Check every run's parameters against its notebook; raise ParameterError listing all.
+
+    Types and value ranges come from the annotations of the notebook's parameters cell;
+    a file parameter (``RawFile``/``ProjectFile``) must name an existing file (or a
+    folder or glob that holds one).
+    """
+    from analysis.errors import Problem
+    from analysis.pipeline.cache import files_matching
+    from analysis.pipeline.params import file_inputs, raise_if_invalid, validate
 
     specs = parameter_specs(project, runs)
     problems = []
     for run in runs:
-        problems += validate(
+        found = validate(
             run.name,
             run.parameters,
             specs[run.notebook],
@@ -171,14 +180,43 @@ def validate_runs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, list[
             entry=run.entry,
             notebook=run.notebook,
         )
-    # Each notebook-level problem once, not once per run.
-    unique = list(dict.fromkeys(problems))
+        if not found:
+            for param, rel in file_inputs(run.parameters, specs[run.notebook]).items():
+                if not files_matching(project, rel):
+                    default = "" if param.split("[")[0] in run.parameters else " (its default)"
+                    found.append(
+                        Problem(
+                            rule=f"run '{run.name}': parameter names no existing "
+                            f"file{default}: {rel}",
+                            file=_manifest_file(project),
+                            column=f"runs[{run.entry}].parameters.{param}",
+                        )
+                    )
+        problems += found
+    # Each notebook-level problem once, not once per run (values may be unhashable lists).
+    unique = list({str(p): p for p in problems}.values())
     raise_if_invalid(unique)
     return specs
 
 
-def _validation_key(project: ProjectPaths, notebooks: Sequence[str], package: str) -> str:
+def with_file_inputs(runs: Sequence[Run], specs: dict[str, list[ParameterSpec]]) -> list[Run]:
+    """``runs`` with the files their file parameters name (:attr:`Run.file_inputs`)."""
+    import dataclasses
+
+    from analysis.pipeline.params import file_inputs
+
+    return [
+        dataclasses.replace(r, file_inputs=file_inputs(r.parameters, specs[r.notebook]))
+        for r in runs
+    ]
+
+
+def _validation_key(
+    project: ProjectPaths, notebooks: Sequence[str], package: str, globs: Sequence[str] = ()
+) -> str:
     import hashlib
+
+    from analysis.pipeline.manifest import match_files
 
     h = hashlib.sha256(package.encode())
     h.update(project.run_manifest.read_bytes())
@@ -186,6 +224,8 @@ def _validation_key(project: ProjectPaths, notebooks: Sequence[str], package: st
         path = project.root / nb
         h.update(nb.encode())
         h.update(path.read_bytes() if path.is_file() else b"<missing>")
+    for pattern in globs:  # a file dropped into a grid's folder is a new run
+        h.update(json.dumps([pattern, list(match_files(project.root, pattern).items())]).encode())
     return h.hexdigest()
 
 
@@ -193,48 +233,168 @@ def validated_runs(project: ProjectPaths, package: str | None = None) -> list[Ru
     """The manifest's runs, expanded and with every run's parameters validated.
 
     The expansion is cached under ``.cache/`` keyed by the bytes of pipeline.yaml,
-    of every notebook it names and of the helper package: when none changed, the
-    cached runs are returned without parsing YAML or importing pydantic, which keeps
-    a regeneration with nothing to do well under half a second.
+    of every notebook it names and of the helper package, and by the files each files
+    pattern of a grid matches: when none changed, the cached runs are returned without
+    parsing YAML or importing pydantic, which keeps a regeneration with nothing to do
+    well under half a second.
     """
     package = package or package_digest()
     cache_file = project.cache / "validated-manifest.json"
     try:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
-        if cached["key"] == _validation_key(project, cached["notebooks"], package):
-            return [Run(**{**r, "inputs": tuple(r["inputs"])}) for r in cached["runs"]]
+        key = _validation_key(project, cached["notebooks"], package, cached["globs"])
+        if cached["key"] == key:
+            return [
+                Run(
+                    **{
+                        **r,
+                        "inputs": tuple(r["inputs"]),
+                        "optional_inputs": tuple(r["optional_inputs"]),
+                    }
+                )
+                for r in cached["runs"]
+            ]
     except (FileNotFoundError, KeyError, TypeError, ValueError):
         pass
-    runs = load_manifest(project)
-    validate_runs(project, runs)
+    globs: list[str] = []
+    runs = load_manifest(project, globs=globs)
+    runs = with_file_inputs(runs, validate_runs(project, runs))
+    globs = list(dict.fromkeys(globs))
     notebooks = sorted({r.notebook for r in runs})
     payload = {
-        "key": _validation_key(project, notebooks, package),
+        "key": _validation_key(project, notebooks, package, globs),
         "notebooks": notebooks,
-        "runs": [r.__dict__ | {"inputs": list(r.inputs)} for r in runs],
+        "globs": globs,
+        "runs": [
+            r.__dict__ | {"inputs": list(r.inputs), "optional_inputs": list(r.optional_inputs)}
+            for r in runs
+        ],
     }
     atomic.write_text(cache_file, json.dumps(payload, ensure_ascii=False))
     return runs
 
 
 def validate_inputs(project: ProjectPaths, runs: Sequence[Run], p: Plan) -> None:
-    """Validate the raw files that ``runs`` declare, by kind, before anything executes.
+    """Validate what ``runs`` read and their parameters' domains, before anything executes.
 
-    Each file under data/raw is checked by the loader of its catalogued (or inferred)
-    kind (:func:`analysis.catalog.validate_files` with the loaders of
-    :mod:`analysis.pipeline.kinds`); any problem stops the regeneration
-    with an :class:`InputError` (exit code 2) listing file, row, column/field and rule.
+    Each raw file a run reads — declared as an input or named by a file parameter —
+    is checked by the loader of its catalogued (or inferred) kind
+    (:func:`analysis.catalog.validate_files` with the loaders of
+    :mod:`analysis.pipeline.kinds`); then every parameter with a data-dependent domain
+    (``CentreId``, ``ScenarioName``, ``ProtocolId``) is checked by its hook in
+    :data:`analysis.pipeline.kinds.DOMAINS`. Any problem stops the regeneration with an
+    :class:`InputError` (exit code 2) naming file, row, column/field and rule.
     """
     files = {project.root / rel for r in runs for rel in p.fingerprints[r.name].inputs}
     files = {f for f in files if f.is_relative_to(project.raw)}
-    if not files:
-        return
-    from analysis.catalog import validate_files
-    from analysis.pipeline.kinds import VALIDATORS
+    if files:
+        from analysis.catalog import validate_files
+        from analysis.pipeline.kinds import VALIDATORS
 
-    problems = validate_files(project.raw, files, VALIDATORS)
+        problems = validate_files(project.raw, files, VALIDATORS)
+        if problems:
+            raise InputError(problems=problems)
+    problems = domain_problems(project, runs)
     if problems:
         raise InputError(problems=problems)
+
+
+def domain_problems(project: ProjectPaths, runs: Sequence[Run]) -> list[Any]:
+    """Every parameter value outside its data-dependent domain (kinds.DOMAINS)."""
+    from analysis.errors import Problem
+    from analysis.pipeline.params import effective_values
+
+    specs = parameter_specs(project, runs)
+    checked = [r for r in runs if any(s.domains for s in specs[r.notebook])]
+    if not checked:
+        return []
+    from analysis.pipeline.kinds import DOMAINS
+
+    problems: list[Problem] = []
+    for run in checked:
+        values = effective_values(run.parameters, specs[run.notebook])
+        for spec in specs[run.notebook]:
+            value = values.get(spec.name)
+            items = value if isinstance(value, list) else [value]
+            for i, item in enumerate(items):
+                if not isinstance(item, str):
+                    continue
+                for domain in spec.domains:
+                    try:
+                        rule = DOMAINS[domain](item, values, project.raw)
+                    except InputError as err:  # the file the domain lives in is bad
+                        problems += err.problems
+                        continue
+                    if rule:
+                        where = f"[{i}]" if isinstance(value, list) else ""
+                        problems.append(
+                            Problem(
+                                rule=f"run '{run.name}': {rule}",
+                                file=_manifest_file(project),
+                                column=f"runs[{run.entry}].parameters.{spec.name}{where}",
+                                value=item,
+                            )
+                        )
+    return list({str(p): p for p in problems}.values())
+
+
+def catalog_mismatches(project: ProjectPaths, p: Plan) -> list[Any]:
+    """The raw files the planned runs read whose content differs from the sha256 that
+    ``data/raw/catalog.yaml`` pins, one :class:`~analysis.errors.Problem` each.
+
+    Uses the digests the fingerprints already hold; the catalogue's hashes are cached
+    under ``.cache/`` keyed by the catalogue's bytes, so this costs no YAML parsing when
+    nothing changed.
+    """
+    from analysis.errors import Problem
+
+    pinned = _catalog_hashes(project)
+    raw = project.raw.relative_to(project.root).as_posix() + "/"
+    catalog = project.catalog.relative_to(project.root).as_posix()
+    seen: dict[str, Problem] = {}
+    for r in p.runs:
+        for rel, digest in p.fingerprints[r.name].inputs.items():
+            want = pinned.get(rel[len(raw) :]) if rel.startswith(raw) else None
+            if want and want != digest and rel not in seen:
+                seen[rel] = Problem(
+                    rule=f"content differs from its sha256 in {catalog}: the raw file was "
+                    "changed or replaced; restore it, or if the change is intended, record "
+                    "its new sha256 in the catalogue (analysis.catalog.fill_hashes)",
+                    file=rel,
+                )
+    return [seen[k] for k in sorted(seen)]
+
+
+def _catalog_hashes(project: ProjectPaths) -> dict[str, str]:
+    """Path under data/raw → sha256 the catalogue pins (cached by the catalogue's bytes)."""
+    import hashlib
+
+    try:
+        data = project.catalog.read_bytes()
+    except FileNotFoundError:
+        return {}
+    key = hashlib.sha256(data).hexdigest()
+    cache_file = project.cache / "catalog-hashes.json"
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cached["key"] == key:
+            return dict(cached["hashes"])
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        pass
+    import yaml
+
+    try:
+        parsed = yaml.safe_load(data)
+    except yaml.YAMLError:
+        return {}  # a broken catalogue is reported by the data overview and validation
+    files = parsed.get("files") if isinstance(parsed, dict) else None
+    hashes = {
+        str(rel): entry["sha256"]
+        for rel, entry in (files or {}).items()
+        if isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+    }
+    atomic.write_text(cache_file, json.dumps({"key": key, "hashes": hashes}))
+    return hashes
 
 
 # -- executing -----------------------------------------------------------------------------
@@ -444,11 +604,17 @@ def run(
     kernel_name: str = KERNEL_NAME,
     on_outcome: Callable[[RunOutcome], None] | None = None,
     timeout: int | None = None,
+    strict: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> Summary:
     """Regenerate the stale reports of ``project`` (all of them with ``force``).
 
     ``timeout``: seconds any one cell may run, for runs without their own ``timeout:``
     (default :data:`~analysis.pipeline.execute.DEFAULT_TIMEOUT`).
+
+    A raw file whose content differs from its sha256 in the catalogue is a warning
+    (passed to ``warn`` before anything executes and kept in ``Summary.warnings``); with
+    ``strict`` it is an :class:`InputError` and nothing executes.
     """
     from analysis.pipeline.executors import make_executor
 
@@ -461,7 +627,16 @@ def run(
         chosen = select(all_runs, only)
         state = load_state(project)
         p = plan(project, chosen, force=force, state=state, package=package)
-        summary = Summary(skipped=[r.name for r in p.runs if not p.reasons[r.name]])
+        mismatched = catalog_mismatches(project, p)
+        if mismatched and strict:
+            raise InputError(problems=mismatched)
+        summary = Summary(
+            skipped=[r.name for r in p.runs if not p.reasons[r.name]],
+            warnings=[str(m) for m in mismatched],
+        )
+        for message in summary.warnings:
+            if warn is not None:
+                warn(message)
         stale = p.stale
         if not stale and project.index.is_file():
             return summary
@@ -525,11 +700,22 @@ def run(
 # -- status, verify, clean -----------------------------------------------------------------
 
 
-def status(project: ProjectPaths, only: Sequence[str] | None = None) -> Plan:
-    """Which runs are stale and why (nothing executes)."""
+def status(
+    project: ProjectPaths, only: Sequence[str] | None = None, *, strict: bool = False
+) -> Plan:
+    """Which runs are stale and why (nothing executes).
+
+    ``Plan.warnings`` names every raw file the runs read whose content differs from its
+    sha256 in the catalogue; with ``strict`` that is an :class:`InputError` instead.
+    """
     package = package_digest()
     runs = select(validated_runs(project, package), only)
-    return plan(project, runs, package=package)
+    p = plan(project, runs, package=package)
+    mismatched = catalog_mismatches(project, p)
+    if mismatched and strict:
+        raise InputError(problems=mismatched)
+    p.warnings = [str(m) for m in mismatched]
+    return p
 
 
 @dataclass
@@ -577,9 +763,12 @@ def verify(
 
     result = Verification()
     with locked(project):
-        all_runs = load_manifest(project)
+        all_runs = validated_runs(project)
         runs = select(all_runs, only)
-        specs = validate_runs(project, all_runs)
+        specs = parameter_specs(project, all_runs)
+        recorded = [r for r in runs if report_files(project, r.name)["results"].is_file()]
+        # What the re-executions read is validated first, as before a regeneration.
+        validate_inputs(project, recorded, plan(project, recorded, force=True))
         tasks = []
         root = project.staging / f"verify-{uuid.uuid4().hex[:8]}"
         for r in runs:
