@@ -218,7 +218,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from analysis.pipeline.runner import status
 
     lang = _lang(args)
-    plan = status(project(args.root), args.only, strict=args.strict)
+    plan = status(project(args.root), args.only, strict=args.strict, lang=lang)
     for message in plan.warnings:
         _warn("status", lang)(message)
     width = max((len(r.name) for r in plan.runs), default=0)

@@ -18,6 +18,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "input_error": {"de": "Eingabefehler", "en": "input error"},
     "error": {"de": "Fehler", "en": "error"},
     "warning": {"de": "Warnung", "en": "warning"},
+    "catalog_mismatch": {
+        "de": "Inhalt weicht von seiner sha256 in {catalog} ab: die Rohdatei wurde geändert "
+        "oder ersetzt; stellen Sie sie wieder her oder tragen Sie, wenn die Änderung gewollt "
+        "ist, ihre neue sha256 in den Katalog ein (analysis.catalog.fill_hashes)",
+        "en": "content differs from its sha256 in {catalog}: the raw file was changed or "
+        "replaced; restore it, or if the change is intended, record its new sha256 in the "
+        "catalogue (analysis.catalog.fill_hashes)",
+    },
     "interrupted": {
         "de": "abgebrochen; kein halbfertiger Bericht blieb zurück.",
         "en": "interrupted; no partial report was left.",

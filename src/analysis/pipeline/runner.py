@@ -338,7 +338,7 @@ def domain_problems(project: ProjectPaths, runs: Sequence[Run]) -> list[Any]:
     return list({str(p): p for p in problems}.values())
 
 
-def catalog_mismatches(project: ProjectPaths, p: Plan) -> list[Any]:
+def catalog_mismatches(project: ProjectPaths, p: Plan, lang: str = DEFAULT_LANGUAGE) -> list[Any]:
     """The raw files the planned runs read whose content differs from the sha256 that
     ``data/raw/catalog.yaml`` pins, one :class:`~analysis.errors.Problem` each.
 
@@ -347,6 +347,7 @@ def catalog_mismatches(project: ProjectPaths, p: Plan) -> list[Any]:
     nothing changed.
     """
     from analysis.errors import Problem
+    from analysis.pipeline.messages import msg
 
     pinned = _catalog_hashes(project)
     raw = project.raw.relative_to(project.root).as_posix() + "/"
@@ -356,12 +357,7 @@ def catalog_mismatches(project: ProjectPaths, p: Plan) -> list[Any]:
         for rel, digest in p.fingerprints[r.name].inputs.items():
             want = pinned.get(rel[len(raw) :]) if rel.startswith(raw) else None
             if want and want != digest and rel not in seen:
-                seen[rel] = Problem(
-                    rule=f"content differs from its sha256 in {catalog}: the raw file was "
-                    "changed or replaced; restore it, or if the change is intended, record "
-                    "its new sha256 in the catalogue (analysis.catalog.fill_hashes)",
-                    file=rel,
-                )
+                seen[rel] = Problem(rule=msg("catalog_mismatch", lang, catalog=catalog), file=rel)
     return [seen[k] for k in sorted(seen)]
 
 
@@ -627,7 +623,7 @@ def run(
         chosen = select(all_runs, only)
         state = load_state(project)
         p = plan(project, chosen, force=force, state=state, package=package)
-        mismatched = catalog_mismatches(project, p)
+        mismatched = catalog_mismatches(project, p, lang)
         if mismatched and strict:
             raise InputError(problems=mismatched)
         summary = Summary(
@@ -701,7 +697,11 @@ def run(
 
 
 def status(
-    project: ProjectPaths, only: Sequence[str] | None = None, *, strict: bool = False
+    project: ProjectPaths,
+    only: Sequence[str] | None = None,
+    *,
+    strict: bool = False,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Plan:
     """Which runs are stale and why (nothing executes).
 
@@ -711,7 +711,7 @@ def status(
     package = package_digest()
     runs = select(validated_runs(project, package), only)
     p = plan(project, runs, package=package)
-    mismatched = catalog_mismatches(project, p)
+    mismatched = catalog_mismatches(project, p, lang)
     if mismatched and strict:
         raise InputError(problems=mismatched)
     p.warnings = [str(m) for m in mismatched]
