@@ -20,6 +20,9 @@ from hypothesis import settings
 from analysis.paths import KERNEL_NAME, ProjectPaths, project
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# No PDF printing in test runs (Chromium takes seconds per report); tests of the PDF
+# export switch it on themselves (tests/pipeline/test_export.py).
+os.environ.setdefault("ANALYSIS_PDF", "0")
 
 # Property tests check invariants, not speed: on a loaded 2-core CI machine an example
 # may take longer than hypothesis's default 200 ms deadline without anything being wrong.

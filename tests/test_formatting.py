@@ -85,3 +85,18 @@ def test_format_frame_currency_with_decimals() -> None:
         "de",
     )
     assert out["a"].tolist() == ["1.235\u00a0€", "-20\u00a0€"]
+
+
+def test_fmt_text_gives_the_report_language_or_says_which_language() -> None:
+    from analysis.validation import local_text
+
+    both = local_text({"de": "Realer Zins", "en": "Real rate"}, "en")
+    fmt_text = f.fmt_text
+    assert str(both) == "Real rate"
+    assert fmt_text(both, "de") == "Realer Zins" and fmt_text(both, "en") == "Real rate"
+    only = local_text("Real cost of capital", "en")
+    assert fmt_text(only, "de") == "Real cost of capital (nur auf Englisch)"
+    assert fmt_text(only, "en") == "Real cost of capital"
+    german = local_text("Annahme", "de")
+    assert fmt_text(german, "en") == "Annahme (German only)"
+    assert fmt_text("plain", "de") == "plain" and fmt_text(None, "de") == ""

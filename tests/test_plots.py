@@ -67,3 +67,95 @@ def test_histogram_figure_marks_threshold_and_quantiles_in_english() -> None:
     assert _labels(ax) == ["5/50/95 % quantile", "threshold"]
     assert ax.get_ylabel() == "draws"
     plt.close(fig)
+
+
+def test_palette_is_okabe_ito_and_set_once() -> None:
+    plots.setup("de")
+    cycle = [c.upper() for c in plt.rcParams["axes.prop_cycle"].by_key()["color"]]
+    assert cycle[:3] == ["#0072B2", "#D55E00", "#009E73"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "top", "expected"),
+    [
+        ("de", 300_000, ["0\xa0€", "100\xa0Tsd.\xa0€", "200\xa0Tsd.\xa0€", "300\xa0Tsd.\xa0€"]),
+        ("de", 1_400_000, ["0\xa0€", "0,5\xa0Mio.\xa0€", "1,0\xa0Mio.\xa0€"]),
+        ("en", 300_000, ["€0", "€100k", "€200k", "€300k"]),
+        ("de", 5_000, ["0\xa0€", "2.000\xa0€", "4.000\xa0€"]),
+    ],
+)
+def test_currency_axis_is_compact(lang: str, top: float, expected: list[str]) -> None:
+    plots.setup(lang)
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [top / 3, top])
+    plots.localise_axis(ax, "y", "currency", lang=lang)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[: len(expected)] == expected
+    plt.close(fig)
+
+
+def test_tick_overlaps_finds_crowded_labels() -> None:
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar([f"a rather long category label {i}" for i in range(8)], range(8))
+    assert plots.tick_overlaps(fig)
+    ax.set_title("t")
+    ax.set_xlabel("x")
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    assert plots.tick_overlaps(fig) == []
+    assert plots.missing_labels(fig) == ["axes 0: no title", "0: no axis label"]
+    plt.close(fig)
+
+
+def _report_figures(lang: str) -> list:  # type: ignore[type-arg]
+    """The figures of the SROI and business reports, from the shipped centre files."""
+    from analysis import sensitivity
+    from analysis.business import blended
+    from analysis.business import case as business
+    from analysis.business import centre as business_centre
+    from analysis.business.report import blended as blended_report
+    from analysis.business.report import case as business_report
+    from analysis.sroi import centre as sroi_centre
+    from analysis.sroi import engine as sroi
+    from analysis.sroi import report as sroi_report
+
+    plots.setup(lang)
+    imap = sroi_centre.load_centre("barmen")
+    res = sroi.evaluate(imap, lang=lang)
+    params = sroi_report.labelled_parameters(imap, lang)
+    model = sroi.model_function(imap)
+    mc = sensitivity.monte_carlo(model, params, draws=2000, seed=1, progress=False)
+    case = business_centre.load_centre_case("barmen", "base")
+    bres = business.evaluate(case)
+    bparams = business_report.labelled_parameters(case, lang)
+    bmodel = business.model_function(case, "npv")
+    bmc = sensitivity.monte_carlo(bmodel, bparams, draws=2000, seed=1, progress=False)
+    tornado = plots.tornado_figure(sensitivity.tornado(model, params), "SROI", lang)
+    npv_tornado = plots.tornado_figure(
+        sensitivity.tornado(bmodel, bparams), "NPV", lang, kind="currency"
+    )
+    br = blended.blended_return(case, res)
+    return [
+        sroi_report.stakeholder_figure(res, lang),
+        sroi_report.flows_figure(res, lang),
+        tornado,
+        plots.histogram_figure(mc, "SROI", lang),
+        npv_tornado,
+        plots.histogram_figure(bmc, "NPV", lang, kind="currency"),
+        business_report.cash_flow_figure(bres, lang),
+        blended_report.blended_figure(br, lang),
+        blended_report.comparison_figure(blended.compare_centres(), lang),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_report_figures_read(lang: str) -> None:
+    """Every SROI and business figure: titled, labelled, no tick labels on top of each other."""
+    problems = []
+    for i, fig in enumerate(_report_figures(lang)):
+        problems += [f"figure {i}: {p}" for p in plots.tick_overlaps(fig)]
+        problems += [f"figure {i}: {p}" for p in plots.missing_labels(fig)]
+        plt.close(fig)
+    assert not problems, problems

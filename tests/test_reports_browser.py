@@ -7,8 +7,12 @@ driven by Playwright, with every request that leaves the file system blocked, as
 a machine without network. For each page: no code input and no ``In [ ]`` prompt
 shows, every image has loaded, every Plotly figure has drawn, no script error
 occurred, numbers in German reports are German (``1.234,56``, never ``1,234.56``),
-and no link is broken (local targets exist, anchors exist, web addresses are well
-formed). A full-page screenshot of each goes to ``build/screenshots/``.
+no link is broken (local targets exist, anchors exist, web addresses are well formed),
+no raw Python text shows (``{'``, ``[{'``, ``True``, long unformatted floats such as
+``0.6548578213851117``), the page asks for nothing over the network (every attempted
+request is recorded and must be none: reports are self-contained, issue 18.15), and
+every image has a sane size. A full-page screenshot of each goes to
+``build/screenshots/``; the README shows two of them, copied to ``docs/``.
 
 ``make test`` installs Chromium (``make browser``); without it the test is skipped.
 """
@@ -65,7 +69,8 @@ PAGE_FACTS = """() => {
       + '.input_area, .prompt').length,
     stderr: all('[data-mime-type="application/vnd.jupyter.stderr"]').length,
     images: all('img').map(i => ({src: i.getAttribute('src').slice(0, 60),
-                                  complete: i.complete, width: i.naturalWidth})),
+                                  complete: i.complete, width: i.naturalWidth,
+                                  height: i.naturalHeight, shown: i.clientWidth})),
     plots: all('.plotly-graph-div').map(d => d.querySelectorAll('svg.main-svg').length),
     links: all('a[href], link[href]').map(e => e.getAttribute('href'))
       .concat(all('img[src], script[src], iframe[src], source[src]')
@@ -83,6 +88,16 @@ VERBATIM_COLUMNS = ["Grundlage", "Basis", "Quelle", "Source", "Annahme", "Assump
 """Columns that quote sources and assumptions verbatim from the data files (their numbers
 are as written there, e.g. a statute's "12.82 €"), left out of the number-format check."""
 PAGE_FACTS = PAGE_FACTS.replace("VERBATIM", str(VERBATIM_COLUMNS))
+
+
+RAW_REPR = re.compile(
+    r"\{'|\[\{|\[\('|<Figure|<Axes|\bnan\b|\b(?:None|True|False)\b(?![ \xa0]?[a-z])"
+)
+"""Python reprs that only reach a page when a value is shown unformatted (``True`` alone,
+not the English words in "None of the places" or "True effects")."""
+URL = re.compile(r"https?://\S+")
+LONG_FLOAT = re.compile(r"(?<![\d.,/])\d+[.,]\d{5,}(?![\d])")
+"""``0.6548578213851117`` or ``0,72147``: a number nobody formatted."""
 
 
 def _external(url: str) -> bool:
@@ -122,6 +137,15 @@ def page(browser: Any, reports: Path) -> Iterator[tuple[Any, list[str]]]:
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda err: errors.append(str(err)))
+    # Every request that would leave the file system, aborted or not, is a finding.
+    tab.on(
+        "request",
+        lambda req: (
+            None
+            if req.url.startswith(("file:", "data:", "blob:", "about:"))
+            else errors.append(f"network request: {req.url}")
+        ),
+    )
     yield tab, errors
     context.close()
 
@@ -143,13 +167,28 @@ def test_report_as_a_person_sees_it(page: tuple[Any, list[str]], reports: Path, 
     for code in ("from analysis import", "results.record(", "display("):
         assert code not in text, f"source code is shown: {code!r}"
     assert facts["stderr"] == 0 and "Traceback" not in text, "an error output is shown"
-    assert not errors, f"script errors: {errors}"
+    assert not errors, f"script errors or network requests: {errors}"
+
+    # No raw Python text: every value went through a table, a sentence or a figure.
+    prose_only = text
+    for quoted in facts["verbatim"]:
+        prose_only = prose_only.replace(quoted, " ")
+    prose_only = URL.sub(" ", prose_only)  # web addresses hold numbers such as 1.912715
+    raw = RAW_REPR.findall(prose_only) + LONG_FLOAT.findall(prose_only)
+    assert not raw, f"unformatted values shown: {raw[:5]}"
 
     # Every image loaded; every Plotly figure drew its SVG.
     broken = [i["src"] for i in facts["images"] if not (i["complete"] and i["width"] > 0)]
     assert not broken, f"images that did not load: {broken}"
     if name in FIGURED:
         assert facts["images"], "a report without any figure"
+    odd = [
+        i["src"]
+        for i in facts["images"]
+        if not (200 <= i["width"] <= 5000 and 100 <= i["height"] <= 8000 and i["shown"] <= 1300)
+        or not (0.15 <= i["height"] / max(i["width"], 1) <= 4)
+    ]
+    assert not odd, f"images of odd size: {odd}"
     assert all(n > 0 for n in facts["plots"]), "a Plotly figure did not draw"
 
     # German numbers and dates in German reports (English reports end in "_en").

@@ -76,3 +76,13 @@ def test_changes_table_and_text_word_every_rule() -> None:
         "1 range shifted with the value."
     )
     assert "changes no figure" in changes_text([], "base", "en")
+
+
+def test_factor_labels_in_the_report_language() -> None:
+    from analysis.sensitivity_text import factor_label, unit_text
+
+    assert factor_label("hours", "h/Jahr", "de") == "Stunden (h/Jahr)"
+    assert factor_label("hours", "h/Jahr", "en") == "hours (h/year)"
+    assert factor_label("shares", "Anteile", "de") == "Anteile"  # no repeated unit
+    assert factor_label("odd_name", None, "en") == "odd name"
+    assert unit_text("€/Monat", "en") == "€/month" and unit_text("€/Monat", "de") == "€/Monat"

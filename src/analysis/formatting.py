@@ -85,6 +85,48 @@ def fmt_currency(
     )
 
 
+_COMPACT = {
+    "de": ((1e9, "Mrd."), (1e6, "Mio."), (1e3, "Tsd.")),
+    "en": ((1e9, "bn"), (1e6, "m"), (1e3, "k")),
+}
+
+
+def compact_scale(magnitude: float, lang: str = DEFAULT_LANGUAGE) -> tuple[float, str]:
+    """The unit for amounts up to ``magnitude``: ``(1e6, "Mio.")``; ``(1, "")`` below 10,000
+    (a figure with ``2.500 €`` reads better than ``2,5 Tsd. €``)."""
+    for size, word in _COMPACT[check_language(lang)]:
+        if abs(magnitude) >= max(size, 1e4):
+            return size, word
+    return 1.0, ""
+
+
+def fmt_currency_compact(
+    x: Any,
+    lang: str = DEFAULT_LANGUAGE,
+    *,
+    scale: tuple[float, str] | None = None,
+    decimals: int | None = None,
+) -> str:
+    """A euro amount, short, for axis ticks: ``100 Tsd. €``, ``1,2 Mio. €`` in German,
+    ``€100k``, ``€1.2m`` in English (Duden abbreviations Tsd., Mio., Mrd.). ``scale``
+    fixes the unit (one unit for every tick of an axis); by default it follows ``x``."""
+    if _missing(x):
+        return MISSING
+    x = float(x)
+    lg = check_language(lang)
+    size, word = scale or compact_scale(x, lg)
+    v = x / size
+    if decimals is None:
+        decimals = 0 if abs(v) >= 100 or float(round(v, 1)).is_integer() else 1
+    if round(v, decimals) == 0:
+        word = ""
+    num = fmt_number(abs(v), decimals if word else 0, lg)
+    sign = "−" if round(v, decimals) < 0 else ""
+    if lg == "de":
+        return f"{sign}{num}\xa0{word}\xa0€" if word else f"{sign}{num}\xa0€"
+    return f"{sign}€{num}{word}"
+
+
 def fmt_percent(x: Any, decimals: int = 1, lang: str = DEFAULT_LANGUAGE) -> str:
     """Format a fraction as a percentage: 0.125 → ``12,5 %`` (German) or ``12.5%``."""
     if _missing(x):
@@ -164,6 +206,38 @@ def report_table(
         .format_index(escape="html", axis=1)
         .set_table_styles([{"selector": "th, td", "props": [("text-align", "left")]}])
     )
+
+
+LANGUAGE_NAMES = {
+    "de": {"de": "Deutsch", "en": "Englisch"},
+    "en": {"de": "German", "en": "English"},
+}
+"""Names of the report languages, in each report language."""
+
+
+def fmt_text(text: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Free text from a data file in the report language ``lang``.
+
+    A :class:`~analysis.validation.LocalText` with a version in ``lang`` gives that
+    version; one without says which language it is in, ``Real cost … (nur auf
+    Englisch)``, so a German report never passes an English note off as its own words.
+    A plain string is returned as it is.
+    """
+    if text is None:
+        return ""
+    if not hasattr(text, "in_language"):
+        from analysis.validation import translated
+
+        text = translated(str(text)) or text  # read in both languages, then in a table
+    in_language = getattr(text, "in_language", None)
+    if in_language is None:
+        return str(text)
+    found = in_language(check_language(lang))
+    if found is not None:
+        return found
+    name = LANGUAGE_NAMES[lang][text.language]
+    only = f"nur auf {name}" if lang == "de" else f"{name} only"
+    return f"{text} ({only})"
 
 
 _MD_MARKUP = re.compile(r"([\\`*_\[\]#|~])")

@@ -38,6 +38,26 @@ LABELS: dict[str, dict[str, str]] = {
     "html": {"de": "HTML-Bericht", "en": "HTML report"},
     "ipynb": {"de": "Notebook", "en": "Notebook"},
     "json": {"de": "Kennzahlen (JSON)", "en": "Key figures (JSON)"},
+    "pdf": {"de": "PDF", "en": "PDF"},
+    "pdf_missing": {
+        "de": "PDF fehlt (kein Chromium zum Drucken oder PDF abgeschaltet)",
+        "en": "PDF missing (no Chromium to print with, or PDF switched off)",
+    },
+    "index_lead": {
+        "de": "Die wichtigsten Ergebnisse jedes Berichts auf einen Blick, nach Thema. "
+        "Berichte mit fiktiven oder synthetischen Daten sind gekennzeichnet: "
+        "Ihre Zahlen zeigen, wie die Auswertung arbeitet, nicht wie es ist.",
+        "en": "The main results of every report at a glance, by topic. Reports on "
+        "fictional or synthetic data are marked: their figures show how the analysis "
+        "works, not how things are.",
+    },
+    "failed_runs": {
+        "de": "Fehlgeschlagene Läufe (der letzte gute Bericht bleibt verlinkt)",
+        "en": "Failed runs (the last good report stays linked)",
+    },
+    "details": {"de": "Details zum Lauf", "en": "Run details"},
+    "no_headline": {"de": "keine Kennzahl hinterlegt", "en": "no key figure recorded"},
+    "contents": {"de": "Themen", "en": "Topics"},
 }
 
 

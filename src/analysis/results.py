@@ -51,11 +51,12 @@ def _plain(value: Any, name: str) -> Any:
     raise TypeError(f"result {name!r} has type {type(value).__name__}, not a JSON value")
 
 
-def record(name: str, value: Any, *, unit: str | None = None) -> Any:
+def record(name: str, value: Any, *, unit: str | None = None) -> None:
     """Record the key figure ``name`` with ``value`` (optionally its ``unit``).
 
-    Returns the plain value, so ``ratio = record("sroi_ratio", evaluate(m).ratio)``
-    reads naturally. Recording the same name twice keeps the last value.
+    Returns nothing: as the last line of a notebook cell, a returned value would be
+    printed into the report (``0.6548578213851117``). Recording the same name twice
+    keeps the last value.
     """
     if not NAME_PATTERN.match(name):
         raise ValueError(f"result name {name!r} must match {NAME_PATTERN.pattern}")
@@ -68,10 +69,9 @@ def record(name: str, value: Any, *, unit: str | None = None) -> Any:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover - IPython is a dependency
-        return plain
+        return
     if get_ipython() is not None:
         display({MIME_TYPE: entry}, raw=True)
-    return plain
 
 
 def recorded() -> dict[str, Any]:

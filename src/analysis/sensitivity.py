@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -581,6 +583,16 @@ class MonteCarloResult:
         }
 
 
+def _log_stream() -> TextIO | None:
+    """The process's own stderr, for progress bars: in a Jupyter kernel the stream the
+    kernel was started with (the run's log), not the cell output that ends in the report."""
+    try:
+        # ipykernel's stderr answers fileno() with its copy of the original stream.
+        return open(sys.stderr.fileno(), "w", closefd=False)
+    except (AttributeError, OSError, ValueError):
+        return sys.__stderr__
+
+
 def monte_carlo(
     model: Model,
     params: Sequence[Parameter],
@@ -620,9 +632,11 @@ def monte_carlo(
     show = len(blocks) > 1 if progress is None else progress
     bar = None
     if show:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm  # the plain bar: no Jupyter widget, no "IProgress" warning
 
-        bar = tqdm(total=len(blocks), desc="Monte Carlo", unit="block", leave=False)
+        bar = tqdm(
+            total=len(blocks), desc="Monte Carlo", unit="block", leave=False, file=_log_stream()
+        )
     if n_workers > 1:
         with ThreadPoolExecutor(n_workers) as pool:
             for _ in pool.map(run, range(len(blocks))):

@@ -11,6 +11,7 @@ one rule reads the same in both; the engines stay free of sentences.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -213,3 +214,61 @@ def changes_text(
         f"Scenario {md_text(scenario)} changes {n} {'figure' if n == 1 else 'figures'}; the "
         "Monte Carlo draws around the scenario's values: " + "; ".join(parts) + "."
     )
+
+
+# -- labels of model parameters from data files ------------------------------------
+
+FACTOR_LABELS = {
+    "value": ("Betrag", "amount"),
+    "hours": ("Stunden", "hours"),
+    "wage": ("Stundenlohn", "hourly wage"),
+    "shares": ("Anteile", "shares"),
+    "share_price": ("Preis je Anteil", "price per share"),
+    "staff_days": ("Personentage", "staff days"),
+    "day_cost": ("Kosten je Tag", "cost per day"),
+    "fte": ("Vollzeitstellen", "full-time equivalents"),
+    "jobs": ("Stellen", "jobs"),
+    "area": ("Fläche", "area"),
+    "months": ("Monate", "months"),
+    "price": ("Preis", "price"),
+    "consumption": ("Verbrauch", "consumption"),
+    "cost_per_fte": ("Kosten je Vollzeitstelle", "cost per full-time equivalent"),
+    "cost_per_m2": ("Kosten je m²", "cost per m²"),
+    "reduction_per_m2": ("Mietnachlass je m²", "rent reduction per m²"),
+    "employer_factor": ("Arbeitgeberfaktor", "employer's factor"),
+    "pay_per_month": ("Lohn je Monat", "pay per month"),
+}
+"""Labels of the valuation factors of inputs (German, English); others read as named."""
+
+UNIT_WORDS_EN = {
+    "Jahr": "year",
+    "Monat": "month",
+    "Monate": "months",
+    "Tag": "day",
+    "Tage": "days",
+    "Anteile": "shares",
+    "VZÄ": "FTE",
+    "Faktor": "factor",
+    "Stunden": "hours",
+    "Stellen": "jobs",
+    "Einw": "inh",
+}
+"""German words in the units of centre files, for English reports."""
+
+
+def unit_text(unit: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A unit from a centre file in ``lang``: ``h/Jahr`` stays German, reads ``h/year``."""
+    if lang != "en":
+        return unit
+    return re.sub(r"[A-Za-zÄÖÜäöü]+", lambda m: UNIT_WORDS_EN.get(m[0], m[0]), unit)
+
+
+def factor_label(name: str, unit: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``hours``, ``h/Jahr`` → ``Stunden (h/Jahr)`` in German, ``hours (h/year)`` in English;
+    a unit that only repeats the name (``Anteile``) is left out."""
+    i = 1 if lang == "en" else 0
+    label = FACTOR_LABELS.get(name, (name.replace("_", " "),) * 2)[i]
+    unit = unit_text(unit, lang) if unit else unit
+    if not unit or unit.lower() == label.lower():
+        return label
+    return f"{label} ({unit})"

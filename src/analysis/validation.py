@@ -6,7 +6,7 @@ Shared by every schema: a failure names file, row, column/field and rule.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -61,3 +61,74 @@ class BilingualText(BaseModel):
 
     de: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+
+class LocalText(str):
+    """Free text from a data file (an assumption, a source, a note) with its languages.
+
+    Reads everywhere as the plain string in the file's own language, so code that only
+    passes the text on needs no change; a report asks :meth:`in_language` for the
+    version in its language (``None`` when the file gives none) — see
+    :func:`analysis.formatting.fmt_text`, which says when a text is shown untranslated.
+    """
+
+    language: str
+    texts: dict[str, str]
+
+    def __new__(cls, text: str, language: str, texts: dict[str, str] | None = None) -> LocalText:
+        obj = super().__new__(cls, text)
+        obj.language = language
+        obj.texts = dict(texts or {language: text})
+        return obj
+
+    def in_language(self, lang: str) -> str | None:
+        """The text in ``lang``, or None when the file gives no version in it."""
+        return self.texts.get(lang)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles (process pools) keep the languages
+        return (LocalText, (str(self), self.language, self.texts))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LocalText:
+        return self
+
+
+_READ: dict[str, LocalText] = {}
+"""Every text read from a data file, by its plain string: a text that went through a
+table (pandas keeps plain strings) is found again by :func:`translated`."""
+
+
+def translated(text: str) -> LocalText | None:
+    """The :class:`LocalText` read from a data file whose plain string is ``text``."""
+    return _READ.get(str(text))
+
+
+def local_text(value: Any, language: str) -> LocalText:
+    """``value`` as :class:`LocalText`: a plain string is taken as written in ``language``
+    (the file's own language); ``{de: …, en: …}`` gives both versions."""
+    if isinstance(value, LocalText):
+        return value
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("text must not be empty")
+        text = LocalText(value, language)
+        _READ.setdefault(value, text)
+        return text
+    if isinstance(value, dict):
+        both = BilingualText.model_validate(value)
+        texts = {"de": both.de, "en": both.en}
+        text = LocalText(texts[language], language, texts)
+        _READ[str(text)] = text
+        return text
+    raise ValueError("expected a text, or the text in both languages as {de: …, en: …}")
+
+
+def bilingual_field(language: str) -> Any:
+    """A pydantic field type for free text in a data file written in ``language``: a plain
+    string (in ``language``) or ``{de: …, en: …}``; the value is a :class:`LocalText`."""
+    from pydantic import PlainValidator, WithJsonSchema
+
+    return Annotated[
+        str,
+        PlainValidator(lambda v: local_text(v, language)),
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "object"}]}),
+    ]

@@ -116,7 +116,9 @@ def test_survey_tables_german_headers_and_numbers() -> None:
 
 def test_data_note_only_for_synthetic() -> None:
     assert r.data_note(False, "x", "de") == ""
-    assert r.data_note(True, "erzeugt", "de") == "**Synthetische Beispieldaten: erzeugt**"
+    assert r.data_note(True, "erzeugt", "de") == (
+        "**Synthetische Beispieldaten. Kommentar der Datei (wörtlich):** „erzeugt“"
+    )
 
 
 def test_plot_event_study_one_series_per_estimator() -> None:

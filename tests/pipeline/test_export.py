@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import nbformat
+import pytest
 
 from analysis import results
 from analysis.pipeline import export
@@ -68,14 +70,83 @@ def test_header_is_german_and_escaped() -> None:
         lang="en",
     )
     assert "Created on: 25 Nov 2026, 14:03 UTC" in english and "<table" not in english
+    flags = export.header_html(
+        parameters={"validate": True, "sheet": None},
+        created=HEADER["created"],
+        version="1",
+        commit=None,
+        dirty=None,
+        title="T",
+        lang="de",
+    )
+    assert "<td>ja</td>" in flags and "<td>–</td>" in flags and "True" not in flags
+
+
+def _clean() -> nbformat.NotebookNode:
+    """The executed notebook without its stderr warning (what a report may show)."""
+    nb = _executed()
+    nb.cells[2].outputs = [o for o in nb.cells[2].outputs if o.get("name") != "stderr"]
+    return nb
 
 
 def test_html_report_has_no_code_and_embeds_images() -> None:
-    html = export.to_html(_executed(), HEADER)
+    html = export.to_html(_clean(), HEADER)
     assert '<html lang="de">' in html
     assert "secret_code_line" not in html
-    assert "Ergebnis sichtbar" in html and "UserWarning" not in html
+    assert "Ergebnis sichtbar" in html
     assert "data:image/png;base64" in html
+
+
+def test_html_report_is_self_contained() -> None:
+    """No script, style or font from a CDN: the report opens without network (18.15)."""
+    html = export.to_html(_clean(), HEADER)
+    assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    for cdn in ("require.js", "require.min.js", "mathjax", "MathJax", "unpkg", "cdnjs"):
+        assert cdn not in html, cdn
+
+
+def test_stray_outputs_are_listed_and_refused() -> None:
+    nb = _executed()
+    cell = nbformat.v4.new_code_cell("results.record('x', 1.0)")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "execute_result", data={"text/plain": "0.6548578213851117"}, execution_count=3
+        ),
+        nbformat.v4.new_output(
+            "display_data",
+            data={"application/vnd.jupyter.widget-view+json": {}, "text/plain": "HBox()"},
+        ),
+    ]
+    table = nbformat.v4.new_code_cell("report_table(df)")
+    table.outputs = [
+        nbformat.v4.new_output(
+            "execute_result", data={"text/html": "<table/>", "text/plain": "df"}, execution_count=4
+        ),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "**ok**"}),
+    ]
+    nb.cells += [cell, table]
+    found = export.stray_outputs(nb)
+    assert found == [
+        "cell 2: stderr: UserWarning: noise",
+        "cell 3: execute_result ['text/plain']: 0.6548578213851117",
+        "cell 3: display_data ['application/vnd.jupyter.widget-view+json', 'text/plain']: HBox()",
+    ]
+    with pytest.raises(export.StrayOutputError, match="cell 3: execute_result"):
+        export.to_html(nb, HEADER)
+
+
+def test_cells_of_the_other_language_are_left_out() -> None:
+    nb = _clean()
+    de = nbformat.v4.new_markdown_cell("## Kennzahlen")
+    de.metadata["tags"] = ["lang-de"]
+    en = nbformat.v4.new_markdown_cell("## Key figures")
+    en.metadata["tags"] = ["lang-en"]
+    nb.cells += [de, en]
+    german = export.to_html(nb, HEADER)
+    english = export.to_html(nb, {**HEADER, "language": "en"})
+    assert "Kennzahlen" in german and "Key figures" not in german
+    assert "Key figures" in english and "Kennzahlen" not in english
+    assert '<html lang="en">' in english
 
 
 def test_figures_are_numbered_in_order() -> None:
@@ -84,25 +155,87 @@ def test_figures_are_numbered_in_order() -> None:
     assert figs[0][1].startswith(b"\x89PNG")
 
 
-def test_index_lists_runs_with_status_and_escapes() -> None:
+def _entry(**kw: object) -> dict:
+    entry = {
+        "name": "a<b",
+        "title": "Sozialrendite – barmen, base",
+        "description": None,
+        "notebook": "notebooks/20_sroi_centre.ipynb",
+        "status_class": "ok",
+        "status_label": "erfolgreich",
+        "error": None,
+        "finished": "25.11.2026, 14:03",
+        "duration": 12.34,
+        "commit": "0123456789ab",
+        "headline": [("SROI", "3,38\xa0:\xa01")],
+        "data_status": ("fictional", "fiktive Daten"),
+        "html": "a.html",
+        "pdf": None,
+        "ipynb": "a.ipynb",
+        "json": "a.results.json",
+        "failed_ipynb": None,
+    }
+    return {**entry, **kw}
+
+
+def test_index_leads_with_findings_by_topic_and_escapes() -> None:
     page = export.render_index(
         [
-            {
-                "name": "a<b",
-                "description": None,
-                "notebook": "notebooks/x.ipynb",
-                "status_class": "ok",
-                "status_label": "erfolgreich",
-                "error": None,
-                "finished": "25.11.2026, 14:03",
-                "duration": 12.34,
-                "html": "a.html",
-                "ipynb": "a.ipynb",
-                "json": "a.results.json",
-                "failed_ipynb": None,
-            },
+            _entry(),
+            _entry(name="b", notebook="notebooks/30_cooperation_outcomes.ipynb", pdf="b.pdf"),
         ],
         created="2026-11-25T14:03:00+00:00",
     )
     assert "a&lt;b" in page and 'href="a.html"' in page and "12,3" in page
-    assert "Berichtsübersicht" in page
+    assert "Berichtsübersicht" in page and '<html lang="de">' in page
+    assert page.index(">SROI</h2>") < page.index(">Wirkungen der Kooperation</h2>")
+    assert "3,38\xa0:\xa01" in page and "fiktive Daten" in page
+    assert "PDF fehlt" in page and 'href="b.pdf"' in page  # a's PDF is missing, b's is there
+    assert "<details>" in page and "0123456789ab" in page
+
+
+def test_headlines_read_the_recorded_results() -> None:
+    sroi = {"sroi_ratio": 3.38078, "mc_p05": 2.3633, "mc_p95": 4.0366}
+    assert export.headlines("notebooks/20_sroi_centre.ipynb", sroi, "de") == [
+        ("SROI", "3,38\xa0:\xa01"),
+        ("90-%-Intervall (Monte-Carlo)", "2,36 bis 4,04"),
+    ]
+    npv = {"npv": -1199.5, "irr": 0.0382, "mc_npv_p05": -268174.9, "mc_npv_p95": 294213.7}
+    de = dict(export.headlines("notebooks/22_centre_business_case.ipynb", npv, "de"))
+    assert de["Kapitalwert"] == "-1.200\xa0€" and de["Interner Zinsfuß"] == "3,8\xa0%"
+    en = dict(export.headlines("notebooks/22_centre_business_case.ipynb", npv, "en"))
+    assert en["Net present value"] == "-€1,200"
+    att = {"att_simple": -1.63, "att_simple_se": 0.0769}
+    assert export.headlines("notebooks/30_x.ipynb", att, "de")[1][1] == "-1,78 bis -1,48"
+    assert export.headlines("notebooks/99_new.ipynb", sroi, "de") == []
+
+
+def test_data_status_and_topics() -> None:
+    assert export.data_status(["real", "authored"]) is None
+    assert export.data_status(["fictional"]) == ("fictional", "fiktive Daten")
+    assert export.data_status(["synthetic", "authored"], "en") == ("synthetic", "synthetic data")
+    assert export.data_status(["real", "fictional"])[0] == "mixed"
+    assert export.topic_of("notebooks/23_business_comparison.ipynb") == "business"
+    assert export.topic_of("notebooks/50_sroi_what_if.ipynb") == "sroi"
+    assert export.topic_of("notebooks/77_new.ipynb") == "other"
+
+
+def test_run_title_names_the_sweep_values() -> None:
+    title = export.run_title(
+        "20_sroi_fictional_village_base",
+        "Sozialrendite (SROI) eines DORV-Zentrums: Wirkungskarte",
+        {"centre_id": "fictional_village", "scenario": "base", "language": "de", "seed": 1},
+    )
+    assert title == "Sozialrendite (SROI) eines DORV-Zentrums – fictional_village, base"
+
+
+def test_pdf_is_printed_or_reported_missing(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    html = tmp_path / "r.html"
+    html.write_text(export.to_html(_clean(), HEADER), encoding="utf-8")
+    monkeypatch.setenv("ANALYSIS_PDF", "0")
+    assert export.to_pdf(html, tmp_path / "off.pdf") is False
+    monkeypatch.delenv("ANALYSIS_PDF")
+    if export.chromium() is None:
+        pytest.skip("no Chromium to print with")
+    assert export.to_pdf(html, tmp_path / "r.pdf") is True
+    assert (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"

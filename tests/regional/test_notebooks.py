@@ -86,7 +86,8 @@ def test_notebook_runs_in_english_with_filters_and_weights(tmp_path):
 def test_notebook_is_saved_without_outputs():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert nb.metadata["kernelspec"]["name"] == paths.KERNEL_NAME
-    assert "parameters" in nb.cells[1].metadata.get("tags", [])
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert "parameters" in first_code.metadata.get("tags", [])
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None

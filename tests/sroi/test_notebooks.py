@@ -1,8 +1,7 @@
 """The SROI notebooks run under papermill for every example centre (slow).
 
-The runs of pipeline.yaml (every centre and scenario, the comparison) are read from the
-session's shared pipeline run (``pipeline_reports``); only the English report, which the
-manifest does not list, executes here."""
+The runs of pipeline.yaml (every centre and scenario, the English report of barmen, the
+comparison) are read from the session's shared pipeline run (``pipeline_reports``)."""
 
 from __future__ import annotations
 
@@ -38,18 +37,12 @@ def test_centre_report_runs(centre_id: str, pipeline_reports: ProjectPaths) -> N
 
 
 @pytest.mark.slow
-def test_centre_report_in_english(tmp_path: Path) -> None:
-    nb = _run(
-        "20_sroi_centre.ipynb",
-        tmp_path / "out.ipynb",
-        centre_id="barmen",
-        scenario="base",
-        mc_draws=1000,
-        seed=1,
-        language="en",
-    )
+def test_centre_report_in_english(pipeline_reports: ProjectPaths) -> None:
+    nb = pipeline_notebook(pipeline_reports, "20_sroi_barmen_base_en")
     text = json.dumps(nb)
-    assert "SROI ratio of" in text
+    assert "SROI ratio of" in text and "Key figures" in text
+    html = (pipeline_reports.reports / "20_sroi_barmen_base_en.html").read_text("utf-8")
+    assert "Kennzahlen" not in html and '<html lang="en"' in html
 
 
 @pytest.mark.slow

@@ -46,8 +46,12 @@ def test_tipping_table_localised() -> None:
     )
     de = sroi_report.tipping_table(tp, "de")
     assert de.columns.tolist() == ["Annahme", "Basiswert", "Wert bei Quote 1 : 1", "Ergebnis"]
-    assert de.iloc[0].tolist() == ["Menge", "1.200,00", "300,25", "gefunden"]
-    assert sroi_report.tipping_table(tp.assign(base=0.035), "de").iloc[0, 1] == "0,035"
+    assert de.iloc[0].tolist() == ["Menge", "1.200", "300,25", "gefunden"]
+    assert sroi_report.tipping_table(tp.assign(base=0.5), "de").iloc[0, 1] == "0,500"
+    rates = tp.assign(parameter=["discount_rate", "outcomes.x.deadweight"], base=[0.035, 0.2])
+    shown = sroi_report.tipping_table(rates.assign(tipping_value=[0.898, 0.5]), "de")
+    assert shown.iloc[:, 1].tolist() == ["3,5\xa0%", "20,0\xa0%"]
+    assert shown.iloc[0, 2] == "89,8\xa0%"
     assert de.iloc[1, 3] == "nicht im Bereich"
     assert sroi_report.tipping_table(tp, "en").iloc[1, 3] == "none in range"
 
@@ -122,7 +126,7 @@ def test_labelled_parameters_keep_the_engine_parameters() -> None:
     assert labels["discount_rate"] == "Diskontsatz" and en["discount_rate"] == "discount rate"
     assert labels["outcomes.o2.drop_off"] == "outcome o2: Wirkungsrückgang"
     assert en["outcomes.o1.proxy"] == "outcome o1: financial proxy"
-    assert labels["inputs.i1.value"] == "input i1: value"
+    assert labels["inputs.i1.value"] == "input i1: Betrag"
 
 
 def test_flows_balance_through_the_centre() -> None:

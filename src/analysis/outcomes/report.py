@@ -105,8 +105,13 @@ def data_note(synthetic: bool, note: str, lang: str = "de") -> str:
     """A bold Markdown line saying the data are synthetic (empty for real data)."""
     if not synthetic:
         return ""
-    lead = "Synthetische Beispieldaten: " if lang == "de" else "Synthetic example data: "
-    return f"**{lead}{note}**"
+    # The note is the data file's own comment line, quoted as written (in its language).
+    lead = (
+        "Synthetische Beispieldaten. Kommentar der Datei (wörtlich):"
+        if lang == "de"
+        else "Synthetic example data. The file's comment (verbatim):"
+    )
+    return f"**{lead}** „{note}“" if lang == "de" else f"**{lead}** “{note}”"
 
 
 def cohort_table(data: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
@@ -451,6 +456,8 @@ def plot_event_study(frame: pd.DataFrame, lang: str = "de", ylabel: str | None =
         "Jahre seit Beginn der Kooperation" if lang == "de" else "Years since the cooperation began"
     )
     ax.set_ylabel(ylabel or ("Effekt" if lang == "de" else "Effect"))
+    subject = ylabel or ("Effekt" if lang == "de" else "Effect")
+    ax.set_title(("Ereignisstudie: " if lang == "de" else "Event study: ") + subject)
     localise_axis(ax, "y", "number", 1, lang)
     ax.legend()
     fig.tight_layout()
@@ -489,7 +496,13 @@ def plot_likert(survey: Survey, lang: str = "de", side: str | None = None):  # t
     ax.set_xlim(-1, 1)
     pf = percent_formatter(0, lang)  # shares left of zero are shown as positive percentages
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, pos: pf(abs(v), pos)))
-    ax.legend(ncol=5, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.06), frameon=False)
+    ax.set_xlabel(
+        "Anteil der Antworten: Ablehnung links, Zustimmung rechts"
+        if lang == "de"
+        else "Share of answers: disagreement left, agreement right"
+    )
+    ax.set_title("Antworten je Aussage" if lang == "de" else "Answers by statement")
+    ax.legend(ncol=5, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
     fig.tight_layout()
     return fig
 

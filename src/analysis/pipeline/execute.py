@@ -315,9 +315,11 @@ def execute_run(task: RunTask) -> RunOutcome:
         for fname, data in export.figures(nb):
             figure_dir.mkdir(exist_ok=True)
             (figure_dir / fname).write_bytes(data)
+        pdf = False
         if task.html:
             html = export.to_html(nb, task.header)
             (staging / f"{task.name}.html").write_text(html, encoding="utf-8")
+            pdf = export.to_pdf(staging / f"{task.name}.html", staging / f"{task.name}.pdf")
         files = {
             "ipynb": f"{task.name}.ipynb",
             "results": f"{task.name}.results.json",
@@ -325,6 +327,8 @@ def execute_run(task: RunTask) -> RunOutcome:
         }
         if task.html:
             files["html"] = f"{task.name}.html"
+        if pdf:
+            files["pdf"] = f"{task.name}.pdf"
         status = "ok"
     except BaseException as err:  # a failing notebook must not stop the other runs
         if isinstance(err, KeyboardInterrupt | SystemExit):

@@ -470,7 +470,7 @@ def _promote(project: ProjectPaths, outcome: RunOutcome) -> None:
     staging = Path(outcome.staging)
     reports = project.reports
     if outcome.status == "ok":
-        for kind in ("results", "html", "ipynb"):
+        for kind in ("results", "html", "pdf", "ipynb"):
             if kind in outcome.files:
                 atomic.replace_file(staging / outcome.files[kind], reports / outcome.files[kind])
         if "dir" in outcome.files:
@@ -517,10 +517,26 @@ def _record(
     return rec
 
 
+def _input_statuses(project: ProjectPaths, run: Run) -> list[str]:
+    """Catalogue status (real, fictional, synthetic) of each raw file ``run`` reads."""
+    from analysis.catalog import load_catalog
+    from analysis.pipeline.cache import resolve_inputs
+
+    try:
+        catalog = load_catalog(project.catalog)
+        files = resolve_inputs(run, project, _manifest_file(project))
+    except Exception:
+        return []
+    status = dict(zip(catalog["path"], catalog["status"], strict=True))
+    raw = project.raw.relative_to(project.root).as_posix() + "/"
+    return [status[f.removeprefix(raw)] for f in files if f.removeprefix(raw) in status]
+
+
 def index_entries(
     project: ProjectPaths, runs: Sequence[Run], state: dict[str, Any], lang: str
 ) -> list[dict[str, Any]]:
     from analysis.formatting import fmt_datetime
+    from analysis.pipeline.export import data_status, headlines, run_title
 
     entries = []
     for run in runs:
@@ -533,9 +549,15 @@ def index_entries(
             cell = f"cell {e['cell']}: " if e.get("cell") is not None else ""
             error = f"{cell}{e.get('ename')}: {e.get('evalue')}"[:300]
         failed_nb = project.failed / f"{run.name}.ipynb"
+        results: dict[str, Any] = {}
+        if files["results"].is_file():
+            with contextlib.suppress(ValueError, OSError):
+                results = json.loads(files["results"].read_text(encoding="utf-8"))["results"]
+        commit = ((rec or {}).get("git") or {}).get("commit")
         entries.append(
             {
                 "name": run.name,
+                "title": run_title(run.name, run.description, run.parameters),
                 "description": run.description,
                 "notebook": run.notebook,
                 "status_class": status,
@@ -543,7 +565,11 @@ def index_entries(
                 "error": error,
                 "finished": fmt_datetime(rec["finished"], lang) if rec else None,
                 "duration": rec.get("duration_s") if rec else None,
+                "commit": commit[:12] if commit else None,
+                "headline": headlines(run.notebook, results, lang),
+                "data_status": data_status(_input_statuses(project, run), lang),
                 "html": files["html"].name if files["html"].is_file() else None,
+                "pdf": pdf.name if (pdf := project.reports / f"{run.name}.pdf").is_file() else None,
                 "ipynb": files["ipynb"].name if files["ipynb"].is_file() else None,
                 "json": files["results"].name if files["results"].is_file() else None,
                 "failed_ipynb": f"failed/{failed_nb.name}" if failed_nb.is_file() else None,

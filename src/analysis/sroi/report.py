@@ -28,12 +28,13 @@ from analysis.formatting import (
     fmt_number,
     fmt_percent,
     fmt_ratio,
+    fmt_text,
     format_frame,
     md_text,
 )
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
 from analysis.sensitivity import FOUND, NONE_IN_RANGE, Parameter
-from analysis.sensitivity_text import changes_table, changes_text, position_text
+from analysis.sensitivity_text import changes_table, changes_text, factor_label, position_text
 from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners
@@ -114,12 +115,14 @@ EXCHANGE_TEXT = {
         "invests": "Einsatz",
         "receives": "Nutzen",
         "title": "Wertaustausch der Partner",
+        "xlabel": "Barwert: Einsatz (links) und Nutzen (rechts)",
     },
     "en": {
         "centre": "Centre",
         "invests": "input",
         "receives": "value",
         "title": "Partner value exchange",
+        "xlabel": "Present value: input (left) and value received (right)",
     },
 }
 
@@ -141,19 +144,21 @@ def centre_header(imap: ImpactMap, scenario: str, lang: str = DEFAULT_LANGUAGE) 
     de = _de(lang)
     centre = imap.model.centre
     scen = imap.model.scenarios.get(scenario)
-    desc = md_text(scen.description if scen is not None else scenario)
+    desc = md_text(fmt_text(scen.description, lang) if scen is not None else scenario)
     status = _STATUS["de" if de else "en"].get(centre.status, centre.status)
     lines = [
         f"## {md_text(centre.name)}",
         "",
         (f"**Datenstatus: {status}.** " if de else f"**Data status: {status}.** ")
-        + md_text(centre.status_note),
+        + md_text(fmt_text(centre.status_note, lang)),
         "",
         (f"**Szenario:** {scenario} – {desc}" if de else f"**Scenario:** {scenario} – {desc}"),
     ]
     if centre.facts:
         lines += ["", "### Öffentliche Fakten" if de else "### Public facts", ""]
-        lines += [f"- {md_text(f.fact)} *({md_text(f.source)})*" for f in centre.facts]
+        lines += [
+            f"- {md_text(fmt_text(f.fact, lang))} *({md_text(f.source)})*" for f in centre.facts
+        ]
     return "\n".join(lines)
 
 
@@ -287,7 +292,8 @@ def result_table(result: SroiResult, which: str, lang: str = DEFAULT_LANGUAGE) -
         )
     else:
         raise ValueError("which must be 'outcomes', 'stakeholders' or 'inputs'")
-    out = format_frame(df, fmts, lang=lg)
+    texts = {c: [fmt_text(v, lg) for v in df[c]] for c in ("description", "indicator") if c in df}
+    out = format_frame(df.assign(**texts), fmts, lang=lg)
     return out.rename(columns=COLUMN_LABELS[lg])
 
 
@@ -299,13 +305,14 @@ def stakeholder_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
     fig, ax = plt.subplots()
     ax.barh(st["stakeholder"], st["present_value"])
     plots.localise_axis(ax, "x", "currency", lang=lang)
+    ax.set_xlabel("Barwert der Wirkungen" if _de(lang) else "Present value of outcomes")
     ax.set_title(
         "Barwert der Wirkungen nach Stakeholder"
         if _de(lang)
         else "Present value of outcomes by stakeholder"
     )
     fig.tight_layout()
-    return fig
+    return plots.fit_ticks(fig)
 
 
 # --------------------------------------------------------------------------------------
@@ -325,9 +332,8 @@ def parameter_labels(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> dict[str,
             out[f"outcomes.{o.id}.{fld}"] = f"{title}: {labels[fld]}"
     for inp in m.inputs:
         for fac in inp.factors:
-            unit = f" ({fac.unit})" if fac.unit else ""
             out[f"inputs.{inp.id}.{fac.name}"] = (
-                f"{inp.description}: {fac.name.replace('_', ' ')}{unit}"
+                f"{fmt_text(inp.description, lang)}: {factor_label(fac.name, fac.unit, lang)}"
             )
     return out
 
@@ -339,19 +345,39 @@ def labelled_parameters(imap: ImpactMap, lang: str = DEFAULT_LANGUAGE) -> list[P
     return [dataclasses.replace(p, label=labels[p.name]) for p in sroi.model_parameters(imap)]
 
 
+def _is_rate(row: Any) -> bool:
+    """A parameter that is a rate or a share: shown as a percentage (``3,5 %``)."""
+    name = str(row.get("parameter", ""))
+    last = name.rsplit(".", 1)[-1]
+    bounded = (row.get("bound_low"), row.get("bound_high")) == (0.0, 1.0)
+    return bounded or last in FRACTION_FIELDS or last.endswith(("rate", "_change", "_share"))
+
+
+def _fmt_tipping(value: float, rate: bool, lang: str) -> str:
+    if rate:
+        return fmt_percent(value, 1, lang)
+    if float(value).is_integer():  # counts and whole amounts: no ",00"
+        return fmt_number(value, 0, lang)
+    return fmt_number(value, 3 if abs(value) < 1 else 2, lang)
+
+
 def tipping_table(
     tp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, at: str | None = None
 ) -> pd.DataFrame:
     """Tipping points (:func:`analysis.sensitivity.tipping_points`) for the report;
-    ``at`` heads the column of tipping values (default: the SROI ratio's 1 : 1)."""
+    ``at`` heads the column of tipping values (default: the SROI ratio's 1 : 1). Rates
+    and shares read as percentages (a discount rate of ``3,5 %``, not ``0,035``)."""
     de = _de(lang)
     status = {
         FOUND: "gefunden" if de else "found",
         NONE_IN_RANGE: "nicht im Bereich" if de else "none in range",
     }
+    rates = [_is_rate(r) for r in tp.to_dict("records")]
     shown = tp.assign(status=tp["status"].map(status))[["label", "base", "tipping_value", "status"]]
-    for col in ("base", "tipping_value"):  # rates and fractions need three decimals
-        shown[col] = [fmt_number(v, 3 if abs(v) < 1 else 2, lang) for v in shown[col]]
+    for col in ("base", "tipping_value"):
+        shown[col] = [
+            _fmt_tipping(v, rate, lang) for v, rate in zip(shown[col], rates, strict=True)
+        ]
     return shown.rename(
         columns={
             "label": "Annahme" if de else "Assumption",
@@ -459,7 +485,6 @@ def sankey_html(fig, div_id: str = "sankey") -> str:
 def flows_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
     """Static fallback: per stakeholder, invested (left) and received (right) as mirrored bars."""
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
     lg = report_language(lang)
     ex = partners.value_exchange(result).iloc[::-1]
@@ -478,15 +503,13 @@ def flows_figure(result: SroiResult, lang: str = DEFAULT_LANGUAGE):
     )
     ax.axvline(0, color="black", linewidth=0.8)
     plots.localise_axis(ax, "x", "currency", lang=lang)
-    ax.xaxis.set_major_formatter(
-        plt.FuncFormatter(lambda v, _p: fmt_currency(abs(v), decimals=0, lang=lang))
-    )
-    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.xaxis.set_major_formatter(plots.CurrencyFormatter(lg, absolute=True))
     ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel(EXCHANGE_TEXT[lg]["xlabel"])
     ax.set_title(EXCHANGE_TEXT[lg]["title"])
     ax.legend(loc="lower right")
     fig.tight_layout()
-    return fig
+    return plots.fit_ticks(fig)
 
 
 def housing_company_table(hc: HousingCompanyReturn, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from pydantic import (
 
 from analysis.errors import Problem
 from analysis.readers import yaml_line
+from analysis.validation import bilingual_field
 
 # --------------------------------------------------------------------------------------
 # Centre files: SROI impact map (data/raw/sroi/<centre_id>.yaml)
@@ -81,6 +82,15 @@ and would overflow the products of the impact calculation)."""
 
 _Number = Annotated[float, BeforeValidator(_refuse_text_number)]
 
+Note = bilingual_field("en")
+"""An assumption's reasoning: a plain string (English, as the centre files' reasoning is
+written) or ``{de: …, en: …}``; reports show it in their language or say it is English.
+Sources are citations and stay as written."""
+FactNote = bilingual_field("de")
+"""A public fact, the data-status note, a scenario's or input's description or an
+indicator: a plain string (German, as these are written in the centre files) or
+``{de: …, en: …}``."""
+
 
 EVIDENCE_PATTERN = r"^[^#\s/\\]+#[a-z][1-9][0-9]*$"
 """Form of a cited workshop statement: ``<protocol stem>#<question letter><position>``,
@@ -118,7 +128,7 @@ class FigureSchema(BaseModel):
 
     value: _Number
     source: str | None = None
-    assumption: str | None = None
+    assumption: Note | None = None
     distribution: Literal["triangular", "pert", "uniform"] | None = None
     low: _Number | None = None
     high: _Number | None = None
@@ -191,7 +201,7 @@ class FactSchema(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    fact: str = Field(min_length=1)
+    fact: FactNote
     source: str = Field(min_length=1)
 
 
@@ -204,7 +214,7 @@ class CentreMetaSchema(BaseModel):
     name: str = Field(min_length=1)
     place: str | None = None
     status: Literal["real", "fictional", "synthetic", "authored"]
-    status_note: str = Field(min_length=1)
+    status_note: FactNote
     description: str | None = None
     housing_company_partner: bool
     facts: list[FactSchema] = Field(default_factory=list)
@@ -243,7 +253,7 @@ class InputSchema(BaseModel):
 
     id: str = Field(pattern=ID_PATTERN)
     stakeholder: str = Field(min_length=1)
-    description: str = Field(min_length=1)
+    description: FactNote
     in_kind: bool
     year: int = Field(default=0, ge=0)
     repeat_years: int = Field(default=1, ge=1)
@@ -274,7 +284,7 @@ class OutcomeSchema(BaseModel):
     stakeholder: str = Field(min_length=1)
     outcome: str = Field(min_length=1)
     outcome_en: str | None = None
-    indicator: str = Field(min_length=1)
+    indicator: FactNote
     intended: bool = True
     quantity: NonNegativeFigureSchema
     proxy: ProxySchema | None = Field(default=None, validate_default=True)
@@ -390,7 +400,7 @@ class OverrideSchema(BaseModel):
     range: Annotated[
         Literal["shift", "scale", "drop"] | NewRangeSchema | None, BeforeValidator(_range_rule)
     ] = None
-    assumption: str = Field(min_length=1)
+    assumption: Note
 
     @model_validator(mode="after")
     def _value_in_new_range(self) -> OverrideSchema:
@@ -407,7 +417,7 @@ class ScenarioSchema(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str = Field(min_length=1)
+    description: FactNote
     overrides: list[OverrideSchema] = Field(default_factory=list)
 
 

@@ -109,7 +109,7 @@ def test_figure_labels_of_every_kind_of_row() -> None:
     units = {f.name: business_report.figure_unit(f, "en") for f in business.figures(case)}
     rng = case.model.ranges[0]
     assert labels[f"business.ranges.{rng.id}.capture_rate"] == f"{rng.name}: Abschöpfungsquote"
-    assert labels["business.costs.staff.factors.wage"] == "Personal: wage"
+    assert labels["business.costs.staff.factors.wage"] == "Personal: Stundenlohn"
     assert labels["business.costs.energy.factors.value"] == "Energie"  # a single value
     assert units["business.costs.staff.factors.wage"] == "€/h"  # the file's own unit
     assert labels["business.start_capital.grant.amount"] == "Zuschuss Land: Betrag"

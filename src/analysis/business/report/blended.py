@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from analysis import plots
 from analysis.business.blended import BlendedReturn
 from analysis.formatting import fmt_currency, fmt_number, fmt_percent, format_frame
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
@@ -154,6 +155,7 @@ def blended_figure(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE):
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, t["partner"])
     localise_axis(ax, "x", "currency", lang=lg)
+    ax.set_xlabel("Barwert" if lg == "de" else "Present value")
     ax.tick_params(axis="x", labelsize=8)
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title(
@@ -162,7 +164,7 @@ def blended_figure(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE):
         else f"Money and social value per partner ({br.horizon} years, present values)"
     )
     fig.tight_layout()
-    return fig
+    return plots.fit_ticks(fig)
 
 
 def basis_text(br: BlendedReturn, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -291,7 +293,7 @@ def comparison_figure(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE):
     )
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
-    return fig
+    return plots.fit_ticks(fig)
 
 
 def comparison_text(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -16,11 +16,19 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import plots
 from analysis.business.case import FOUND, ZERO, BusinessResult, Figure, figures, model_parameters
 from analysis.business.centre import BusinessCase
+from analysis.formatting import fmt_text
 from analysis.i18n import report_language
 from analysis.sensitivity import DISTRIBUTION_NAMES, Parameter
-from analysis.sensitivity_text import changes_table, changes_text, position_text
+from analysis.sensitivity_text import (
+    changes_table,
+    changes_text,
+    factor_label,
+    position_text,
+    unit_text,
+)
 
 # --------------------------------------------------------------------------------------
 # Report tables, texts and figures (German or English, localised numbers)
@@ -205,7 +213,7 @@ def figure_label(f: Figure, lang: str = "de") -> str:
     if f.term == "cost":  # a cost, and its factor unless it is the single "value"
         label = _item_name(f.item, lg)
         if len(f.item.factors) > 1 or f.factor != "value":
-            label += f": {str(f.factor).replace('_', ' ')}"
+            label += f": {factor_label(str(f.factor), None, lg)}"
         return label
     if f.term == "investment":
         return f"{t['investment']}: {f.item.description}"
@@ -216,7 +224,8 @@ def figure_label(f: Figure, lang: str = "de") -> str:
 
 def figure_unit(f: Figure, lang: str = "de") -> str:
     """The unit of a figure in ``lang`` (ids translated; symbols and a cost's own unit as is)."""
-    return UNITS[report_language(lang)].get(f.unit, f.unit)
+    lg = report_language(lang)
+    return UNITS[lg].get(f.unit, unit_text(f.unit, lg) if f.unit else f.unit)
 
 
 def labelled_parameters(case: BusinessCase, lang: str = "de") -> list[Parameter]:
@@ -226,7 +235,8 @@ def labelled_parameters(case: BusinessCase, lang: str = "de") -> list[Parameter]
     out = []
     for p, f in zip(model_parameters(case), figures(case), strict=True):
         label, unit = figure_label(f, lang), figure_unit(f, lang)
-        label = f"{label} ({unit})" if unit and f.kind == "amount" else label
+        redundant = not unit or label.lower().endswith(unit.lower()) or unit in ("Faktor", "factor")
+        label = f"{label} ({unit})" if f.kind == "amount" and not redundant else label
         out.append(dataclasses.replace(p, label=label))
     return out
 
@@ -271,7 +281,7 @@ def assumptions_table(case: BusinessCase, lang: str = "de") -> pd.DataFrame:
             if fig.source:
                 parts.append(f"{t['source']}: {fig.source}")
             if fig.assumption:
-                parts.append(f"{t['assumption']}: {fig.assumption}")
+                parts.append(f"{t['assumption']}: {fmt_text(fig.assumption, lg)}")
             basis = " ".join(parts)
             spread = ""
             if fig.low is not None and fig.high is not None:
@@ -604,18 +614,19 @@ def cash_flow_figure(result: BusinessResult, lang: str = "de"):
     ax.legend(fontsize=8)
     ax.set_title("Zahlungsströme des Zentrums" if lg == "de" else "Cash flows of the centre")
     fig.tight_layout()
-    return fig
+    return plots.fit_ticks(fig)
 
 
 def euro_axis(fig: Any, lang: str = "de", ticks: int = 5) -> Any:
-    """Show the x axis of a sensitivity figure (tornado, histogram of the NPV) in whole
-    euros with at most ``ticks`` ticks; returns ``fig``."""
+    """Show the x axis of a sensitivity figure (tornado, histogram of the NPV) in compact
+    euros (``200 Tsd. €``) with at most ``ticks`` ticks, thinned where labels would
+    overlap; returns ``fig``."""
     from matplotlib.ticker import MaxNLocator
 
-    from analysis.plots import localise_axis
+    from analysis.plots import fit_ticks, localise_axis
 
     ax = fig.axes[0]
     localise_axis(ax, "x", "currency", lang=report_language(lang))
-    ax.xaxis.set_major_locator(MaxNLocator(ticks))
+    ax.xaxis.set_major_locator(MaxNLocator(ticks, steps=[1, 2, 2.5, 5, 10]))
     ax.tick_params(axis="x", labelsize=8)
-    return fig
+    return fit_ticks(fig)
