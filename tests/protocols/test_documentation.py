@@ -75,6 +75,48 @@ def test_docx_opens_and_contains_every_statement(tmp_path: Path, data: Documenta
     assert settings.index("updateFields") == settings.index("compat") - 1  # schema order
     assert len(doc.tables) == 2
     assert doc.tables[0].rows[0].cells[-1].text == "Summe"
+    assert not any("Wirkungskarten" in h for h in headings)  # no evidence given: no chapter
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "intro"),
+    [
+        ("de", "6. Workshop-Aussagen in den Wirkungskarten der Zentren", "als Beleg"),
+        ("en", "6. Workshop statements in the centres' impact maps", "as evidence"),
+    ],
+)
+def test_docx_lists_the_impact_map_evidence(
+    tmp_path: Path, data: DocumentationInput, lang: str, heading: str, intro: str
+) -> None:
+    """The notebook's labelled evidence table (which statement feeds which centre's
+    impact map) becomes the Word file's last chapter, in the TOC, cells as given."""
+    import dataclasses
+
+    from analysis.pipeline.evidence import evidence_table
+    from analysis.sroi.report import evidence_use_table
+
+    raw = evidence_table(paths.RAW / "protocols", paths.RAW / "sroi")
+    assert len(raw) > 0
+    shown = evidence_use_table(raw, lang)
+    with_evidence = dataclasses.replace(data, evidence=shown)
+    doc = Document(str(build_docx(with_evidence, tmp_path / "e.docx", lang=lang)))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-1] == heading
+    paragraphs = [p.text for p in doc.paragraphs]
+    toc = paragraphs[paragraphs.index("Inhaltsverzeichnis" if lang == "de" else "Contents") + 1]
+    assert toc.splitlines()[-1] == heading  # the TOC field's cached entries
+    assert any(intro in p for p in paragraphs[paragraphs.index(heading) :])
+    table = doc.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == list(shown.columns)
+    assert len(table.rows) == len(shown) + 1
+    first = shown.iloc[0]
+    assert [c.text for c in table.rows[1].cells] == [str(v) for v in first]
+    assert raw.loc[0, "statement_id"] in [c.text for c in table.rows[1].cells]
+    # nothing cited: the chapter says so instead of an empty table
+    empty = dataclasses.replace(data, evidence=shown.iloc[0:0])
+    doc = Document(str(build_docx(empty, tmp_path / "leer.docx", lang=lang)))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][-1] == heading
+    assert len(doc.tables) == 2
 
 
 def test_cross_tables(data: DocumentationInput) -> None:

@@ -98,8 +98,13 @@ def test_gesamtdokumentation_with_coding_sheet(tmp_path: Path, monkeypatch) -> N
     html = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
     assert "Krippendorffs α [95 %-KI]" in html and "Hayes &amp; Krippendorff (2007)" in html
     doc = Document(str(tmp_path / values["docx_file"]))
-    header = [c.text for c in doc.tables[-1].rows[0].cells]
+    # the agreement table, then the statements feeding the centres' impact maps
+    header = [c.text for c in doc.tables[-2].rows[0].cells]
     assert header[-2:] == ["Cohens κ [95 %-KI]", "Krippendorffs α [95 %-KI]"]
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-1] == "6. Workshop-Aussagen in den Wirkungskarten der Zentren"
+    assert len(doc.tables[-1].rows) == values["evidence_citations"] + 1
+    assert [c.text for c in doc.tables[-1].rows[0].cells][:2] == ["Workshop", "Aussage"]
 
 
 def test_series_coding_workbook(pipeline_reports: ProjectPaths) -> None:

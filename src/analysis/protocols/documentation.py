@@ -154,6 +154,20 @@ TEXT: dict[str, dict[str, str]] = {
     "workbook_last": {"de": "letzte Kennung", "en": "last id"},
     "unreadable": {"de": "Nicht gelesene Dateien", "en": "Files not read"},
     "no_codes": {"de": "Noch keine kodierten Aussagen", "en": "No coded statements yet"},
+    "evidence": {
+        "de": "Workshop-Aussagen in den Wirkungskarten der Zentren",
+        "en": "Workshop statements in the centres' impact maps",
+    },
+    "evidence_intro": {
+        "de": "Welche Aussagen der Workshops als Beleg in die Wirkungskarte (SROI) welches "
+        "Zentrums eingehen; eine Zeile je Aussage, Zentrum und Stelle in der Wirkungskarte.",
+        "en": "Which workshop statements feed which centre's impact map (SROI) as evidence; "
+        "one row per statement, centre and place in the impact map.",
+    },
+    "evidence_none": {
+        "de": "Keine Wirkungskarte eines Zentrums beruft sich bisher auf eine Workshop-Aussage.",
+        "en": "No centre's impact map cites a workshop statement yet.",
+    },
 }
 
 
@@ -517,7 +531,13 @@ class DocumentationInput:
 
     ``reliability`` is :func:`analysis.protocols.coding.reliability` of the filled
     coding sheets (``None``: no human coding yet), with the ``coders``, the sheets'
-    file names and the bootstrap ``seed``."""
+    file names and the bootstrap ``seed``.
+
+    ``evidence`` is the prepared table of which workshop statements feed which centre's
+    impact map, already labelled in the report language (the notebook passes
+    :func:`analysis.sroi.report.evidence_use_table` of
+    :func:`analysis.pipeline.evidence.evidence_table`; this module imports neither).
+    It becomes a chapter of its own, shown as given; ``None`` leaves the chapter out."""
 
     protocols: Sequence[Protocol]
     suggested: pd.DataFrame
@@ -528,6 +548,7 @@ class DocumentationInput:
     coders: Sequence[str] = ()
     sheet_files: Sequence[str] = ()
     seed: int = 1
+    evidence: pd.DataFrame | None = None
 
 
 def build_docx(
@@ -549,10 +570,12 @@ def build_docx(
     _set_language(doc, lang)
     _page_numbers(doc, lang)
     _title_page(doc, protocols, series, date or dt.date.today(), lang)
-    _contents(doc, protocols, lang)
+    _contents(doc, protocols, lang, evidence=data.evidence is not None)
     for i, p in enumerate(protocols, 1):
         _workshop_chapter(doc, i, p, lang)
     _cross_chapter(doc, data, protocols, top_n, lang)
+    if data.evidence is not None:
+        _evidence_chapter(doc, data.evidence, len(protocols) + 2, lang)
     path = Path(path)
     doc.save(str(path))
     return path
@@ -579,13 +602,15 @@ def _title_page(
     _page_break(doc)
 
 
-def _contents(doc: Any, protocols: Sequence[Protocol], lang: str) -> None:
-    """The table of contents: a Word TOC field listing one chapter per workshop and the
-    cross-workshop chapter."""
+def _contents(doc: Any, protocols: Sequence[Protocol], lang: str, evidence: bool = False) -> None:
+    """The table of contents: a Word TOC field listing one chapter per workshop, the
+    cross-workshop chapter and (``evidence``) the impact-map evidence chapter."""
     chapters = [
         f"{i}. {t('workshop', lang)}: {workshop_label(p, lang)}" for i, p in enumerate(protocols, 1)
     ]
     chapters.append(f"{len(protocols) + 1}. {t('cross', lang)}")
+    if evidence:
+        chapters.append(f"{len(protocols) + 2}. {t('evidence', lang)}")
     doc.add_heading(t("toc", lang), level=1)
     _add_toc(doc, chapters)
     doc.add_paragraph(t("toc_hint", lang)).runs[0].italic = True
@@ -645,6 +670,23 @@ def _cross_chapter(
             doc.add_paragraph(text)
         shown = reliability_table(data.reliability, protocols, lang)
         _table(doc, shown.set_index(shown.columns[0]), lang)
+
+
+def _evidence_chapter(doc: Any, frame: pd.DataFrame, number: int, lang: str) -> None:
+    """Which workshop statements feed which centre's impact map: the prepared, labelled
+    table as given (no index column), or a sentence when nothing is cited."""
+    doc.add_heading(f"{number}. {t('evidence', lang)}", level=1)
+    if frame.empty:
+        doc.add_paragraph(t("evidence_none", lang))
+        return
+    doc.add_paragraph(t("evidence_intro", lang))
+    table = doc.add_table(rows=1, cols=len(frame.columns))
+    table.style = "Light Grid Accent 1"
+    for cell, col in zip(table.rows[0].cells, frame.columns, strict=True):
+        cell.text = str(col)
+    for row in frame.itertuples(index=False):
+        for cell, v in zip(table.add_row().cells, row, strict=True):
+            cell.text = "" if pd.isna(v) else str(v)
 
 
 def _table(doc: Any, frame: pd.DataFrame, lang: str) -> None:
