@@ -163,3 +163,51 @@ def test_every_estimator_and_convention_has_labels() -> None:
         assert set(r.METHOD_LABELS[method]) == {"de", "en"}
     for dof in o.DOF_CONVENTIONS:
         assert set(r.DOF_LABELS[dof]) == {"de", "en"} and set(r.DOF_NOTES[dof]) == {"de", "en"}
+
+
+# -- how the panel was read ---------------------------------------------------------------
+
+
+def test_data_section_says_a_panel_came_from_german_excel(tmp_path: Path) -> None:
+    """Panel and units file saved by German Excel (``;``, decimal commas, cp1252): the
+    data section names each file and its dialect; plain CSV files get no sentence."""
+    from analysis.outcomes.panel import load_panel
+    from tests.outcomes.test_panel import GOOD_ROWS, HEADER, UNITS, _german, _write
+
+    plain = load_panel(_write(tmp_path, GOOD_ROWS))
+    assert plain.units_path == tmp_path / "panel_units.csv"
+    assert r.dialect_note(plain, "de") == r.dialect_note(plain, "en") == ""
+
+    folder = tmp_path / "excel"
+    folder.mkdir()
+    panel_file = folder / "gebiete.csv"
+    comment = "# SYNTHETIC Gebiete für Tests\n"  # an umlaut: not valid UTF-8 in cp1252
+    panel_file.write_bytes(_german(comment + HEADER + "\n".join(GOOD_ROWS)).encode("cp1252"))
+    units = UNITS.replace("Area B", "Gebiet Süd")
+    (folder / "gebiete_units.csv").write_bytes(_german(units).encode("cp1252"))
+    german = load_panel(panel_file)
+    assert german.units_dialect == {"encoding": "cp1252", "separator": ";", "decimal": ","}
+    de = r.dialect_note(german, "de")
+    assert de == (
+        "Die Datei gebiete.csv wurde als CSV aus deutschem Excel gelesen (Trennzeichen ;, "
+        "Dezimalkomma, Kodierung Windows-1252 (cp1252)). Die Datei gebiete\\_units.csv "
+        "wurde als CSV aus deutschem Excel gelesen (Trennzeichen ;, Dezimalkomma, "
+        "Kodierung Windows-1252 (cp1252))."
+    )
+    en = r.dialect_note(german, "en")
+    assert en.startswith(
+        "The file gebiete.csv was read as a CSV file from German Excel (separator ;, "
+        "decimal comma, encoding Windows-1252 (cp1252))."
+    )
+    # only the units file in German Excel's dialect: one sentence, for it
+    (folder / "gebiete.csv").write_text(HEADER + "\n".join(GOOD_ROWS), encoding="utf-8")
+    mixed = r.dialect_note(load_panel(panel_file), "de")
+    assert mixed.startswith("Die Datei gebiete\\_units.csv") and mixed.count("Die Datei") == 1
+    # a comma file in Windows-1252 is read too, and said so; a BOM alone is no news
+    assert r.dialect_sentence(
+        "x.csv", {"encoding": "cp1252", "separator": ",", "decimal": "."}, "en"
+    ) == (
+        "The file x.csv was read in a non-default CSV format "
+        "(separator comma, decimal point, encoding Windows-1252 (cp1252))."
+    )
+    assert r.dialect_sentence("x.csv", {"encoding": "utf-8-sig", "separator": ","}, "de") == ""

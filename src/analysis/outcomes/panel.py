@@ -43,6 +43,8 @@ class Panel:
 
     ``measures``: the numeric columns besides the keys; ``note``: the file's comment
     lines (e.g. "SYNTHETIC ..."); ``synthetic``: whether the note says so.
+    ``units_path``/``units_dialect``: the units file the units were checked against and
+    how it was read (``None`` when the units were given as ids or not checked).
     """
 
     data: pd.DataFrame
@@ -50,6 +52,8 @@ class Panel:
     note: str
     path: Path | None = None
     dialect: dict[str, str] | None = None
+    units_path: Path | None = None
+    units_dialect: dict[str, str] | None = None
 
     @property
     def german_excel(self) -> bool:
@@ -122,7 +126,8 @@ def load_panel(
     raw, lines, comments = table.frame, table.lines, table.comments
     _check_layout(table, path)
     unit = raw["unit"].str.strip()
-    problems = _unit_problems(unit, _known_units(path, units), path, lines)
+    known, units_path, units_dialect = _known_units(path, units)
+    problems = _unit_problems(unit, known, path, lines)
     period, found = _whole_numbers(raw, "period", path, lines, allow_empty=False)
     problems += found
     first, found = _whole_numbers(raw, "first_treated", path, lines, allow_empty=True)
@@ -145,7 +150,13 @@ def load_panel(
     df = df.drop(columns="_line").sort_values(["unit", "period"], ignore_index=True)
     df.attrs["csv_dialect"] = dict(table.dialect)
     return Panel(
-        data=df, measures=measures, note="\n".join(comments), path=path, dialect=table.dialect
+        data=df,
+        measures=measures,
+        note="\n".join(comments),
+        path=path,
+        dialect=table.dialect,
+        units_path=units_path,
+        units_dialect=units_dialect,
     )
 
 
@@ -177,13 +188,17 @@ def _dialect_hint(table: CsvTable) -> str:
     return f" (the header read with separator '{sep}' has column(s) {found})"
 
 
-def _known_units(path: Path, units: Iterable[str] | str | Path | None) -> set[str] | None:
-    """The known unit ids: given, read from a units file, or from the default units file."""
+def _known_units(
+    path: Path, units: Iterable[str] | str | Path | None
+) -> tuple[set[str] | None, Path | None, dict[str, str] | None]:
+    """The known unit ids: given, read from a units file, or from the default units file;
+    with the units file read and its dialect (``None``, ``None`` when no file was read)."""
     if units is None and default_units_path(path).exists():
         units = default_units_path(path)
     if isinstance(units, str | Path):
-        units = load_units(units)["unit"]
-    return set(units) if units is not None else None
+        table = load_units(units)
+        return set(table["unit"]), Path(units), dict(table.attrs.get("csv_dialect", {}))
+    return (set(units) if units is not None else None), None, None
 
 
 def _unit_problems(

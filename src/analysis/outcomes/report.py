@@ -13,6 +13,8 @@ errors, :func:`reading` writes a few sentences an evaluator can paste into a rep
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -25,6 +27,7 @@ from analysis.outcomes.did import (
     EventStudy,
     dynamic_pretrend,
 )
+from analysis.outcomes.panel import Panel
 from analysis.outcomes.survey import OrdinalFit, Survey, likert_shares
 
 OUTCOME_LABELS = {
@@ -112,6 +115,62 @@ def data_note(synthetic: bool, note: str, lang: str = "de") -> str:
         else "Synthetic example data. The file's comment (verbatim):"
     )
     return f"**{lead}** „{note}“" if lang == "de" else f"**{lead}** “{note}”"
+
+
+_ENCODINGS = {
+    "de": {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 mit BOM", "cp1252": "Windows-1252 (cp1252)"},
+    "en": {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252 (cp1252)"},
+}
+_SEPARATORS = {"de": {"\t": "Tabulator", ",": "Komma"}, "en": {"\t": "tab", ",": "comma"}}
+_DIALECT_TEXT = {
+    "de": {
+        "german": "Die Datei {name} wurde als CSV aus deutschem Excel gelesen ({how}).",
+        "other": "Die Datei {name} wurde in einem abweichenden CSV-Format gelesen ({how}).",
+        "how": "Trennzeichen {sep}, {decimal}, Kodierung {enc}",
+        ",": "Dezimalkomma",
+        ".": "Dezimalpunkt",
+    },
+    "en": {
+        "german": "The file {name} was read as a CSV file from German Excel ({how}).",
+        "other": "The file {name} was read in a non-default CSV format ({how}).",
+        "how": "separator {sep}, {decimal}, encoding {enc}",
+        ",": "decimal comma",
+        ".": "decimal point",
+    },
+}
+
+
+def dialect_sentence(name: str, dialect: dict[str, str] | None, lang: str = "de") -> str:
+    """One sentence saying how the CSV file ``name`` was read, if not in the default
+    dialect (comma, decimal point, UTF-8 with or without BOM); "" otherwise. ``dialect``
+    as :attr:`analysis.readers.CsvTable.dialect` records it."""
+    if not dialect:
+        return ""
+    sep = dialect.get("separator", ",")
+    decimal = dialect.get("decimal", ".")
+    enc = dialect.get("encoding", "utf-8")
+    if sep == "," and decimal == "." and enc in ("utf-8", "utf-8-sig"):
+        return ""
+    lang = "en" if lang == "en" else "de"
+    text = _DIALECT_TEXT[lang]
+    how = text["how"].format(
+        sep=_SEPARATORS[lang].get(sep, sep),
+        decimal=text.get(decimal, decimal),
+        enc=_ENCODINGS[lang].get(enc, enc),
+    )
+    return text["german" if sep == ";" else "other"].format(name=md_text(name), how=how)
+
+
+def dialect_note(panel: Panel, lang: str = "de") -> str:
+    """Markdown for the data section: how the panel and its units file were read, one
+    sentence each when not in the default CSV dialect (e.g. saved by German Excel);
+    "" when both were plain CSV."""
+    files = [(panel.path, panel.dialect), (panel.units_path, panel.units_dialect)]
+    return " ".join(
+        s
+        for path, dialect in files
+        if path is not None and (s := dialect_sentence(Path(path).name, dialect, lang))
+    )
 
 
 def cohort_table(data: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
