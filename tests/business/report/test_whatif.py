@@ -87,3 +87,32 @@ def test_headline_markdown(lang: str) -> None:
     text = whatif_report.headline_markdown(r, lang)
     assert ("SROI-Quote" if lang == "de" else "SROI ratio") in text
     assert text.count(":") == 1  # the ratio once, as "3,38 : 1"
+
+
+@pytest.mark.parametrize(
+    ("lang", "proxy", "rate", "wage"),
+    [("de", "1.340", "6,5\xa0%", "13,02"), ("en", "1,340", "6.5%", "13.02")],
+)
+def test_slider_readouts_in_the_panel_language(lang: str, proxy: str, rate: str, wage: str) -> None:
+    """The widget's own readout (English numbers) is off; a label beside each slider shows
+    the value formatted for the panel's language and follows the slider."""
+    app = _app(lang=lang)
+    assert set(app.readouts) == set(app.sliders)
+    assert not any(s.readout for s in app.sliders.values())
+    path = "impact_map.outcomes.independent_living.proxy"  # amount, step 20, starts 1300
+    start = "1.300" if lang == "de" else "1,300"
+    assert app.readouts[path].value == start
+    app.sliders[path].value = 1340
+    assert app.readouts[path].value == proxy
+    app.sliders["impact_map.discount_rate"].value = 0.065  # fraction
+    assert app.readouts["impact_map.discount_rate"].value == rate
+    hours = "impact_map.inputs.ongoing_volunteering.factors.wage"  # 12.82, step 0.2
+    app.sliders[hours].value = 13.02
+    assert app.readouts[hours].value == wage
+    # the HBox of every control: label, slider, readout
+    row = next(
+        r for r in app.controls_panel.children[0].children if app.sliders[path] in r.children
+    )
+    assert row.children[1:] == (app.sliders[path], app.readouts[path])
+    app.reset()
+    assert app.readouts[path].value == start

@@ -138,6 +138,26 @@ def fmt_value(c: Control, value: float, lang: str = DEFAULT_LANGUAGE) -> str:
     return fmt_number(value, 0 if abs(value) >= 100 or float(value).is_integer() else 2, lang)
 
 
+def _decimals(x: float) -> int:
+    """Decimals that show ``x`` exactly (0.25 → 2, 20 → 0, 12.82 → 2; at most 6)."""
+    for d in range(7):
+        if abs(round(x * 10**d) - x * 10**d) < 1e-6:
+            return d
+    return 6
+
+
+def slider_readout(c: Control, value: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The readout beside a control's slider, in the panel's language: ``6,5 %`` /
+    ``6.5%`` for fractions and changes (at least one decimal), ``1.300`` / ``1,300`` or
+    ``12,82`` for amounts; as many decimals as the slider's step and the starting value
+    need, so every setting shows exactly and the readout keeps its width."""
+    scale = 100 if c.kind in ("fraction", "change") else 1
+    decimals = max(_decimals(c.step * scale), _decimals(c.value * scale))
+    if scale == 100:
+        return fmt_percent(value, max(1, decimals), lang)
+    return fmt_number(value, decimals, lang)
+
+
 def headline_markdown(r: WhatIfResult, lang: str = DEFAULT_LANGUAGE) -> str:
     """One line: SROI ratio, social NPV, business NPV and the partners' blended return."""
     t = _t(lang)
@@ -292,7 +312,8 @@ class WhatIfApp:
     contributions in two sections), the headline, value exchange, blended return and the
     changed figures, updated by the engines whenever a slider moves; "save as scenario"
     writes :meth:`analysis.business.whatif.WhatIf.save`. Tests drive it from Python: set
-    ``app.sliders[path].value`` and read ``app.headline.value``."""
+    ``app.sliders[path].value`` and read ``app.headline.value`` (and
+    ``app.readouts[path].value``, the slider's value in the panel's language)."""
 
     def __init__(
         self,
@@ -308,6 +329,7 @@ class WhatIfApp:
         t = _t(self.lang)
         self.labels = control_labels(w, sroi_labels, self.lang)
         self.sliders: dict[str, Any] = {}
+        self.readouts: dict[str, Any] = {}
         rows: dict[str, list[Any]] = {"uncertain": [], "contributions": []}
         for c in w.controls:
             slider = W.FloatSlider(
@@ -316,14 +338,18 @@ class WhatIfApp:
                 step=c.step,
                 value=c.value,
                 continuous_update=False,
-                readout_format=".1%" if c.kind in ("fraction", "change") else ".5g",
-                layout=W.Layout(width="50%"),
+                readout=False,  # the widget's readout knows no German numbers
+                layout=W.Layout(width="40%"),
                 description_allow_html=False,
             )
             slider.add_class("whatif-slider")
             self.sliders[c.path] = slider
-            label = W.HTML(html.escape(self.labels[c.path]), layout=W.Layout(width="48%"))
-            rows["contributions" if c.contribution else "uncertain"].append(W.HBox([label, slider]))
+            readout = W.Label(slider_readout(c, c.value, self.lang), layout=W.Layout(width="14%"))
+            self.readouts[c.path] = readout
+            label = W.HTML(html.escape(self.labels[c.path]), layout=W.Layout(width="44%"))
+            rows["contributions" if c.contribution else "uncertain"].append(
+                W.HBox([label, slider, readout])
+            )
         sections = [
             (t["uncertain"], rows["uncertain"]),
             (t["contributions"], rows["contributions"]),
@@ -376,10 +402,15 @@ class WhatIfApp:
     def _changed(self, _change: Any) -> None:
         self.update()
 
+    def _show_readouts(self, settings: Mapping[str, float]) -> None:
+        for c in self.w.controls:
+            self.readouts[c.path].value = slider_readout(c, settings[c.path], self.lang)
+
     def update(self) -> WhatIfResult:
         """Evaluate the sliders' settings and refresh every output."""
         start = time.perf_counter()
         settings = self.settings()
+        self._show_readouts(settings)
         r = self.w.evaluate(settings)
         self.headline.value = headline_html(r, self.lang)
         self.exchange.value = exchange_html(r, self.lang)
