@@ -118,3 +118,16 @@ def test_a_text_in_both_languages_is_found_again_from_its_plain_string() -> None
     plain = str(note)  # what a pandas table keeps
     assert translated(plain) is note
     assert fmt_text(plain, "de") == "Haushalte, die einkaufen"
+
+
+def test_a_plain_name_is_the_same_in_both_languages() -> None:
+    from analysis.formatting import fmt_text
+    from analysis.validation import name_text
+
+    plain = name_text("DORV-Zentrum Barmen")
+    assert fmt_text(plain, "en") == fmt_text(plain, "de") == "DORV-Zentrum Barmen"
+    both = name_text({"de": "Dorfzentrum Lindenau (fiktiv)", "en": "Lindenau (fictional)"})
+    assert str(both) == "Dorfzentrum Lindenau (fiktiv)"
+    assert fmt_text(both, "en") == "Lindenau (fictional)"
+    with pytest.raises(ValueError):
+        name_text("  ")

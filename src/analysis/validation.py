@@ -122,6 +122,28 @@ def local_text(value: Any, language: str) -> LocalText:
     raise ValueError("expected a text, or the text in both languages as {de: …, en: …}")
 
 
+def name_text(value: Any) -> str:
+    """A name from a data file: a plain string is a proper name, the same in every
+    language (shown as written, never marked as untranslated); ``{de: …, en: …}`` gives
+    both versions as a :class:`LocalText` that reads as the German one."""
+    if isinstance(value, str) and not isinstance(value, LocalText):
+        if not value.strip():
+            raise ValueError("text must not be empty")
+        return value
+    return local_text(value, "de")
+
+
+def name_field() -> Any:
+    """A pydantic field type for a name (see :func:`name_text`)."""
+    from pydantic import PlainValidator, WithJsonSchema
+
+    return Annotated[
+        str,
+        PlainValidator(name_text),
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "object"}]}),
+    ]
+
+
 def bilingual_field(language: str) -> Any:
     """A pydantic field type for free text in a data file written in ``language``: a plain
     string (in ``language``) or ``{de: …, en: …}``; the value is a :class:`LocalText`."""

@@ -276,3 +276,25 @@ def test_business_range_rule_contradictions_name_the_override() -> None:
     rangeless = {"path": "business.services.post.revenue", "value": 1, "range": "scale"}
     with pytest.raises(InputError, match="range: scale needs a range"):
         make_case(_ranged_business({**rangeless, "assumption": "x"}), "base")
+
+
+def _texts(node: Any, path: str = "") -> dict[str, Any]:
+    """Every free text read from a data file (a LocalText) in a model dump, by its path."""
+    if isinstance(node, dict):
+        return {p: t for k, v in node.items() for p, t in _texts(v, f"{path}.{k}").items()}
+    if isinstance(node, list):
+        return {p: t for i, v in enumerate(node) for p, t in _texts(v, f"{path}[{i}]").items()}
+    return {path: node} if hasattr(node, "texts") else {}
+
+
+@pytest.mark.parametrize("centre", ["barmen", "fictional_quarter", "fictional_village"])
+def test_every_note_of_the_centre_files_is_in_both_languages(centre: str) -> None:
+    """Issue 15: one language per report, so no note of a centre file reaches a report
+    marked "(nur auf Englisch)" or "(German only)" — impact map and business section."""
+    case = business_centre.load_centre_case(centre, folder=RAW)
+    texts = _texts(case.imap.model.model_dump()) | _texts(case.model.model_dump(), "business")
+    assert len(texts) > 100
+    one = {p: str(t) for p, t in texts.items() if set(t.texts) != {"de", "en"}}
+    assert not one
+    names = [t.texts for p, t in texts.items() if p == ".centre.name"]
+    assert names and names[0]["de"] != names[0]["en"]  # "(fiktiv)" / "(fictional)"

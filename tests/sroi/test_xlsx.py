@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis.errors import InputError
+from analysis.formatting import fmt_text
 from analysis.sroi import centre as sroi_centre
 from analysis.sroi import engine as sroi
 from analysis.sroi.xlsx import EVIDENCE_COLUMN, OUTCOME_COLUMNS, SHEETS
@@ -16,16 +17,43 @@ from analysis.sroi.xlsx import EVIDENCE_COLUMN, OUTCOME_COLUMNS, SHEETS
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "sroi"
 
 
-@pytest.mark.parametrize("centre", ["barmen", "fictional_quarter"])
+def _languages(node: object, path: str = "") -> dict[str, dict[str, str]]:
+    """Every free text of a model dump given in two languages, by its path."""
+    out: dict[str, dict[str, str]] = {}
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out.update(_languages(v, f"{path}.{k}"))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out.update(_languages(v, f"{path}[{i}]"))
+    elif len(getattr(node, "texts", {})) > 1:
+        out[path] = dict(node.texts)  # type: ignore[attr-defined]
+    return out
+
+
+@pytest.mark.parametrize("centre", ["barmen", "fictional_quarter", "fictional_village"])
 def test_round_trip_keeps_every_figure_and_note(centre: str, tmp_path: Path) -> None:
     imap = sroi_centre.load_centre(centre, RAW)
     path = sroi_centre.export_impact_map_xlsx(imap, tmp_path / f"{centre}.xlsx")
     back = sroi_centre.load_impact_map(path)
     assert back.model.model_dump() == imap.model.model_dump()
+    assert _languages(back.model.model_dump()) == _languages(imap.model.model_dump())
     for scenario in imap.scenarios:
         assert sroi.evaluate(back, scenario).ratio == pytest.approx(
             sroi.evaluate(imap, scenario).ratio, rel=1e-12
         )
+
+
+def test_round_trip_keeps_both_languages_of_every_note(tmp_path: Path) -> None:
+    imap = sroi_centre.load_centre("fictional_village", RAW)
+    before = _languages(imap.model.model_dump())
+    assert len(before) > 50  # assumptions, descriptions, indicators, the status note …
+    path = sroi_centre.export_impact_map_xlsx(imap, tmp_path / "v.xlsx")
+    wb = load_workbook(path)
+    assert [c.value for c in wb["Outcomes"][1]][-2:] == ["Indicator (en)", "Financial proxy (en)"]
+    basis = wb["Outcomes"]["M2"].value  # proxy basis of the first outcome
+    assert "\nAnnahme: " in basis and basis.count("Assumption: ") == 1
+    assert _languages(sroi_centre.load_impact_map(path).model.model_dump()) == before
 
 
 def test_workbook_has_guide_columns(tmp_path: Path) -> None:
@@ -35,7 +63,8 @@ def test_workbook_has_guide_columns(tmp_path: Path) -> None:
     wb = load_workbook(path)
     assert tuple(wb.sheetnames) == SHEETS
     header = [c.value for c in wb["Outcomes"][1]]
-    assert header == [*OUTCOME_COLUMNS, EVIDENCE_COLUMN]  # evidence: optional last column
+    # evidence, then the second language of the free-text columns: optional, at the end
+    assert header == [*OUTCOME_COLUMNS, EVIDENCE_COLUMN, "Indicator (en)", "Financial proxy (en)"]
     for col in (
         "Deadweight %",
         "Displacement %",
@@ -161,3 +190,41 @@ def test_workbook_beyond_the_size_limit_is_refused_before_openpyxl(
     with pytest.raises(InputError, match="ANALYSIS_MAX_XLSX_MB") as err:
         sroi_centre.load_impact_map(path)
     assert "b.xlsx" in str(err.value)
+
+
+def test_a_workbook_in_one_language_still_reads(tmp_path: Path) -> None:
+    """Workbooks written before the second-language columns (or filled in by hand in one
+    language) read as before: each text in the language of its cell."""
+    src = sroi_centre.export_impact_map_xlsx(
+        sroi_centre.load_centre("barmen", RAW), tmp_path / "two.xlsx"
+    )
+    wb = load_workbook(src)
+    added = {
+        "Fact (en)",
+        "What do they invest? (en)",
+        "Indicator (en)",
+        "Financial proxy (en)",
+        "Description (en)",
+        "Assumption (de)",
+    }
+    for sheet in ("Facts", "Inputs", "Outcomes", "Scenarios"):
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        for col in sorted((i + 1 for i, h in enumerate(header) if h in added), reverse=True):
+            ws.delete_cols(col)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and "\nAnnahme: " in cell.value:
+                    cell.value = cell.value.split("\nAnnahme: ")[0]
+    for row in wb["Centre"].iter_rows(min_row=2):
+        if str(row[0].value).endswith(("_en", "_de")):
+            row[1].value = None
+    path = tmp_path / "one.xlsx"
+    wb.save(path)
+    m = sroi_centre.load_impact_map(path).model
+    local = m.impact_map.outcomes[0]
+    assert fmt_text(local.indicator, "de") == "Haushalte, die regelmäßig im DORV-Zentrum einkaufen"
+    assert fmt_text(local.indicator, "en").endswith("(German only)")
+    assert fmt_text(local.deadweight.assumption, "de").endswith("(nur auf Englisch)")
+    assert fmt_text(m.centre.status_note, "en").endswith("(German only)")
+    assert str(m.centre.name) == "DORV-Zentrum Barmen (Jülich) – illustrative Wirkungskarte"

@@ -19,6 +19,7 @@ from analysis.sroi.schema import (
     ID_PATTERN,
     CentreFileSchema,
     Evidence,
+    FactNote,
     FactorSchema,
     FigureSchema,
     FractionFigureSchema,
@@ -70,7 +71,7 @@ class CatchmentSchema(BaseModel):
     inhabitants: NonNegativeFigureSchema
     municipality_key: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
     population_change: ChangeFigureSchema | None = None
-    description: str | None = None
+    description: FactNote | None = None
 
 
 class RangeSchema(BaseModel):
@@ -115,7 +116,7 @@ class CostSchema(BaseModel):
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
     name_en: str | None = None
-    description: str | None = None
+    description: FactNote | None = None
     kind: Literal["staff", "energy", "other"]
     factors: list[FactorSchema] = Field(min_length=1)
 
@@ -164,7 +165,7 @@ class StartCapitalSchema(BaseModel):
     id: str = Field(pattern=ID_PATTERN)
     partner: str = Field(min_length=1)
     kind: Literal["shares", "grant", "own_funds", "in_kind"]
-    description: str = Field(min_length=1)
+    description: FactNote
     amount: NonNegativeFigureSchema | None = None
     shares: NonNegativeFigureSchema | None = None
     share_price: NonNegativeFigureSchema | None = None
@@ -196,7 +197,7 @@ class SubsidySchema(BaseModel):
 
     id: str = Field(pattern=ID_PATTERN)
     partner: str = Field(min_length=1)
-    description: str = Field(min_length=1)
+    description: FactNote
     amount: NonNegativeFigureSchema
     first_year: int = Field(default=1, ge=1)
     years: int | None = Field(default=None, ge=1)
@@ -209,7 +210,7 @@ class InvestmentSchema(BaseModel):
     evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     id: str = Field(pattern=ID_PATTERN)
-    description: str = Field(min_length=1)
+    description: FactNote
     amount: NonNegativeFigureSchema
 
 
@@ -222,7 +223,7 @@ class LoanSchema(BaseModel):
     evidence: Evidence = Field(default_factory=list)  # workshop statements (sroi.schema)
 
     lender: str | None = None
-    description: str | None = None
+    description: FactNote | None = None
     amount: NonNegativeFigureSchema
     interest_rate: FractionFigureSchema
     term_years: int = Field(ge=1, le=50)

@@ -147,7 +147,7 @@ def centre_header(imap: ImpactMap, scenario: str, lang: str = DEFAULT_LANGUAGE) 
     desc = md_text(fmt_text(scen.description, lang) if scen is not None else scenario)
     status = _STATUS["de" if de else "en"].get(centre.status, centre.status)
     lines = [
-        f"## {md_text(centre.name)}",
+        f"## {md_text(fmt_text(centre.name, lang))}",
         "",
         (f"**Datenstatus: {status}.** " if de else f"**Data status: {status}.** ")
         + md_text(fmt_text(centre.status_note, lang)),
@@ -604,9 +604,8 @@ _COMPARISON = {  # column: (German, English, format)
 def comparison_table(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Key figures of every centre × scenario (:func:`analysis.sroi.engine.compare_centres`)."""
     k = 0 if _de(lang) else 1
-    shown = format_frame(
-        cmp[list(_COMPARISON)], {c: v[2] for c, v in _COMPARISON.items() if v[2]}, lang=lang
-    )
+    cmp = cmp[list(_COMPARISON)].assign(centre=[fmt_text(c, lang) for c in cmp["centre"]])
+    shown = format_frame(cmp, {c: v[2] for c, v in _COMPARISON.items() if v[2]}, lang=lang)
     return shown.rename(columns={c: v[k] for c, v in _COMPARISON.items()})
 
 
@@ -621,7 +620,7 @@ def housing_company_comparison(folder=None, lang: str = DEFAULT_LANGUAGE) -> pd.
         hc = partners.housing_company_return(res, imap)
         rows.append(
             {
-                "Zentrum" if de else "Centre": imap.model.centre.name,
+                "Zentrum" if de else "Centre": fmt_text(imap.model.centre.name, lang),
                 "Einsatz Wohnungsunternehmen" if de else "Housing company's input": (
                     hc.invested if hc else 0.0
                 ),
@@ -724,7 +723,7 @@ def evidence_markdown(imap: ImpactMap, texts: dict[str, str], lang: str = DEFAUL
         for i in inputs:
             ids = by_field[f"impact_map.inputs.{i.id}"]
             lines.append(
-                f"- {md_text(i.description)}: "
+                f"- {md_text(fmt_text(i.description, lang))}: "
                 + "; ".join(f"„{md_text(texts.get(s, t['missing']))}“ (`{s}`)" for s in ids)
             )
         parts.append("\n".join(lines))

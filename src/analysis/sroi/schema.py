@@ -19,7 +19,7 @@ from pydantic import (
 
 from analysis.errors import Problem
 from analysis.readers import yaml_line
-from analysis.validation import bilingual_field
+from analysis.validation import bilingual_field, name_field
 
 # --------------------------------------------------------------------------------------
 # Centre files: SROI impact map (data/raw/sroi/<centre_id>.yaml)
@@ -90,6 +90,9 @@ FactNote = bilingual_field("de")
 """A public fact, the data-status note, a scenario's or input's description or an
 indicator: a plain string (German, as these are written in the centre files) or
 ``{de: …, en: …}``."""
+Name = name_field()
+"""A centre's display name: a plain string is a proper name (the same in every
+language); ``{de: …, en: …}`` when it carries words to translate."""
 
 
 EVIDENCE_PATTERN = r"^[^#\s/\\]+#[a-z][1-9][0-9]*$"
@@ -193,7 +196,7 @@ class FractionFigureSchema(FigureSchema):
 class ProxySchema(NonNegativeFigureSchema):
     """The financial proxy of an outcome: value per unit of quantity, and what it is."""
 
-    description: str = Field(min_length=1)
+    description: FactNote
 
 
 class FactSchema(BaseModel):
@@ -211,11 +214,11 @@ class CentreMetaSchema(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1)
+    name: Name
     place: str | None = None
     status: Literal["real", "fictional", "synthetic", "authored"]
     status_note: FactNote
-    description: str | None = None
+    description: Note | None = None
     housing_company_partner: bool
     facts: list[FactSchema] = Field(default_factory=list)
 

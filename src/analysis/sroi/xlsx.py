@@ -7,7 +7,13 @@ Investment" (2012): stakeholder, inputs and their value, the outcome (descriptio
 indicator, quantity, duration, outcome start), financial proxy and its value,
 deadweight %, displacement %, attribution %, drop-off % and impact. Next to each number
 is its *basis*: ``Source: …`` for a public fact and/or ``Assumption: …`` for a reasoned
-guess (German ``Quelle:``/``Annahme:`` are accepted). Fractions are numbers between 0
+guess (German ``Quelle:``/``Annahme:`` are accepted; a note given in both languages is
+written as an ``Assumption:`` line in English and an ``Annahme:`` line in German, and a
+cell with both reads back as both). Free text given in both languages keeps its second
+language in an extra column at the end of its sheet (``Indicator (en)``, ``Assumption
+(de)`` …; on the Centre sheet extra keys such as ``status_note_en``), so the Guide's
+columns keep their order and a workbook without these columns still reads (its texts
+are then in one language). Fractions are numbers between 0
 and 1, shown as percentages; text such as "25 %" is refused on reading.
 
 Rows in error messages count the data rows below each sheet's header (row 1 = first
@@ -33,10 +39,13 @@ CENTRE_KEYS = (
     "schema_version",
     "id",
     "name",
+    "name_en",
     "place",
     "status",
     "status_note",
+    "status_note_en",
     "description",
+    "description_de",
     "housing_company_partner",
     "currency",
     "analysis_period_years",
@@ -95,6 +104,62 @@ RANGE_COLUMNS = ("Range", "Range low", "Range high", "Range distribution")
 ``Range`` is shift, scale or drop, or empty with ``Range low``/``Range high`` (and
 optionally ``Range distribution``) for a new range."""
 
+OTHER_LANGUAGE = {"de": "en", "en": "de"}
+CENTRE_TEXTS = {"name": "de", "status_note": "de", "description": "en"}
+"""Free text on the Centre sheet and the language of its ``Value`` (the other language
+is under the key ``<key>_<other language>``, optional on reading)."""
+FACT_TEXTS = {"Fact": "de"}
+INPUT_TEXTS = {"What do they invest? (description)": "de"}
+OUTCOME_TEXTS = {"Indicator": "de", "Financial proxy": "de"}
+SCENARIO_TEXTS = {"Description": "de", "Assumption": "en"}
+"""Free-text columns of each sheet with the language they hold; the other language is in
+the optional column ``<column> (<other language>)`` at the end of the sheet."""
+
+
+def other_column(column: str, lang: str) -> str:
+    """The column holding the other language of a free-text ``column`` in ``lang``:
+    ``Indicator (en)``, ``Assumption (de)``, ``What do they invest? (en)``."""
+    base = column.removesuffix(" (description)")
+    return f"{base} ({OTHER_LANGUAGE[lang]})"
+
+
+def both_languages(text: Any) -> dict[str, str] | None:
+    """The ``{de, en}`` versions of a free text given in both languages (as read from
+    YAML, or a :class:`~analysis.validation.LocalText`); None for a text in one."""
+    if isinstance(text, dict):
+        return {k: text.get(k) for k in ("de", "en")}
+    texts = getattr(text, "texts", None)
+    if texts and len(texts) > 1:
+        return {k: texts.get(k) for k in ("de", "en")}
+    return None
+
+
+def _in(text: Any, lang: str) -> Any:
+    """``text`` for a cell in ``lang``: its version in ``lang`` if it has two, else as is."""
+    both = both_languages(text)
+    return both[lang] if both else text
+
+
+def _other(text: Any, lang: str) -> Any:
+    """The version of ``text`` in the language other than ``lang`` (None: it has one)."""
+    both = both_languages(text)
+    return both[OTHER_LANGUAGE[lang]] if both else None
+
+
+def _local(text: Any, other: Any, lang: str) -> Any:
+    """A text cell in ``lang`` and its other-language cell as centre-file data: a plain
+    string when there is no other language, else ``{de, en}``."""
+    text, other = _text(text), _text(other)
+    if text is None or other is None:
+        return text
+    return {lang: text, OTHER_LANGUAGE[lang]: other}
+
+
+def _translations(header: list[str], texts: dict[str, str]) -> list[str]:
+    """``header`` with the other-language columns of its free-text columns at its end."""
+    return [*header, *(other_column(c, lang) for c, lang in texts.items())]
+
+
 _SOURCE = ("source:", "quelle:")
 _ASSUMPTION = ("assumption:", "annahme:")
 _EVIDENCE = ("evidence:", "beleg:")
@@ -125,7 +190,10 @@ def basis_text(fig: dict[str, Any]) -> str:
     lines = []
     if fig.get("source"):
         lines.append(f"Source: {fig['source']}")
-    if fig.get("assumption"):
+    both = both_languages(fig.get("assumption"))
+    if both:
+        lines += [f"Assumption: {both['en']}", f"Annahme: {both['de']}"]
+    elif fig.get("assumption"):
         lines.append(f"Assumption: {fig['assumption']}")
     if fig.get("evidence"):
         lines.append(f"Evidence: {evidence_text(fig['evidence'])}")
@@ -166,8 +234,12 @@ def _write_centre(wb: Workbook, data: dict[str, Any]) -> None:
     values = {
         "schema_version": data.get("schema_version", 1),
         **{
-            k: centre.get(k)
+            k: _in(centre.get(k), CENTRE_TEXTS.get(k, "de"))
             for k in ("id", "name", "place", "status", "status_note", "description")
+        },
+        **{
+            f"{k}_{OTHER_LANGUAGE[lang]}": _other(centre.get(k), lang)
+            for k, lang in CENTRE_TEXTS.items()
         },
         "housing_company_partner": centre.get("housing_company_partner"),
         "currency": imap.get("currency", "EUR"),
@@ -179,9 +251,10 @@ def _write_centre(wb: Workbook, data: dict[str, Any]) -> None:
         _append(ws, [key, values[key]])
     ws.column_dimensions["B"].width = 80
 
-    ws = _sheet(wb, "Facts", FACT_COLUMNS)
+    ws = _sheet(wb, "Facts", _translations(list(FACT_COLUMNS), FACT_TEXTS))
     for fact in centre.get("facts") or []:
-        _append(ws, [fact.get("fact"), fact.get("source")])
+        f = fact.get("fact")
+        _append(ws, [_in(f, "de"), fact.get("source"), _other(f, "de")])
 
     ws = _sheet(wb, "Stakeholders", STAKEHOLDER_COLUMNS)
     for s in data.get("stakeholders") or []:
@@ -200,12 +273,12 @@ def _write_inputs(wb: Workbook, inputs: list[Any], factors: int | None) -> list[
     for k in range(1, n_factors + 1):
         header += [f"Factor {k} {f}" for f in FACTOR_FIELDS]
     header += ["Value per year €", EVIDENCE_COLUMN]
-    ws = _sheet(wb, "Inputs", header)
+    ws = _sheet(wb, "Inputs", _translations(header, INPUT_TEXTS))
     for inp in inputs:
         row: list[Any] = [
             inp.get("id"),
             inp.get("stakeholder"),
-            inp.get("description"),
+            _in(inp.get("description"), "de"),
             inp.get("in_kind"),
             inp.get("year", 0),
             inp.get("repeat_years", 1),
@@ -222,7 +295,7 @@ def _write_inputs(wb: Workbook, inputs: list[Any], factors: int | None) -> list[
             else:
                 row += [None, None, None, None]
         row += [product if facs else None, evidence_text(inp.get("evidence"))]
-        _append(ws, row)
+        _append(ws, [*row, _other(inp.get("description"), "de")])
     return unc
 
 
@@ -231,7 +304,7 @@ def _write_outcomes(wb: Workbook, outcomes: list[Any]) -> list[list[Any]]:
     percentages and the impact (quantity × proxy less deadweight, displacement and
     attribution) for information; returns the uncertainty rows of the figures."""
     unc: list[list[Any]] = []
-    ws = _sheet(wb, "Outcomes", (*OUTCOME_COLUMNS, EVIDENCE_COLUMN))
+    ws = _sheet(wb, "Outcomes", _translations([*OUTCOME_COLUMNS, EVIDENCE_COLUMN], OUTCOME_TEXTS))
     for o in outcomes:
         q, p = o.get("quantity") or {}, o.get("proxy") or {}
         row = [
@@ -240,12 +313,12 @@ def _write_outcomes(wb: Workbook, outcomes: list[Any]) -> list[list[Any]]:
             o.get("intended", True),
             o.get("outcome"),
             o.get("outcome_en"),
-            o.get("indicator"),
+            _in(o.get("indicator"), "de"),
             q.get("value"),
             basis_text(q),
             o.get("duration_years"),
             o.get("start_year", 1),
-            p.get("description"),
+            _in(p.get("description"), "de"),
             p.get("value"),
             basis_text(p),
         ]
@@ -255,6 +328,7 @@ def _write_outcomes(wb: Workbook, outcomes: list[Any]) -> list[list[Any]]:
             row += [fig.get("value"), basis_text(fig)]
             impact *= 1 - float(fig.get("value") or 0) if fld != "drop_off" else 1
         row += [impact, evidence_text(o.get("evidence"))]
+        row += [_other(o.get("indicator"), "de"), _other(p.get("description"), "de")]
         _append(ws, row)
         for fld in ("quantity", "proxy", *FRACTION_COLUMNS):
             unc += _uncertainty_rows("outcome", o.get("id"), fld, o.get(fld) or {})
@@ -266,19 +340,23 @@ def _write_outcomes(wb: Workbook, outcomes: list[Any]) -> list[list[Any]]:
 
 def _write_scenarios(wb: Workbook, scenarios: dict[str, Any]) -> None:
     """Sheet Scenarios: one row per override (a scenario without overrides: one row)."""
-    ws = _sheet(wb, "Scenarios", (*SCENARIO_COLUMNS[:4], *RANGE_COLUMNS, SCENARIO_COLUMNS[4]))
+    header = [*SCENARIO_COLUMNS[:4], *RANGE_COLUMNS, SCENARIO_COLUMNS[4]]
+    ws = _sheet(wb, "Scenarios", _translations(header, SCENARIO_TEXTS))
     for name, sc in scenarios.items():
         overrides = sc.get("overrides") or []
+        desc = [_in(sc.get("description"), "de")]
+        desc_other = _other(sc.get("description"), "de")
         if not overrides:
-            _append(ws, [name, sc.get("description"), *[None] * 7])
+            _append(ws, [name, *desc, *[None] * 7, desc_other, None])
         for ov in overrides:
             rule = ov.get("range")
             if isinstance(rule, dict):
                 cells = [None, rule.get("low"), rule.get("high"), rule.get("distribution")]
             else:
                 cells = [rule, None, None, None]
-            fields = [ov.get("path"), ov.get("value"), *cells, ov.get("assumption")]
-            _append(ws, [name, sc.get("description"), *fields])
+            note = ov.get("assumption")
+            fields = [ov.get("path"), ov.get("value"), *cells, _in(note, "en")]
+            _append(ws, [name, *desc, *fields, desc_other, _other(note, "en")])
 
 
 def write_workbook(data: dict[str, Any], path: str | Path, *, factors: int | None = None) -> Path:
@@ -371,7 +449,8 @@ def parse_basis(text: Any, file: Path, sheet: str, row: int, column: str) -> dic
         if low.startswith(_SOURCE):
             key, line = "source", line.split(":", 1)[1]
         elif low.startswith(_ASSUMPTION):
-            key, line = "assumption", line.split(":", 1)[1]
+            lang = "de" if low.startswith("annahme:") else "en"
+            key, line = f"assumption {lang}", line.split(":", 1)[1]
         elif key is None:
             raise InputError(
                 "basis must start with 'Source:' (public fact) or 'Assumption:' (reasoning)",
@@ -381,6 +460,11 @@ def parse_basis(text: Any, file: Path, sheet: str, row: int, column: str) -> dic
                 value=text,
             )
         out[key] = (out.get(key, "") + "\n" + line.strip()).strip()
+    notes = {g: out.pop(f"assumption {g}") for g in ("de", "en") if f"assumption {g}" in out}
+    if len(notes) == 2:  # "Assumption:" in English and "Annahme:" in German
+        out["assumption"] = notes
+    elif notes:  # one note, in whichever language (old workbooks: either prefix)
+        out["assumption"] = next(iter(notes.values()))
     return out
 
 
@@ -472,10 +556,15 @@ def _read_centre(wb: Any, path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     centre: dict[str, Any] = {
         k: _text(kv.get(k)) for k in ("id", "name", "place", "status", "status_note", "description")
     }
+    for k, lang in CENTRE_TEXTS.items():
+        centre[k] = _local(kv.get(k), kv.get(f"{k}_{OTHER_LANGUAGE[lang]}"), lang)
     centre = {k: v for k, v in centre.items() if v is not None}
     centre["housing_company_partner"] = _bool(kv.get("housing_company_partner"))
     centre["facts"] = [
-        {"fact": _text(r.get("Fact")), "source": _text(r.get("Source"))}
+        {
+            "fact": _local(r.get("Fact"), r.get(other_column("Fact", "de")), "de"),
+            "source": _text(r.get("Source")),
+        }
         for r in _rows(wb, "Facts", FACT_COLUMNS, path)
     ]
     return kv, centre
@@ -537,7 +626,9 @@ def _read_inputs(wb: Any, path: Path, unc: Uncertainties) -> list[dict[str, Any]
         inp = {
             "id": rid,
             "stakeholder": _id(r.get("Stakeholder")),
-            "description": _text(r.get("What do they invest? (description)")),
+            "description": _local(
+                r.get(INPUT_COLUMNS[2]), r.get(other_column(INPUT_COLUMNS[2], "de")), "de"
+            ),
             "in_kind": _bool(r.get("In kind")),
             "year": r.get("First year") if r.get("First year") is not None else 0,
             "repeat_years": r.get("Years") if r.get("Years") is not None else 1,
@@ -561,7 +652,7 @@ def _read_outcome(r: dict[str, Any], i: int, path: Path, unc: Uncertainties) -> 
         "id": rid,
         "stakeholder": _id(r.get("Stakeholder")),
         "outcome": _text(r.get("The outcome (description)")),
-        "indicator": _text(r.get("Indicator")),
+        "indicator": _local(r.get("Indicator"), r.get(other_column("Indicator", "de")), "de"),
         "intended": _bool(r.get("Intended change"))
         if r.get("Intended change") is not None
         else True,
@@ -577,7 +668,9 @@ def _read_outcome(r: dict[str, Any], i: int, path: Path, unc: Uncertainties) -> 
         proxy = _figure(
             r.get("Value in currency"), r.get("Proxy basis"), path, "Outcomes", i, "Proxy basis"
         )
-        proxy["description"] = _text(r.get("Financial proxy"))
+        proxy["description"] = _local(
+            r.get("Financial proxy"), r.get(other_column("Financial proxy", "de")), "de"
+        )
         o["proxy"] = _with_unc(unc, proxy, "outcome", rid, "proxy")
     for fld, col in FRACTION_COLUMNS.items():
         basis_col = col.replace(" %", " basis")
@@ -615,14 +708,22 @@ def _read_scenarios(wb: Any, path: Path) -> dict[str, Any]:
     for i, r in enumerate(_rows(wb, "Scenarios", SCENARIO_COLUMNS, path), start=1):
         name = str(_id(r.get("Scenario")))
         sc = scenarios.setdefault(
-            name, {"description": _text(r.get("Description")), "overrides": []}
+            name,
+            {
+                "description": _local(
+                    r.get("Description"), r.get(other_column("Description", "de")), "de"
+                ),
+                "overrides": [],
+            },
         )
         if _text(r.get("Path")):
             ov = {"path": _text(r.get("Path")), "value": r.get("Value")}
             rule = _range_cells(r, path, i)
             if rule is not None:
                 ov["range"] = rule
-            ov["assumption"] = _text(r.get("Assumption"))
+            ov["assumption"] = _local(
+                r.get("Assumption"), r.get(other_column("Assumption", "en")), "en"
+            )
             sc["overrides"].append(ov)
     return scenarios
 

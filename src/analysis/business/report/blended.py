@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis import plots
 from analysis.business.blended import BlendedReturn
-from analysis.formatting import fmt_currency, fmt_number, fmt_percent, format_frame
+from analysis.formatting import fmt_currency, fmt_number, fmt_percent, fmt_text, format_frame
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
 from analysis.plots import localise_axis
 
@@ -250,9 +250,8 @@ def comparison_table(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Data
     """Both returns of every centre × scenario
     (:func:`analysis.business.blended.compare_centres`) for the report."""
     k = 0 if report_language(lang) == "de" else 1
-    shown = format_frame(
-        cmp[list(_COMPARISON)], {c: v[2] for c, v in _COMPARISON.items() if v[2]}, lang=lang
-    )
+    cmp = cmp[list(_COMPARISON)].assign(centre=[fmt_text(c, lang) for c in cmp["centre"]])
+    shown = format_frame(cmp, {c: v[2] for c, v in _COMPARISON.items() if v[2]}, lang=lang)
     return shown.rename(columns={c: v[k] for c, v in _COMPARISON.items()})
 
 
@@ -277,7 +276,7 @@ def comparison_figure(cmp: pd.DataFrame, lang: str = DEFAULT_LANGUAGE):
                 s=60,
                 zorder=2,
                 color=colour,
-                label=centre if colour is None else None,
+                label=fmt_text(centre, lang) if colour is None else None,
             )
             colour = pts.get_facecolor()
     ax.axhline(0, color="#D55E00", linewidth=1.2)

@@ -201,7 +201,7 @@ def _item_name(item: Any, lang: str) -> str:
     """Name of a range, service or cost (``name_en`` in English, if given); description
     of start capital, a subsidy or an investment."""
     if getattr(item, "name", None) is None:
-        return item.description
+        return fmt_text(item.description, lang)
     return item.name_en if lang == "en" and getattr(item, "name_en", None) else item.name
 
 
@@ -216,7 +216,7 @@ def figure_label(f: Figure, lang: str = "de") -> str:
             label += f": {factor_label(str(f.factor), None, lg)}"
         return label
     if f.term == "investment":
-        return f"{t['investment']}: {f.item.description}"
+        return f"{t['investment']}: {fmt_text(f.item.description, lg)}"
     if f.item is None:
         return t[f.term]
     return f"{_item_name(f.item, lg)}: {t[f.term]}"
