@@ -207,6 +207,16 @@ def test_headlines_read_the_recorded_results() -> None:
     assert en["Net present value"] == "-€1,200"
     att = {"att_simple": -1.63, "att_simple_se": 0.0769}
     assert export.headlines("notebooks/30_x.ipynb", att, "de")[1][1] == "-1,78 bis -1,48"
+    whatif = {
+        "sroi_ratio": 3.38078,
+        "business_npv": -1199.5,
+        "grid": [{"business_npv": -350356.9}, {"business_npv": 120400.2}, {"sroi_ratio": 3.1}],
+    }
+    assert export.headlines("notebooks/50_what_if.ipynb", whatif, "de") == [
+        ("SROI", "3,38\xa0:\xa01"),
+        ("Kapitalwert Geschäftsmodell", "-1.200\xa0€"),
+        ("Kapitalwert der Varianten", "-350.357\xa0€ bis 120.400\xa0€"),
+    ]
     assert export.headlines("notebooks/99_new.ipynb", sroi, "de") == []
 
 

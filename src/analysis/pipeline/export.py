@@ -363,6 +363,8 @@ HEADLINE_LABELS = {
         "fictional": "davon fiktiv",
         "range": "Spanne",
         "centres": "Zentren × Szenarien",
+        "business_npv": "Kapitalwert Geschäftsmodell",
+        "variants_npv": "Kapitalwert der Varianten",
         "to": "bis",
     },
     "en": {
@@ -387,6 +389,8 @@ HEADLINE_LABELS = {
         "fictional": "of them fictional",
         "range": "Range",
         "centres": "Centres × scenarios",
+        "business_npv": "Business NPV",
+        "variants_npv": "NPV across the what-ifs",
         "to": "to",
     },
 }
@@ -439,6 +443,16 @@ def headlines(
             out.append(
                 (f"{L['range']} {L['npv']}", f"{money(min(npvs))} {L['to']} {money(max(npvs))}")
             )
+    elif stem.startswith("50") and _num(r.get("sroi_ratio")):
+        out.append((L["sroi"], fmt_ratio(r["sroi_ratio"], 2, lg)))
+        if _num(r.get("business_npv")):
+            out.append((L["business_npv"], money(r["business_npv"])))
+        grid = r.get("grid") if isinstance(r.get("grid"), list) else []
+        npvs = [
+            g["business_npv"] for g in grid if isinstance(g, dict) and _num(g.get("business_npv"))
+        ]
+        if npvs:
+            out.append((L["variants_npv"], f"{money(min(npvs))} {L['to']} {money(max(npvs))}"))
     elif stem.startswith("30") and _num(r.get("att_simple")):
         out.append((L["att"], fmt_number(r["att_simple"], 2, lg)))
         if _num(r.get("att_simple_se")):
