@@ -39,7 +39,8 @@ def test_cp1252_names_the_line_of_the_first_bad_byte(tmp_path: Path) -> None:
     path.write_bytes("a: 1\nb: 2\nc: Straße\n".encode("cp1252"))
     with pytest.raises(InputError, match=r"not UTF-8 text.*save the file as UTF-8") as err:
         read_yaml(path)
-    assert err.value.problems[0].row == 3
+    assert err.value.problems[0].line == 3
+    assert "a.yaml, line 3: not UTF-8 text" in str(err.value)
 
 
 def test_yaml_syntax_error_names_its_line_and_keeps_the_error_class(tmp_path: Path) -> None:

@@ -194,7 +194,7 @@ def read_text(
         raise error(
             f"not UTF-8 text ({err.reason}); {hint}",
             file=name,
-            row=err.object[: err.start].count(b"\n") + 1,
+            line=err.object[: err.start].count(b"\n") + 1,
         ) from None
 
 
