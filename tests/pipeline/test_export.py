@@ -217,6 +217,11 @@ def test_headlines_read_the_recorded_results() -> None:
         ("Kapitalwert Geschäftsmodell", "-1.200\xa0€"),
         ("Kapitalwert der Varianten", "-350.357\xa0€ bis 120.400\xa0€"),
     ]
+    workbook = {"workshops": 4, "statements": 83, "coding_workbook": "kodierbogen_reihe.xlsx"}
+    assert export.headlines("notebooks/11_coding_workbook.ipynb", workbook, "en") == [
+        ("Workshops", "4"),
+        ("Statements", "83"),
+    ]
     assert export.headlines("notebooks/99_new.ipynb", sroi, "de") == []
 
 

@@ -479,6 +479,10 @@ def headlines(
         out.append((L["statements"], fmt_int(r["statements"], lg)))
         if _num(r.get("share_statements_with_theme")):
             out.append((L["themed"], fmt_percent(r["share_statements_with_theme"], 0, lg)))
+    elif stem.startswith("11") and _num(r.get("statements")):
+        if _num(r.get("workshops")):
+            out.append((L["workshops"], fmt_int(r["workshops"], lg)))
+        out.append((L["statements"], fmt_int(r["statements"], lg)))
     elif stem.startswith("90") and _num(r.get("workshops")):
         out.append((L["workshops"], fmt_int(r["workshops"], lg)))
         if _num(r.get("fictional_workshops")):
