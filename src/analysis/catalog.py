@@ -23,7 +23,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, rule_text
 from analysis.readers import read_yaml
 from analysis.validation import problems_from_pydantic
 
@@ -318,7 +318,7 @@ def problem_table(problems: list[Problem], lang: str = "de") -> pd.DataFrame:
             _label("path", lang): p.file,
             _label("row", lang): p.row,
             _label("column", lang): p.column,
-            _label("rule", lang): p.rule,
+            _label("rule", lang): rule_text(p.rule, lang),
         }
         for p in problems
     ]

@@ -3,14 +3,78 @@
 Every problem with user input is an :class:`InputError`: it names the file, the
 row, the column or field, and the rule that failed, so an evaluator can fix the
 input without reading code. The CLI turns it into exit code 2.
+
+Messages about the user's data are read by German evaluators: each rule is a
+:class:`Rule` holding its German and English text, and :meth:`InputError.text` gives
+the whole message in one language (German by default, as the reports). ``str()`` gives
+it in the language of :func:`message_language`: English for code and logs, unless
+``$ANALYSIS_MESSAGE_LANGUAGE`` says otherwise (the runner sets it for the kernels it
+starts, so an input error raised inside a notebook reaches the CLI and the report index
+in the evaluator's language).
 """
 
 from __future__ import annotations
 
+import os
 import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+MESSAGE_LANGUAGE_ENV = "ANALYSIS_MESSAGE_LANGUAGE"
+"""Environment variable: the language ``str()`` of an error uses (``de`` or ``en``)."""
+
+
+def message_language() -> str:
+    """``de`` when ``$ANALYSIS_MESSAGE_LANGUAGE`` is ``de``, else ``en``."""
+    return "de" if os.environ.get(MESSAGE_LANGUAGE_ENV) == "de" else "en"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The text of a failed rule in German and English (both already formatted).
+
+    Write it where the rule is checked, ``Rule(de=f"…", en=f"…")``, so the two versions
+    stay together; ``str()`` is the English one (for code, logs and ``pytest.raises``).
+    """
+
+    de: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        """The rule in ``lang`` (German unless ``en``)."""
+        return self.en if lang == "en" else self.de
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def rule_text(rule: str | Rule, lang: str) -> str:
+    """``rule`` in ``lang``; a plain string (a message of a library) stays as it is."""
+    return rule.text(lang) if isinstance(rule, Rule) else str(rule)
+
+
+_PLACE = {
+    "row": {"de": "Zeile {row}", "en": "row {row}"},
+    "entry_line": {
+        "de": "Eintrag {row} der Liste '{of}' (Zeile {line})",
+        "en": "row {row} (entry {row} of the list '{of}', line {line})",
+    },
+    "entry_only": {
+        "de": "Eintrag {row} der Liste '{of}'",
+        "en": "row {row} (entry {row} of the list '{of}')",
+    },
+    "row_line": {"de": "Zeile {row} (Zeile {line} der Datei)", "en": "row {row} (line {line})"},
+    "line": {"de": "Zeile {line}", "en": "line {line}"},
+    "column": {"de": "Spalte/Feld '{column}'", "en": "column/field '{column}'"},
+    "got": {"de": " (gefunden: {value})", "en": " (got {value})"},
+    "problems": {"de": "{n} Probleme:", "en": "{n} problems:"},
+}
+
+
+def _place(key: str, lang: str, **fields: object) -> str:
+    return _PLACE[key]["en" if lang == "en" else "de"].format(**fields)
+
 
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
@@ -22,7 +86,7 @@ EXIT_LOCKED = 3
 class Problem:
     """One failed rule at one place of one input."""
 
-    rule: str
+    rule: str | Rule
     file: str | None = None
     row: int | str | None = None
     column: str | None = None
@@ -32,31 +96,37 @@ class Problem:
     line: int | None = None
     entry_of: str | None = None
 
-    def __str__(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """The problem in ``lang``: where it is (file, row or entry, line, column/field),
+        the rule, and the value found."""
         where = []
         if self.file is not None:
             where.append(str(self.file))
         if self.row is not None and (self.line != self.row or self.entry_of is not None):
-            where.append(f"row {self.row}{self._row_note()}")
+            where.append(self._row(lang))
         elif self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(_place("line", lang, line=self.line))
         if self.column is not None:
-            where.append(f"column/field '{shorten(self.column, MAX_SHOWN)}'")
+            where.append(_place("column", lang, column=shorten(self.column, MAX_SHOWN)))
         place = ", ".join(where)
         shown = ""
         if self.value is not None:
-            shown = f" (got {shown_value(self.value)})"
-        rule = shorten(self.rule, MAX_RULE)
+            shown = _place("got", lang, value=shown_value(self.value))
+        rule = shorten(rule_text(self.rule, lang), MAX_RULE)
         return f"{place}: {rule}{shown}" if place else f"{rule}{shown}"
 
-    def _row_note(self) -> str:
-        if self.entry_of is not None and self.line is not None:
-            return f" (entry {self.row} of the list '{self.entry_of}', line {self.line})"
-        if self.entry_of is not None:
-            return f" (entry {self.row} of the list '{self.entry_of}')"
-        if self.line is not None:
-            return f" (line {self.line})"
-        return ""
+    def __str__(self) -> str:
+        return self.text(message_language())
+
+    def _row(self, lang: str) -> str:
+        of, line = self.entry_of, self.line
+        if of is not None and line is not None:
+            return _place("entry_line", lang, row=self.row, of=of, line=line)
+        if of is not None:
+            return _place("entry_only", lang, row=self.row, of=of)
+        if line is not None:
+            return _place("row_line", lang, row=self.row, line=line)
+        return _place("row", lang, row=self.row)
 
 
 MAX_SHOWN = 80
@@ -99,7 +169,7 @@ class InputError(AnalysisError):
 
     def __init__(
         self,
-        rule: str | None = None,
+        rule: str | Rule | None = None,
         *,
         file: str | Path | None = None,
         row: int | str | None = None,
@@ -126,12 +196,16 @@ class InputError(AnalysisError):
         self.problems: list[Problem] = found
         super().__init__(str(self))
 
-    def __str__(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """Every problem in ``lang`` (German unless ``en``), one per line when several."""
         if len(self.problems) == 1:
-            return str(self.problems[0])
-        lines = [f"{len(self.problems)} problems:"]
-        lines += [f"  - {p}" for p in self.problems]
+            return self.problems[0].text(lang)
+        lines = [_place("problems", lang, n=len(self.problems))]
+        lines += [f"  - {p.text(lang)}" for p in self.problems]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text(message_language())
 
     @property
     def file(self) -> str | None:
@@ -147,7 +221,8 @@ class InputError(AnalysisError):
 
     @property
     def rule(self) -> str:
-        return self.problems[0].rule
+        """The first problem's rule in English."""
+        return str(self.problems[0].rule)
 
 
 class ManifestError(InputError):

@@ -5,13 +5,99 @@ Shared by every schema: a failure names file, row, column/field and rule.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, Rule
 from analysis.readers import yaml_line
+
+PYDANTIC_DE: dict[str, str] = {
+    "missing": "Pflichtfeld fehlt",
+    "extra_forbidden": "unbekanntes Feld (nicht vorgesehen; Tippfehler?)",
+    "invalid_key": "Schlüssel müssen Texte sein",
+    "recursion_loop": "zyklischer Verweis",
+    "model_type": "erwartet eine Zuordnung (Schlüssel: Wert)",
+    "model_attributes_type": "erwartet eine Zuordnung (Schlüssel: Wert)",
+    "dataclass_type": "erwartet eine Zuordnung (Schlüssel: Wert)",
+    "none_required": "muss leer bleiben",
+    "greater_than": "muss größer als {gt} sein",
+    "greater_than_equal": "muss mindestens {ge} sein",
+    "less_than": "muss kleiner als {lt} sein",
+    "less_than_equal": "darf höchstens {le} sein",
+    "multiple_of": "muss ein Vielfaches von {multiple_of} sein",
+    "finite_number": "erwartet eine endliche Zahl",
+    "too_short": "zu kurz: mindestens {min_length} Einträge erwartet, {actual_length} gefunden",
+    "too_long": "zu lang: höchstens {max_length} Einträge erwartet, {actual_length} gefunden",
+    "iterable_type": "erwartet eine Liste",
+    "string_type": "erwartet einen Text",
+    "string_unicode": "erwartet einen gültigen Unicode-Text",
+    "string_too_short": "Text zu kurz: mindestens {min_length} Zeichen",
+    "string_too_long": "Text zu lang: höchstens {max_length} Zeichen",
+    "string_pattern_mismatch": "Text passt nicht zum Muster {pattern!r}",
+    "enum": "erwartet einen von {expected}",
+    "literal_error": "erwartet einen von {expected}",
+    "dict_type": "erwartet eine Zuordnung (Schlüssel: Wert)",
+    "mapping_type": "erwartet eine Zuordnung (Schlüssel: Wert)",
+    "list_type": "erwartet eine Liste",
+    "tuple_type": "erwartet eine Liste",
+    "set_type": "erwartet eine Liste ohne Wiederholungen",
+    "frozen_set_type": "erwartet eine Liste ohne Wiederholungen",
+    "set_item_not_hashable": "Listeneinträge müssen einfache Werte sein",
+    "bool_type": "erwartet true oder false",
+    "bool_parsing": "erwartet true oder false",
+    "int_type": "erwartet eine ganze Zahl",
+    "int_parsing": "erwartet eine ganze Zahl",
+    "int_parsing_size": "Zahl zu groß",
+    "int_from_float": "erwartet eine ganze Zahl, nicht eine mit Nachkommastellen",
+    "float_type": "erwartet eine Zahl",
+    "float_parsing": "erwartet eine Zahl (mit Dezimalpunkt, z. B. 0.25)",
+    "bytes_type": "erwartet einen Text",
+    "date_type": "erwartet ein Datum (JJJJ-MM-TT)",
+    "date_parsing": "erwartet ein Datum (JJJJ-MM-TT)",
+    "date_from_datetime_parsing": "erwartet ein Datum (JJJJ-MM-TT)",
+    "date_from_datetime_inexact": "erwartet ein Datum ohne Uhrzeit",
+    "date_past": "Datum muss in der Vergangenheit liegen",
+    "date_future": "Datum muss in der Zukunft liegen",
+    "time_type": "erwartet eine Uhrzeit",
+    "time_parsing": "erwartet eine Uhrzeit",
+    "datetime_type": "erwartet Datum und Uhrzeit",
+    "datetime_parsing": "erwartet Datum und Uhrzeit",
+    "datetime_from_date_parsing": "erwartet Datum und Uhrzeit",
+    "union_tag_invalid": "unbekannte Art {tag!r} im Feld '{discriminator}'; "
+    "erwartet: {expected_tags}",
+    "union_tag_not_found": "das Feld {discriminator} fehlt",
+    "decimal_type": "erwartet eine Zahl",
+    "decimal_parsing": "erwartet eine Zahl",
+}
+"""German texts of pydantic's error types, formatted with the error's ``ctx`` (the
+catalogue pydantic's documentation recommends for custom messages: one text per error
+``type``, https://docs.pydantic.dev/latest/errors/errors/#customize-error-messages).
+A type missing here (or a validator's ValueError without a Rule) keeps its English
+text, marked as such."""
+
+
+def pydantic_rule(error: Mapping[str, Any]) -> Rule:
+    """One pydantic error (an entry of ``ValidationError.errors()``) as a :class:`Rule`.
+
+    Our own validators raise ``ValueError(Rule(...))``: that rule is used as it is. For
+    pydantic's own types the German text comes from :data:`PYDANTIC_DE`.
+    """
+    ctx = error.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, BaseException) and cause.args and isinstance(cause.args[0], Rule):
+        return cause.args[0]
+    en = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    template = PYDANTIC_DE.get(str(error["type"]))
+    if template is None:
+        return Rule(de=f"{en} (Meldung nur auf Englisch)", en=en)
+    fields = {k: str(v).replace(" or ", " oder ") if k == "expected" else v for k, v in ctx.items()}
+    try:
+        return Rule(de=template.format(**fields), en=en)
+    except (KeyError, IndexError, ValueError):
+        return Rule(de=f"{en} (Meldung nur auf Englisch)", en=en)
 
 
 def problems_from_pydantic(
@@ -34,10 +120,9 @@ def problems_from_pydantic(
             row = loc[1] + 1
             entry_of = row_key
         field = ".".join(str(p) for p in loc) or None
-        rule = e["msg"].removeprefix("Value error, ")
         problems.append(
             Problem(
-                rule=rule,
+                rule=pydantic_rule(e),
                 file=str(file),
                 row=row,
                 column=field,

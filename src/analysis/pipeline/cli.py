@@ -27,6 +27,7 @@ from analysis.errors import (
     EXIT_RUN_FAILED,
     AnalysisError,
     FileAccessError,
+    InputError,
     LockedError,
     SchedulerUnreachable,
 )
@@ -333,4 +334,6 @@ def _describe(err: AnalysisError, lang: str) -> str:
         return msg("scheduler_unreachable", lang, address=err.address, reason=err.reason)
     if isinstance(err, LockedError) and err.lock:
         return msg("locked", lang, lock=err.lock)
+    if isinstance(err, InputError):
+        return err.text(lang)
     return str(err)

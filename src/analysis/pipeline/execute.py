@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis.errors import MESSAGE_LANGUAGE_ENV
 from analysis.pipeline.provenance import now
 from analysis.results import ARTIFACT_DIR_ENV
 
@@ -53,6 +54,7 @@ class RunTask:
     header: dict[str, Any]
     timeout: int = DEFAULT_TIMEOUT
     html: bool = True
+    message_language: str = "de"
 
 
 @dataclass
@@ -247,6 +249,7 @@ def _execute(task: RunTask, out_nb: Path, artifacts: Path) -> None:
     os.environ["ANALYSIS_ROOT"] = task.root
     os.environ[ARTIFACT_DIR_ENV] = str(artifacts)
     os.environ["PYTHONHASHSEED"] = "0"
+    os.environ[MESSAGE_LANGUAGE_ENV] = task.message_language
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     _quiet_timeout_log()
     # Unix socket paths are limited to ~100 bytes: keep them in a short temp folder.

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import FileAccessError, InputError, LockedError
-from analysis.i18n import DEFAULT_LANGUAGE, t
+from analysis.i18n import DEFAULT_LANGUAGE, report_language, t
 from analysis.paths import KERNEL_NAME, ProjectPaths
 from analysis.pipeline import atomic
 from analysis.pipeline.cache import Fingerprint, fingerprint, package_digest, stale_reasons
@@ -436,9 +436,11 @@ def make_task(
     kernel_name: str = KERNEL_NAME,
     html: bool = True,
     timeout: int | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> RunTask:
     """The worker's task for ``run``; its cell time limit is the run's own ``timeout:``,
-    else ``timeout``, else :data:`~analysis.pipeline.execute.DEFAULT_TIMEOUT`."""
+    else ``timeout``, else :data:`~analysis.pipeline.execute.DEFAULT_TIMEOUT`. An input
+    error raised in its kernel speaks ``lang``, the language of the CLI's messages."""
     git = git_info(project.root)
     params = effective_parameters(run, specs)
     header = {
@@ -462,6 +464,7 @@ def make_task(
         header=header,
         timeout=run.timeout or timeout or DEFAULT_TIMEOUT,
         html=html,
+        message_language=report_language(lang),
     )
 
 
@@ -650,6 +653,7 @@ def run(
                 staging_root=project.staging,
                 kernel_name=kernel_name,
                 timeout=timeout,
+                lang=lang,
             )
             for r in stale
         ]
