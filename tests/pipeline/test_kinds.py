@@ -62,7 +62,7 @@ def test_a_filled_coding_sheet_is_a_kind_checked_against_the_codebook(tmp_path: 
     assert catalog.validate_files(raw, [sheet], VALIDATORS) == []
     sheet.write_bytes(b"not a workbook")
     (problem,) = catalog.validate_files(raw, [sheet], VALIDATORS)
-    assert problem.file.endswith("kodierbogen_a.xlsx") and "XLSX" in problem.rule
+    assert problem.file.endswith("kodierbogen_a.xlsx") and "XLSX" in str(problem.rule)
     orphan = tmp_path / "kodierbogen_b.xlsx"
     orphan.write_bytes(b"x")
     with pytest.raises(InputError, match=r"no codebook\.yaml above the coding sheet"):

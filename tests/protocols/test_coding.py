@@ -142,6 +142,24 @@ def test_bad_codebook(tmp_path: Path, mutate, column: str) -> None:  # type: ign
     assert info.value.column == column
 
 
+def test_a_bad_codebook_reads_in_german(tmp_path: Path) -> None:
+    data = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    data["codes"].append(dict(data["codes"][0]))
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_codebook(path)
+    assert f"Code doppelt aufgeführt: {data['codes'][0]['code']}" in info.value.text("de")
+    data["codes"].pop()
+    data["codes"][1]["patterns"] = [r"(?=\w)(\w+\s?)+$"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_codebook(path)
+    german = info.value.text("de")
+    assert "wiederholt eine Gruppe, die selbst Wiederholungen enthält" in german
+    assert "repeats a group that itself repeats" in info.value.text("en")
+
+
 # --------------------------------------------------------------------------------------
 # Coding sheet round trip
 # --------------------------------------------------------------------------------------
@@ -205,11 +223,15 @@ def test_sheet_import_names_every_problem(tmp_path: Path, seed_suggested, codebo
     with pytest.raises(InputError) as info:
         import_coding_sheet(path, codebook, statements=seed_suggested)
     found = [
-        (p.row, p.column, p.rule.split(";")[0].split(" repeats")[0]) for p in info.value.problems
+        (p.row, p.column, str(p.rule).split(";")[0].split(" repeats")[0])
+        for p in info.value.problems
     ]
     assert (3, "coder_1", "unknown code") in found
     assert (5, "statement_id", "statement_id") in found
-    assert any("missing from the sheet" in p.rule for p in info.value.problems)
+    assert any("missing from the sheet" in str(p.rule) for p in info.value.problems)
+    german = info.value.text("de")
+    assert "unbekannter Code; wählen Sie einen aus der Auswahlliste" in german
+    assert "Aussage(n) der Protokolle fehlen im Kodierbogen" in german
     assert all(p.file == str(path) for p in info.value.problems)
 
 
@@ -499,7 +521,9 @@ def test_read_coding_sheets_refuses_stale_and_doubled_statements(tmp_path: Path,
     wb.save(copy)
     with pytest.raises(InputError) as info:
         read_coding_sheets([first, copy], codebook, suggested)
-    rules = {(p.row, p.column, p.rule.split(" (")[0].split(",")[0]) for p in info.value.problems}
+    rules = {
+        (p.row, p.column, str(p.rule).split(" (")[0].split(",")[0]) for p in info.value.problems
+    }
     assert (3, "text", "text differs from the protocol's statement with this id") in rules
     assert (2, "statement_id", f"statement also in {first}") in rules
     with pytest.raises(InputError, match="no coding sheet found"):

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from analysis.errors import InputError, Problem, shorten
+from analysis.errors import InputError, Problem, Rule, shorten
 from analysis.i18n import DEFAULT_LANGUAGE, check_language
 from analysis.protocols.parse import fold, statement_id
 from analysis.protocols.schema import CODING_SHEET_FIXED_COLUMNS, CodebookSchema
@@ -130,7 +130,14 @@ def _compile(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> tuple[Any,
 
 
 class UnsafePattern(ValueError):
-    """A codebook pattern that cannot run in bounded time or is not a valid regex."""
+    """A codebook pattern that cannot run in bounded time or is not a valid regex.
+
+    Its argument is the reason as a :class:`~analysis.errors.Rule` (``str()``: English).
+    """
+
+    @property
+    def rule(self) -> Rule:
+        return self.args[0]
 
 
 def _re2_options() -> Any:
@@ -156,18 +163,29 @@ def compile_pattern(pattern: str) -> Any:
     try:
         compiled = re.compile(pattern)
     except re.error as err:
-        raise UnsafePattern(f"not a valid regular expression: {err}") from None
+        raise UnsafePattern(
+            Rule(
+                de=f"ist kein gültiger regulärer Ausdruck: {err}",
+                en=f"not a valid regular expression: {err}",
+            )
+        ) from None
     risk = backtracking_risk(pattern)
     if risk:
         raise UnsafePattern(
-            f"uses syntax the linear-time engine RE2 lacks ({reason}) and {risk}, which can "
-            "make matching take forever (catastrophic backtracking); drop the lookaround or "
-            "backreference, or the nested repetition"
+            Rule(
+                de=f"verwendet Syntax, die die Engine RE2 (Laufzeit linear zur Textlänge) nicht "
+                f"kennt ({reason}), und {risk.de}; damit kann die Suche endlos dauern "
+                "(katastrophales Backtracking). Entfernen Sie den Lookaround bzw. die "
+                "Rückreferenz oder die verschachtelte Wiederholung",
+                en=f"uses syntax the linear-time engine RE2 lacks ({reason}) and {risk.en}, "
+                "which can make matching take forever (catastrophic backtracking); drop the "
+                "lookaround or backreference, or the nested repetition",
+            )
         )
     return compiled
 
 
-def backtracking_risk(pattern: str) -> str | None:
+def backtracking_risk(pattern: str) -> Rule | None:
     r"""Why ``pattern`` could backtrack catastrophically on Python's ``re``, or None.
 
     Flags a repetition (``*``, ``+``, ``{m,n}`` with n > 1) of a subpattern that itself
@@ -180,18 +198,21 @@ def backtracking_risk(pattern: str) -> str | None:
 
     repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
 
-    def walk(items: Any, under_repeat: bool) -> str | None:
+    def walk(items: Any, under_repeat: bool) -> Rule | None:
         for op, arg in items:
             if op in repeats:
                 _lo, hi, sub = arg
                 if under_repeat and hi > 1:
-                    return "repeats a group that itself repeats"
+                    return Rule(
+                        de="wiederholt eine Gruppe, die selbst Wiederholungen enthält",
+                        en="repeats a group that itself repeats",
+                    )
                 found = walk(sub, under_repeat or hi > 1)
                 if found:
                     return found
             elif op is c.BRANCH:
                 if under_repeat:
-                    return "repeats an alternation"
+                    return Rule(de="wiederholt eine Alternative", en="repeats an alternation")
                 for branch in arg[1]:
                     found = walk(branch, under_repeat)
                     if found:
@@ -211,7 +232,7 @@ def backtracking_risk(pattern: str) -> str | None:
                         if found:
                             return found
             elif op is c.GROUPREF and under_repeat:
-                return "repeats a backreference"
+                return Rule(de="wiederholt eine Rückreferenz", en="repeats a backreference")
             elif op is getattr(c, "ATOMIC_GROUP", None):
                 found = walk(arg, under_repeat)
                 if found:
@@ -248,7 +269,13 @@ def load_codebook(path: str | Path) -> Codebook:
     path = Path(path)
     data = read_yaml(path, what="codebook")
     if not isinstance(data, dict):
-        raise InputError("a codebook is a mapping with 'version' and 'codes'", file=path)
+        raise InputError(
+            Rule(
+                de="ein Codebuch ist eine Zuordnung mit 'version' und 'codes'",
+                en="a codebook is a mapping with 'version' and 'codes'",
+            ),
+            file=path,
+        )
     try:
         model = CodebookSchema.model_validate(data)
     except ValidationError as err:
@@ -259,9 +286,13 @@ def load_codebook(path: str | Path) -> Codebook:
             try:
                 compile_pattern(p)
             except UnsafePattern as err:
+                shown = repr(shorten(p, 120))
                 problems.append(
                     Problem(
-                        f"code '{c.code}': pattern {shorten(p, 120)!r} {err}",
+                        Rule(
+                            de=f"Code '{c.code}': Muster {shown} {err.rule.de}",
+                            en=f"code '{c.code}': pattern {shown} {err.rule.en}",
+                        ),
                         str(path),
                         i + 1,
                         f"codes.{i}.patterns.{j}",
@@ -465,16 +496,28 @@ def _sheet_rows(path: Path) -> list[tuple[Any, ...]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise InputError("coding sheet not found", file=path) from None
+        raise InputError(
+            Rule(de="Kodierbogen nicht gefunden", en="coding sheet not found"), file=path
+        ) from None
     except Exception as err:  # openpyxl raises several types for non-XLSX input
-        raise InputError(f"not a readable XLSX file ({type(err).__name__})", file=path) from None
+        kind = type(err).__name__
+        raise InputError(
+            Rule(de=f"keine lesbare XLSX-Datei ({kind})", en=f"not a readable XLSX file ({kind})"),
+            file=path,
+        ) from None
     if SHEET not in wb.sheetnames:
-        raise InputError(f"sheet '{SHEET}' is missing", file=path, column=SHEET)
+        raise InputError(
+            Rule(de=f"das Tabellenblatt '{SHEET}' fehlt", en=f"sheet '{SHEET}' is missing"),
+            file=path,
+            column=SHEET,
+        )
     # Undo the export's formula neutralisation, so a round trip is lossless.
     rows = [tuple(map(restore, r)) for r in wb[SHEET].iter_rows(values_only=True)]
     wb.close()
     if not rows:
-        raise InputError("the coding sheet is empty", file=path, row=1)
+        raise InputError(
+            Rule(de="der Kodierbogen ist leer", en="the coding sheet is empty"), file=path, row=1
+        )
     return rows
 
 
@@ -482,14 +525,36 @@ def _coder_columns(header: list[str], path: Path) -> list[str]:
     """The coder columns after the fixed ones; refuses a sheet without or with repeated ones."""
     fixed = list(CODING_SHEET_FIXED_COLUMNS)
     if header[: len(fixed)] != fixed:
+        names = ", ".join(fixed)
         raise InputError(
-            f"the first columns must be {', '.join(fixed)}", file=path, row=1, value=header
+            Rule(
+                de=f"die ersten Spalten müssen {names} heißen",
+                en=f"the first columns must be {names}",
+            ),
+            file=path,
+            row=1,
+            value=header,
         )
     coders = [h for h in header[len(fixed) :] if h]
     if not coders:
-        raise InputError("no coder column after 'suggested'", file=path, row=1)
+        raise InputError(
+            Rule(
+                de="keine Spalte für Kodierende nach 'suggested'",
+                en="no coder column after 'suggested'",
+            ),
+            file=path,
+            row=1,
+        )
     if len(set(coders)) != len(coders):
-        raise InputError("coder column named twice", file=path, row=1, value=coders)
+        raise InputError(
+            Rule(
+                de="zwei Spalten von Kodierenden tragen denselben Namen",
+                en="coder column named twice",
+            ),
+            file=path,
+            row=1,
+            value=coders,
+        )
     return coders
 
 
@@ -509,12 +574,28 @@ def _coded_rows(
             continue
         sid = values[0]
         if sid is None or str(sid).strip() == "":
-            problems.append(Problem("statement_id is empty", f, r, "statement_id"))
+            problems.append(
+                Problem(
+                    Rule(de="statement_id ist leer", en="statement_id is empty"),
+                    f,
+                    r,
+                    "statement_id",
+                )
+            )
             continue
         sid = str(sid).strip()
         if sid in seen:
             problems.append(
-                Problem(f"statement_id repeats row {seen[sid]}", f, r, "statement_id", sid)
+                Problem(
+                    Rule(
+                        de=f"statement_id steht schon in Zeile {seen[sid]}",
+                        en=f"statement_id repeats row {seen[sid]}",
+                    ),
+                    f,
+                    r,
+                    "statement_id",
+                    sid,
+                )
             )
             continue
         seen[sid] = r
@@ -527,7 +608,11 @@ def _coded_rows(
             if code is not None and code not in known:
                 problems.append(
                     Problem(
-                        "unknown code; use one of the drop-down list (sheet Codebuch)",
+                        Rule(
+                            de="unbekannter Code; wählen Sie einen aus der Auswahlliste "
+                            "(Tabellenblatt Codebuch)",
+                            en="unknown code; use one of the drop-down list (sheet Codebuch)",
+                        ),
                         f,
                         r,
                         coder,
@@ -539,18 +624,24 @@ def _coded_rows(
     return records, seen, problems
 
 
+_NOT_IN_PROTOCOLS = Rule(de="Aussage nicht in den Protokollen", en="statement not in the protocols")
+
+
 def _statement_problems(seen: dict[str, int], statements: pd.DataFrame, f: str) -> list[Problem]:
     """Sheet statements not in the protocols, and protocol statements missing from the sheet."""
     expected = set(statements["statement_id"])
     problems = [
-        Problem("statement not in the protocols", f, seen[sid], "statement_id", sid)
+        Problem(_NOT_IN_PROTOCOLS, f, seen[sid], "statement_id", sid)
         for sid in sorted(set(seen) - expected)
     ]
     missing = sorted(expected - set(seen))
     if missing:
         problems.append(
             Problem(
-                f"{len(missing)} statement(s) of the protocols are missing from the sheet",
+                Rule(
+                    de=f"{len(missing)} Aussage(n) der Protokolle fehlen im Kodierbogen",
+                    en=f"{len(missing)} statement(s) of the protocols are missing from the sheet",
+                ),
                 f,
                 None,
                 "statement_id",
@@ -588,8 +679,12 @@ def coding_sheet_files(spec: str, root: str | Path) -> list[Path]:
     found = [p for p in found if p.is_file() and not p.name.startswith("~$")]
     if not found:
         raise InputError(
-            "no coding sheet found: expected an .xlsx file, a folder with .xlsx files "
-            "or a glob pattern, relative to data/raw",
+            Rule(
+                de="kein Kodierbogen gefunden: erwartet eine .xlsx-Datei, einen Ordner mit "
+                ".xlsx-Dateien oder ein Glob-Muster, relativ zu data/raw",
+                en="no coding sheet found: expected an .xlsx file, a folder with .xlsx files "
+                "or a glob pattern, relative to data/raw",
+            ),
             file=full,
             column="coding_sheet",
             value=spec,
@@ -647,14 +742,18 @@ def read_coding_sheets(
                 continue
             f = str(file)
             if sid not in expected.index:
-                problems.append(
-                    Problem("statement not in the protocols", f, r, "statement_id", sid)
-                )
+                problems.append(Problem(_NOT_IN_PROTOCOLS, f, r, "statement_id", sid))
             elif _norm(values[text_col] if len(values) > text_col else "") != _norm(expected[sid]):
                 problems.append(
                     Problem(
-                        "text differs from the protocol's statement with this id "
-                        "(the protocol changed after the sheet was written; export a new sheet)",
+                        Rule(
+                            de="der Text weicht von der Aussage des Protokolls mit dieser ID ab "
+                            "(das Protokoll wurde nach dem Erstellen des Kodierbogens geändert; "
+                            "exportieren Sie einen neuen Kodierbogen)",
+                            en="text differs from the protocol's statement with this id "
+                            "(the protocol changed after the sheet was written; "
+                            "export a new sheet)",
+                        ),
                         f,
                         r,
                         "text",
@@ -664,7 +763,16 @@ def read_coding_sheets(
             if sid in where:
                 first, row = where[sid]
                 problems.append(
-                    Problem(f"statement also in {first}, row {row}", f, r, "statement_id", sid)
+                    Problem(
+                        Rule(
+                            de=f"Aussage steht auch in {first}, Zeile {row}",
+                            en=f"statement also in {first}, row {row}",
+                        ),
+                        f,
+                        r,
+                        "statement_id",
+                        sid,
+                    )
                 )
             else:
                 where[sid] = (f, r)

@@ -11,6 +11,8 @@ from pydantic import (
     field_validator,
 )
 
+from analysis.errors import Rule
+
 # --------------------------------------------------------------------------------------
 # Workshop protocols: codebook (data/raw/codebook.yaml) and coding sheets (XLSX)
 # --------------------------------------------------------------------------------------
@@ -39,7 +41,12 @@ class CodeSchema(BaseModel):
     def _keywords_not_blank(cls, v: list[str]) -> list[str]:
         for k in v:
             if not isinstance(k, str) or not k.strip("* ").strip():
-                raise ValueError("keywords must be non-empty words or phrases")
+                raise ValueError(
+                    Rule(
+                        de="keywords müssen Wörter oder Wendungen sein, keine leeren Einträge",
+                        en="keywords must be non-empty words or phrases",
+                    )
+                )
         return v
 
     @field_validator("patterns")
@@ -51,8 +58,11 @@ class CodeSchema(BaseModel):
             try:
                 re.compile(p)
             except re.error as err:
-                msg = f"pattern {p!r} is not a valid regular expression: {err}"
-                raise ValueError(msg) from None
+                rule = Rule(
+                    de=f"Muster {p!r} ist kein gültiger regulärer Ausdruck: {err}",
+                    en=f"pattern {p!r} is not a valid regular expression: {err}",
+                )
+                raise ValueError(rule) from None
         return v
 
 
@@ -70,7 +80,10 @@ class CodebookSchema(BaseModel):
         names = [c.code for c in codes]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise ValueError(f"code listed twice: {', '.join(twice)}")
+            listed = ", ".join(twice)
+            raise ValueError(
+                Rule(de=f"Code doppelt aufgeführt: {listed}", en=f"code listed twice: {listed}")
+            )
         return codes
 
 
