@@ -360,6 +360,7 @@ def test_two_questions_on_one_template_question(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         parse_protocol(path)
     assert "both match template question c" in info.value.rule
+    assert "passen beide zu Leitfrage c der Vorlage" in info.value.text("de")
     assert info.value.row == 13  # the second of the two (lines 10 and 13)
 
 
@@ -484,7 +485,7 @@ def test_corpus(expected_file: Path, tmp_path: Path) -> None:
         with pytest.raises(InputError) as info:
             parse_protocol(source)
         problem = info.value.problems[0]
-        assert expected["error"]["rule"] in problem.rule
+        assert expected["error"]["rule"] in str(problem.rule)
         assert problem.file == str(source)
         assert problem.row == expected["error"]["row"]
         return

@@ -25,7 +25,7 @@ from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, Rule
 from analysis.readers import check_size, check_zip
 
 # --------------------------------------------------------------------------------------
@@ -175,7 +175,13 @@ def decode(data: bytes, file: str | Path) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data:
-        raise InputError("binary file, not a text protocol (contains NUL bytes)", file=file)
+        raise InputError(
+            Rule(
+                de="Binärdatei, kein Textprotokoll (enthält NUL-Bytes)",
+                en="binary file, not a text protocol (contains NUL bytes)",
+            ),
+            file=file,
+        )
     for encoding in ("utf-8", "cp1252", "latin-1"):
         try:
             text = data.decode(encoding, errors="strict")
@@ -183,9 +189,18 @@ def decode(data: bytes, file: str | Path) -> tuple[str, str]:
             continue
         control = len(_CONTROL.findall(text))
         if control > max(2, len(text) // 100):
-            raise InputError("binary file, not a text protocol (control characters)", file=file)
+            raise InputError(
+                Rule(
+                    de="Binärdatei, kein Textprotokoll (Steuerzeichen)",
+                    en="binary file, not a text protocol (control characters)",
+                ),
+                file=file,
+            )
         return text, encoding
-    raise InputError("cannot decode file as text", file=file)  # pragma: no cover
+    raise InputError(  # pragma: no cover
+        Rule(de="die Datei lässt sich nicht als Text lesen", en="cannot decode file as text"),
+        file=file,
+    )
 
 
 def _docx_text(path: Path) -> str:
@@ -196,8 +211,12 @@ def _docx_text(path: Path) -> str:
     try:
         document = Document(str(path))
     except Exception as err:  # python-docx, zipfile and lxml raise many types
+        cause = f"{type(err).__name__}: {err}"
         raise InputError(
-            f"not a readable .docx file ({type(err).__name__}: {err})", file=path
+            Rule(
+                de=f"keine lesbare .docx-Datei ({cause})", en=f"not a readable .docx file ({cause})"
+            ),
+            file=path,
         ) from None
     return "\n".join(_docx_lines(document))
 
@@ -324,7 +343,12 @@ def read_text(path: Path) -> tuple[str, str]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(
-            f"unsupported file type '{suffix}'; protocols are .txt, .md or .docx", file=path
+            Rule(
+                de=f"Dateityp '{suffix}' wird nicht unterstützt; Protokolle sind .txt-, .md- "
+                "oder .docx-Dateien",
+                en=f"unsupported file type '{suffix}'; protocols are .txt, .md or .docx",
+            ),
+            file=path,
         )
     if suffix == ".docx":
         return _docx_text(path), "docx"
@@ -653,7 +677,11 @@ def _title_fields(lines: list[_Line], file: Path, first_question: int) -> dict[s
         title = rest[0]
     if not title:
         raise InputError(
-            "no workshop title: expected a line 'Workshop: …' before the first question",
+            Rule(
+                de="kein Workshop-Titel: erwartet wird eine Zeile 'Workshop: …' vor der ersten "
+                "Leitfrage",
+                en="no workshop title: expected a line 'Workshop: …' before the first question",
+            ),
             file=file,
             row=first_question,
             column="title",
@@ -692,13 +720,22 @@ def parse_text(
     pid = protocol_id or path.stem
     if not text.strip():
         raise InputError(
-            "file is empty: a protocol needs a title block and the questions a.–e.", file=path
+            Rule(
+                de="die Datei ist leer: ein Protokoll braucht einen Titelblock und die "
+                "Leitfragen a.–e.",
+                en="file is empty: a protocol needs a title block and the questions a.–e.",
+            ),
+            file=path,
         )
     header, drafts = _scan(_blocks(text), path)
     if not drafts:
         raise InputError(
-            "no questions found: expected the template questions as lines such as "
-            "'a. In welchem Handlungsfeld …?' (markers a./a)/A:/1./1)/Frage 1:)",
+            Rule(
+                de="keine Leitfragen gefunden: erwartet werden die Leitfragen der Vorlage als "
+                "Zeilen wie 'a. In welchem Handlungsfeld …?' (Marker a./a)/A:/1./1)/Frage 1:)",
+                en="no questions found: expected the template questions as lines such as "
+                "'a. In welchem Handlungsfeld …?' (markers a./a)/A:/1./1)/Frage 1:)",
+            ),
             file=path,
             column="questions",
         )
@@ -838,10 +875,16 @@ def _unmarked_at(
         # this one is missing among them and bullets follow it (refused below).
         return None
     if sim < UNMARKED_SIMILARITY:
+        short, start = TEMPLATE[letter].short_de, TEMPLATE[letter].text[:40]
         raise InputError(
-            f"this line reads like template question {letter} "
-            f"('{TEMPLATE[letter].short_de}') but has no question marker; expected "
-            f"'{letter}. {TEMPLATE[letter].text[:40]}…' (or a statement not ending with '?')",
+            Rule(
+                de=f"diese Zeile liest sich wie Leitfrage {letter} der Vorlage ('{short}'), hat "
+                f"aber keinen Fragemarker; erwartet wird '{letter}. {start}…' (oder eine "
+                "Aussage, die nicht mit '?' endet)",
+                en=f"this line reads like template question {letter} ('{short}') but has no "
+                f"question marker; expected '{letter}. {start}…' "
+                "(or a statement not ending with '?')",
+            ),
             file=file,
             row=block[i].number,
             column="question",
@@ -926,7 +969,11 @@ def _match_template(drafts: list[_Draft], file: Path) -> tuple[Question, ...]:
             letter = by_marker
         else:
             raise InputError(
-                f"question {d.label} matches no template question a–e by marker or wording",
+                Rule(
+                    de=f"Leitfrage {d.label} passt weder nach Marker noch nach Wortlaut zu einer "
+                    "Leitfrage a–e der Vorlage",
+                    en=f"question {d.label} matches no template question a–e by marker or wording",
+                ),
                 file=file,
                 row=d.line,
                 column="question",
@@ -934,8 +981,13 @@ def _match_template(drafts: list[_Draft], file: Path) -> tuple[Question, ...]:
             )
         if letter in taken:
             raise InputError(
-                f"questions in lines {taken[letter]} and {d.line} both match template "
-                f"question {letter}; each template question may appear once",
+                Rule(
+                    de=f"die Leitfragen in Zeile {taken[letter]} und {d.line} passen beide zu "
+                    f"Leitfrage {letter} der Vorlage; jede Leitfrage der Vorlage darf nur einmal "
+                    "vorkommen",
+                    en=f"questions in lines {taken[letter]} and {d.line} both match template "
+                    f"question {letter}; each template question may appear once",
+                ),
                 file=file,
                 row=d.line,
                 column="question",
@@ -959,7 +1011,9 @@ def parse_protocol(path: str | Path) -> Protocol:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError("protocol file not found", file=path)
+        raise InputError(
+            Rule(de="Protokolldatei nicht gefunden", en="protocol file not found"), file=path
+        )
     text, encoding = read_text(path)
     if encoding != "docx":
         return parse_text(text, path, encoding=encoding)
@@ -1010,7 +1064,9 @@ def protocol_files(folder: str | Path) -> list[Path]:
     """Protocol files in ``folder`` (.txt, .md, .docx), sorted; skips hidden, README, ~$."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError("protocol folder not found", file=folder)
+        raise InputError(
+            Rule(de="Protokollordner nicht gefunden", en="protocol folder not found"), file=folder
+        )
     return sorted(
         p
         for p in folder.iterdir()
@@ -1028,16 +1084,23 @@ def find_protocol(folder: str | Path, protocol_id: str) -> Path:
     check_file_id(protocol_id, "protocol_id", file=folder)  # it names the report's files
     files = [p for p in protocol_files(folder) if p.stem == protocol_id]
     if not files:
-        known = ", ".join(p.stem for p in protocol_files(folder)) or "none"
+        known = ", ".join(p.stem for p in protocol_files(folder))
         raise InputError(
-            f"no protocol with this id (file stem); known: {known}",
+            Rule(
+                de=f"kein Protokoll mit dieser ID (Dateiname ohne Endung); vorhanden: "
+                f"{known or 'keine'}",
+                en=f"no protocol with this id (file stem); known: {known or 'none'}",
+            ),
             file=folder,
             column="protocol_id",
             value=protocol_id,
         )
     if len(files) > 1:
         raise InputError(
-            "two protocol files share this id; rename one",
+            Rule(
+                de="zwei Protokolldateien haben diese ID; benennen Sie eine davon um",
+                en="two protocol files share this id; rename one",
+            ),
             file=folder,
             column="protocol_id",
             value=[p.name for p in files],
