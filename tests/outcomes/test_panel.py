@@ -61,6 +61,7 @@ def test_duplicate_row(tmp_path: Path) -> None:
     err = _error(tmp_path, [*GOOD_ROWS, "a,2021,,0,5.6"])
     assert "duplicate row" in err.rule and err.row == 7 and err.column == "period"
     assert "line(s) 4" in err.rule
+    assert "doppelte Zeile für Gebiet 'a', Periode 2021 (auch Zeile(n) 4)" in err.text("de")
 
 
 def test_gap(tmp_path: Path) -> None:
@@ -110,6 +111,7 @@ def test_bad_period_and_columns(tmp_path: Path) -> None:
     assert "whole number" in err.rule and err.row == 3 and err.column == "period"
     err = _error(tmp_path, ["a,2020,5.0"], header="unit,period,vacancy\n")
     assert "first_treated" in err.rule and err.column == "first_treated"
+    assert "Spalte(n) fehlen: first_treated; ein Panel braucht" in err.text("de")
 
 
 def test_units_file_checked(tmp_path: Path) -> None:

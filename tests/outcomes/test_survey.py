@@ -111,8 +111,21 @@ def test_bad_answers(tmp_path: Path, row: str, column: str, rule: str) -> None:
 def test_missing_column(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("respondent,side,item,answer\nr1,social_organisation,eye_level_1,3\n")
-    with pytest.raises(InputError, match="cooperation"):
+    with pytest.raises(InputError, match="cooperation") as info:
         s.load_responses(path)
+    assert "Spalte(n) fehlen: cooperation (die mit dem Trennzeichen" in info.value.text("de")
+
+
+def test_a_bad_survey_codebook_reads_in_german(tmp_path: Path) -> None:
+    import yaml
+
+    book = yaml.safe_load((s.FOLDER / "codebook.yaml").read_text(encoding="utf-8"))
+    del book["levels"][5]
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="levels must label exactly") as info:
+        s.load_codebook(path)
+    assert "levels muss genau die Antworten 1, 2, 3, 4, 5 benennen" in info.value.text("de")
 
 
 def test_side_gap_hand() -> None:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from analysis.errors import InputError, Problem, shorten
+from analysis.errors import InputError, Problem, Rule, shorten
 from analysis.outcomes.schema import (
     PANEL_KEY_COLUMNS,
     PANEL_TREATED_COLUMN,
@@ -80,8 +80,12 @@ def load_units(path: str | Path) -> pd.DataFrame:
     raw, lines = table.frame, table.lines
     missing = [c for c in PANEL_UNITS_COLUMNS if c not in raw.columns]
     if missing:
+        named, hint = ", ".join(missing), _dialect_hint(table)
         raise InputError(
-            f"missing column(s) {', '.join(missing)}{_dialect_hint(table)}",
+            Rule(
+                de=f"Spalte(n) fehlen: {named}{hint.de}",
+                en=f"missing column(s) {named}{hint.en}",
+            ),
             file=path,
             row=table.header_line,
             column=missing[0],
@@ -96,7 +100,13 @@ def load_units(path: str | Path) -> pd.DataFrame:
     dup = raw["unit"].duplicated(keep="first")
     for i in np.flatnonzero(dup.to_numpy()):
         problems.append(
-            Problem("unit listed twice", str(path), int(lines[i]), "unit", raw["unit"][i])
+            Problem(
+                Rule(de="Gebiet doppelt aufgeführt", en="unit listed twice"),
+                str(path),
+                int(lines[i]),
+                "unit",
+                raw["unit"][i],
+            )
         )
     if problems:
         raise InputError(problems=problems[:MAX_PROBLEMS])
@@ -170,22 +180,32 @@ def _check_layout(table: CsvTable, path: Path) -> None:
     raw = table.frame
     missing = [c for c in PANEL_KEY_COLUMNS if c not in raw.columns]
     if missing:
+        named, keys, hint = ", ".join(missing), ", ".join(PANEL_KEY_COLUMNS), _dialect_hint(table)
         raise InputError(
-            f"missing column(s) {', '.join(missing)}; a panel needs "
-            f"{', '.join(PANEL_KEY_COLUMNS)}{_dialect_hint(table)}",
+            Rule(
+                de=f"Spalte(n) fehlen: {named}; ein Panel braucht die Spalten {keys}{hint.de}",
+                en=f"missing column(s) {named}; a panel needs {keys}{hint.en}",
+            ),
             file=path,
             row=table.header_line,
             column=missing[0],
         )
     if raw.empty:
-        raise InputError("panel has no data rows", file=path, row=table.header_line + 1)
+        raise InputError(
+            Rule(de="das Panel hat keine Datenzeilen", en="panel has no data rows"),
+            file=path,
+            row=table.header_line + 1,
+        )
 
 
-def _dialect_hint(table: CsvTable) -> str:
+def _dialect_hint(table: CsvTable) -> Rule:
     """Why expected columns may look missing: the header as read, and its separator."""
     found = ", ".join(repr(shorten(str(c), 40)) for c in list(table.frame.columns)[:6])
     sep = table.dialect.get("separator", ",")
-    return f" (the header read with separator '{sep}' has column(s) {found})"
+    return Rule(
+        de=f" (die mit dem Trennzeichen '{sep}' gelesene Kopfzeile hat die Spalte(n) {found})",
+        en=f" (the header read with separator '{sep}' has column(s) {found})",
+    )
 
 
 def _known_units(
@@ -210,7 +230,10 @@ def _unit_problems(
         for i in np.flatnonzero(~unit.isin(known).to_numpy()):
             problems.append(
                 Problem(
-                    "unknown unit (not in the units file)",
+                    Rule(
+                        de="unbekanntes Gebiet (nicht in der Gebietsdatei)",
+                        en="unknown unit (not in the units file)",
+                    ),
                     str(path),
                     int(lines[i]),
                     "unit",
@@ -218,7 +241,11 @@ def _unit_problems(
                 )
             )
     for i in np.flatnonzero((unit == "").to_numpy()):
-        problems.append(Problem("unit is empty", str(path), int(lines[i]), "unit"))
+        problems.append(
+            Problem(
+                Rule(de="Gebiet ist leer", en="unit is empty"), str(path), int(lines[i]), "unit"
+            )
+        )
     return problems
 
 
@@ -233,9 +260,11 @@ def _whole_numbers(
     bad = bad | (num.notna() & ~num.between(-9999, 9999))  # inf, 1e30: not a year
     if not allow_empty:
         bad = bad | empty
+    missing = Rule(de="Wert fehlt", en="value is missing")
+    not_a_year = Rule(de="erwartet eine ganze Zahl (Jahr)", en="expected a whole number (year)")
     problems = [
         Problem(
-            "value is missing" if empty.iloc[i] else "expected a whole number (year)",
+            missing if empty.iloc[i] else not_a_year,
             str(path),
             int(lines[i]),
             column,
@@ -256,11 +285,20 @@ def _measure_values(
         num = pd.to_numeric(text, errors="coerce")
         for i in np.flatnonzero(~np.isfinite(num.to_numpy(dtype=float))):
             if text.iloc[i] == "":
-                rule = "value is missing (the estimators need a balanced panel)"
+                rule = Rule(
+                    de="Wert fehlt (die Schätzverfahren brauchen ein balanciertes Panel)",
+                    en="value is missing (the estimators need a balanced panel)",
+                )
             elif pd.notna(num.iloc[i]) or text.iloc[i].lower() in ("nan", "-nan", "+nan"):
-                rule = "expected a finite number (not NaN, inf or beyond ±1.8e308)"
+                rule = Rule(
+                    de="erwartet eine endliche Zahl (nicht NaN, inf oder jenseits von ±1.8e308)",
+                    en="expected a finite number (not NaN, inf or beyond ±1.8e308)",
+                )
             else:
-                rule = "expected a number (decimal point, no units)"
+                rule = Rule(
+                    de="erwartet eine Zahl (mit Dezimalpunkt, ohne Maßeinheit)",
+                    en="expected a number (decimal point, no units)",
+                )
             problems.append(Problem(rule, str(path), int(lines[i]), c, raw[c].iloc[i]))
         values[c] = num.astype(float)
     return values, problems
@@ -272,10 +310,13 @@ def _duplicate_problems(df: pd.DataFrame, path: Path) -> list[Problem]:
     dup = df.duplicated(["unit", "period"], keep=False)
     if dup.any():
         for (u, t), grp in df[dup].groupby(["unit", "period"], sort=True):
+            also = ", ".join(str(x) for x in grp["_line"].iloc[:-1])
             problems.append(
                 Problem(
-                    f"duplicate row for unit {u!r}, period {t} (also line(s) "
-                    f"{', '.join(str(x) for x in grp['_line'].iloc[:-1])})",
+                    Rule(
+                        de=f"doppelte Zeile für Gebiet {u!r}, Periode {t} (auch Zeile(n) {also})",
+                        en=f"duplicate row for unit {u!r}, period {t} (also line(s) {also})",
+                    ),
                     str(path),
                     int(grp["_line"].iloc[-1]),
                     "period",
@@ -295,7 +336,12 @@ def _first_treated_problems(df: pd.DataFrame, path: Path) -> list[Problem]:
             at = grp[changed].iloc[0]
             problems.append(
                 Problem(
-                    f"first_treated changes within unit {u!r}; it must be the same in every row",
+                    Rule(
+                        de=f"first_treated ändert sich innerhalb von Gebiet {u!r}; der Wert muss "
+                        "in jeder Zeile gleich sein",
+                        en=f"first_treated changes within unit {u!r}; it must be the same in "
+                        "every row",
+                    ),
                     str(path),
                     int(at["_line"]),
                     "first_treated",
@@ -314,10 +360,15 @@ def _gap_problems(df: pd.DataFrame, path: Path) -> list[Problem]:
         have = set(df.loc[df["unit"] == u, "period"])
         gap = [int(t) for t in all_periods if t not in have]
         line = int(df.loc[df["unit"] == u, "_line"].iloc[0])
+        periods = ", ".join(map(str, gap[:10]))
         problems.append(
             Problem(
-                f"gap: unit {u!r} has no row for period(s) {', '.join(map(str, gap[:10]))}; "
-                "the panel must be balanced",
+                Rule(
+                    de=f"Lücke: Gebiet {u!r} hat keine Zeile für Periode(n) {periods}; "
+                    "das Panel muss balanciert sein",
+                    en=f"gap: unit {u!r} has no row for period(s) {periods}; "
+                    "the panel must be balanced",
+                ),
                 str(path),
                 line,
                 "period",
@@ -338,8 +389,9 @@ def _treated_column(
     values other than 0/1, a treatment that switches off, disagreement with first_treated."""
     d = raw[PANEL_TREATED_COLUMN].str.strip()
     bad = ~d.isin(["0", "1"])
+    not_binary = Rule(de="treated muss 0 oder 1 sein", en="treated must be 0 or 1")
     problems = [
-        Problem("treated must be 0 or 1", str(path), int(lines[i]), PANEL_TREATED_COLUMN, d.iloc[i])
+        Problem(not_binary, str(path), int(lines[i]), PANEL_TREATED_COLUMN, d.iloc[i])
         for i in np.flatnonzero(bad.to_numpy())
     ]
     if bad.any():
@@ -352,8 +404,12 @@ def _treated_column(
     for _, row in ordered[off].iterrows():
         problems.append(
             Problem(
-                f"treatment switches off for unit {row['unit']!r} in period "
-                f"{row['period']}; once treated a unit stays treated (absorbing)",
+                Rule(
+                    de=f"treated fällt für Gebiet {row['unit']!r} in Periode {row['period']} "
+                    "auf 0 zurück; ein einmal behandeltes Gebiet bleibt behandelt (absorbierend)",
+                    en=f"treatment switches off for unit {row['unit']!r} in period "
+                    f"{row['period']}; once treated a unit stays treated (absorbing)",
+                ),
                 str(path),
                 int(row["_line"]),
                 PANEL_TREATED_COLUMN,
@@ -365,7 +421,11 @@ def _treated_column(
     for i in np.flatnonzero(clash.to_numpy())[:MAX_PROBLEMS]:
         problems.append(
             Problem(
-                "treated disagrees with first_treated (treated = 1 exactly from first_treated on)",
+                Rule(
+                    de="treated widerspricht first_treated (treated = 1 genau ab first_treated)",
+                    en="treated disagrees with first_treated "
+                    "(treated = 1 exactly from first_treated on)",
+                ),
                 str(path),
                 int(checked["_line"].iloc[i]),
                 PANEL_TREATED_COLUMN,

@@ -11,6 +11,7 @@ from pydantic import (
     field_validator,
 )
 
+from analysis.errors import Rule
 from analysis.validation import BilingualText
 
 # --------------------------------------------------------------------------------------
@@ -95,7 +96,12 @@ class SurveyCodebookSchema(BaseModel):
     @classmethod
     def _five_levels(cls, v: dict[int, BilingualText]) -> dict[int, BilingualText]:
         if sorted(v) != [1, 2, 3, 4, 5]:
-            raise ValueError("levels must label exactly the answers 1, 2, 3, 4, 5")
+            raise ValueError(
+                Rule(
+                    de="levels muss genau die Antworten 1, 2, 3, 4, 5 benennen",
+                    en="levels must label exactly the answers 1, 2, 3, 4, 5",
+                )
+            )
         return v
 
     # Field validators (not one model validator), so each error names its field.
@@ -105,7 +111,10 @@ class SurveyCodebookSchema(BaseModel):
         seen = [s.scale for s in v]
         twice = sorted({x for x in seen if seen.count(x) > 1})
         if twice:
-            raise ValueError(f"scale listed twice: {', '.join(twice)}")
+            listed = ", ".join(twice)
+            raise ValueError(
+                Rule(de=f"Skala doppelt aufgeführt: {listed}", en=f"scale listed twice: {listed}")
+            )
         return v
 
     @field_validator("items")
@@ -114,17 +123,31 @@ class SurveyCodebookSchema(BaseModel):
         seen = [i.item for i in v]
         twice = sorted({x for x in seen if seen.count(x) > 1})
         if twice:
-            raise ValueError(f"item listed twice: {', '.join(twice)}")
+            listed = ", ".join(twice)
+            raise ValueError(
+                Rule(de=f"Item doppelt aufgeführt: {listed}", en=f"item listed twice: {listed}")
+            )
         if "scales" in info.data:
             scales = {s.scale for s in info.data["scales"]}
             unknown = sorted({i.scale for i in v} - scales - {"overall"})
             if unknown:
-                raise ValueError(f"items refer to undeclared scales: {', '.join(unknown)}")
+                named = ", ".join(unknown)
+                raise ValueError(
+                    Rule(
+                        de=f"items verweisen auf Skalen, die unter scales fehlen: {named}",
+                        en=f"items refer to undeclared scales: {named}",
+                    )
+                )
         return v
 
     @field_validator("overall_item")
     @classmethod
     def _overall_is_item(cls, v: str, info: Any) -> str:
         if "items" in info.data and v not in {i.item for i in info.data["items"]}:
-            raise ValueError(f"overall_item {v!r} is not an item")
+            raise ValueError(
+                Rule(
+                    de=f"overall_item {v!r} ist keines der items",
+                    en=f"overall_item {v!r} is not an item",
+                )
+            )
         return v

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from scipy import stats
 
 from analysis import paths
-from analysis.errors import InputError, Problem, shorten
+from analysis.errors import InputError, Problem, Rule, shorten
 from analysis.outcomes.schema import SURVEY_RESPONSE_COLUMNS, SURVEY_SIDES, SurveyCodebookSchema
 from analysis.readers import read_csv_table, read_yaml
 from analysis.validation import problems_from_pydantic
@@ -45,8 +45,12 @@ def load_codebook(path: str | Path | None = None) -> SurveyCodebookSchema:
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError(
-            "a survey codebook is a mapping with status, note, levels, scales, items "
-            "and overall_item",
+            Rule(
+                de="ein Codebuch der Befragung ist eine Zuordnung mit status, note, levels, "
+                "scales, items und overall_item",
+                en="a survey codebook is a mapping with status, note, levels, scales, items "
+                "and overall_item",
+            ),
             file=path,
         )
     try:
@@ -86,44 +90,79 @@ def load_responses(path: str | Path, codebook: SurveyCodebookSchema | None = Non
     missing = [c for c in SURVEY_RESPONSE_COLUMNS if c not in raw.columns]
     if missing:
         found = ", ".join(repr(shorten(str(c), 40)) for c in list(raw.columns)[:6])
+        named, sep = ", ".join(missing), table.dialect["separator"]
         raise InputError(
-            f"missing column(s) {', '.join(missing)} (the header read with separator "
-            f"'{table.dialect['separator']}' has column(s) {found})",
+            Rule(
+                de=f"Spalte(n) fehlen: {named} (die mit dem Trennzeichen '{sep}' gelesene "
+                f"Kopfzeile hat die Spalte(n) {found})",
+                en=f"missing column(s) {named} (the header read with separator "
+                f"'{sep}' has column(s) {found})",
+            ),
             file=path,
             row=table.header_line,
             column=missing[0],
         )
     if raw.empty:
         raise InputError(
-            "survey has no answers (header only)", file=path, row=table.header_line + 1
+            Rule(
+                de="die Befragung enthält keine Antworten (nur die Kopfzeile)",
+                en="survey has no answers (header only)",
+            ),
+            file=path,
+            row=table.header_line + 1,
         )
     problems: list[Problem] = []
 
-    def add(rule: str, i: int, column: str, value: object = None) -> None:
+    def add(rule: Rule, i: int, column: str, value: object = None) -> None:
         problems.append(Problem(rule, str(path), int(line[i]), column, value))
 
     items = {i.item for i in book.items}
+    sides = ", ".join(SURVEY_SIDES)
+    unknown_side = Rule(
+        de=f"unbekannte Seite; verwenden Sie eine von {sides}",
+        en=f"unknown side; use one of {sides}",
+    )
     for i in np.flatnonzero(~raw["side"].isin(SURVEY_SIDES).to_numpy()):
-        add(f"unknown side; use one of {', '.join(SURVEY_SIDES)}", i, "side", raw["side"].iloc[i])
+        add(unknown_side, i, "side", raw["side"].iloc[i])
+    unknown_item = Rule(
+        de="unbekanntes Item (nicht im Codebuch der Befragung)",
+        en="unknown item (not in the survey codebook)",
+    )
     for i in np.flatnonzero(~raw["item"].isin(items).to_numpy()):
-        add("unknown item (not in the survey codebook)", i, "item", raw["item"].iloc[i])
+        add(unknown_item, i, "item", raw["item"].iloc[i])
     for col in ("respondent", "cooperation"):
         for i in np.flatnonzero((raw[col].str.strip() == "").to_numpy()):
-            add(f"{col} is empty", i, col)
+            add(Rule(de=f"{col} ist leer", en=f"{col} is empty"), i, col)
     ans = raw["answer"].str.strip()
     bad = ~ans.isin(["", "1", "2", "3", "4", "5"])
+    not_likert = Rule(
+        de="answer muss 1, 2, 3, 4 oder 5 sein (leer = keine Antwort)",
+        en="answer must be 1, 2, 3, 4 or 5 (empty = no answer)",
+    )
     for i in np.flatnonzero(bad.to_numpy()):
-        add(
-            "answer must be 1, 2, 3, 4 or 5 (empty = no answer)", i, "answer", raw["answer"].iloc[i]
-        )
+        add(not_likert, i, "answer", raw["answer"].iloc[i])
     dup = raw.duplicated(["respondent", "item"], keep="first")
+    twice = Rule(
+        de="Item von dieser befragten Person doppelt beantwortet",
+        en="item answered twice by this respondent",
+    )
     for i in np.flatnonzero(dup.to_numpy()):
-        add("item answered twice by this respondent", i, "item", raw["item"].iloc[i])
+        add(twice, i, "item", raw["item"].iloc[i])
+    more_than_one = {
+        "side": Rule(
+            de="die befragte Person steht auf mehr als einer Seite (side)",
+            en="respondent has more than one side",
+        ),
+        "cooperation": Rule(
+            de="die befragte Person gehört zu mehr als einer Kooperation (cooperation)",
+            en="respondent has more than one cooperation",
+        ),
+    }
     for col in ("side", "cooperation"):
         varies = raw.groupby("respondent")[col].transform("nunique") > 1
         first_of = raw[varies].drop_duplicates(["respondent", col]).duplicated("respondent")
         for i in first_of[first_of].index:
-            add(f"respondent has more than one {col}", int(i), col, raw[col].iloc[int(i)])
+            add(more_than_one[col], int(i), col, raw[col].iloc[int(i)])
     if problems:
         raise InputError(problems=problems[:MAX_PROBLEMS])
     answers = raw[list(SURVEY_RESPONSE_COLUMNS)].copy()
