@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from analysis.errors import Problem
+from analysis.errors import Problem, Rule
 from analysis.sroi.schema import (
     ID_PATTERN,
     CentreFileSchema,
@@ -123,7 +123,7 @@ class CostSchema(BaseModel):
     @field_validator("factors")
     @classmethod
     def _unique_factor_names(cls, factors: list[FactorSchema]) -> list[FactorSchema]:
-        return unique_factors(factors, "a cost")
+        return unique_factors(factors, Rule(de="einer Kostenposition", en="a cost"))
 
 
 class PremisesSchema(BaseModel):
