@@ -48,7 +48,9 @@ def make_notebook(parameters: str, *cells: str, title: str | None = None) -> Any
 OK_NOTEBOOK = make_notebook(
     'x: int = 1  # a number\nlabel: str = "a"  # a label\nfactor: float = 2.0  # scale',
     "from pathlib import Path\nfrom analysis import paths, results\n"
-    "text = (paths.RAW / 'input.txt').read_text()\nprint(label, x * factor, text)",
+    "from IPython.display import Markdown, display\n"
+    "text = (paths.RAW / 'input.txt').read_text()\n"
+    "display(Markdown(f'{label} {x * factor} {text}'))",
     'results.record("y", x * factor)\nresults.record("label", label)',
     title="Fixture report",
 )
