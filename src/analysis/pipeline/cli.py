@@ -276,7 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands[args.command](args)
     except AnalysisError as err:
         label = msg("input_error" if err.exit_code == EXIT_INPUT else "error", lang)
-        print(f"analysis {args.command}: {label}: {_describe(err, lang)}", file=sys.stderr)
+        text = _describe(err, lang, project(args.root).root)
+        print(f"analysis {args.command}: {label}: {text}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print(f"analysis {args.command}: {msg('interrupted', lang)}", file=sys.stderr)
@@ -304,8 +305,9 @@ def _file_access(err: OSError, p: ProjectPaths) -> FileAccessError:
     return FileAccessError(action, err.filename, err)
 
 
-def _describe(err: AnalysisError, lang: str) -> str:
-    """An error as the message of the catalogue in ``lang`` (its own text otherwise)."""
+def _describe(err: AnalysisError, lang: str, root: Path | None = None) -> str:
+    """An error as the message of the catalogue in ``lang`` (its own text otherwise); an
+    input error in ``lang`` with its files named relative to the project ``root``."""
     if isinstance(err, FileAccessError):
         hint = os_hint(err.errno, err.action, lang)
         if err.path is None:
@@ -316,5 +318,7 @@ def _describe(err: AnalysisError, lang: str) -> str:
     if isinstance(err, LockedError) and err.lock:
         return msg("locked", lang, lock=err.lock)
     if isinstance(err, InputError):
-        return err.text(lang)
+        if root is None:
+            return err.text(lang)
+        return InputError(problems=[p.relative_to(root) for p in err.problems]).text(lang)
     return str(err)
