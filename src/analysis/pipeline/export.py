@@ -96,8 +96,7 @@ def check_outputs(nb: Any) -> None:
     if found:
         raise StrayOutputError(
             "output that would show as raw text in the report (give a table, figure or "
-            "Markdown instead of print(), or end the cell with an assignment): "
-            + "; ".join(found)
+            "Markdown instead of print(), or end the cell with an assignment): " + "; ".join(found)
         )
 
 
