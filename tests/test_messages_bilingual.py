@@ -169,3 +169,11 @@ def test_str_follows_the_message_language_of_the_environment(
     assert str(err) == "a.csv: muss positiv sein"
     monkeypatch.setenv("ANALYSIS_MESSAGE_LANGUAGE", "en")
     assert str(err) == "a.csv: must be positive"
+
+
+def test_a_place_that_is_not_a_row_is_named_in_the_language_asked_for() -> None:
+    p = Problem(
+        Rule(de="unklar", en="unclear"), file="p.docx", row=Rule(de="Absatz 5", en="paragraph 5")
+    )
+    assert p.text("de") == "p.docx, Absatz 5: unklar"
+    assert p.text("en") == "p.docx, paragraph 5: unclear"

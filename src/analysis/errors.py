@@ -88,7 +88,9 @@ class Problem:
 
     rule: str | Rule
     file: str | None = None
-    row: int | str | None = None
+    # A row number, or a place that is not a row in both languages (``Rule(de="Absatz
+    # 5", en="paragraph 5")`` for a Word file), shown as it is.
+    row: int | str | Rule | None = None
     column: str | None = None
     value: object = None
     # The line in the file (from 1) when ``row`` counts something else, e.g. the entries
@@ -130,6 +132,8 @@ class Problem:
         return replace(self, file=rel.as_posix())
 
     def _row(self, lang: str) -> str:
+        if isinstance(self.row, Rule):
+            return self.row.text(lang)
         of, line = self.entry_of, self.line
         if of is not None and line is not None:
             return _place("entry_line", lang, row=self.row, of=of, line=line)
@@ -183,7 +187,7 @@ class InputError(AnalysisError):
         rule: str | Rule | None = None,
         *,
         file: str | Path | None = None,
-        row: int | str | None = None,
+        row: int | str | Rule | None = None,
         column: str | None = None,
         value: object = None,
         problems: Iterable[Problem] | None = None,
@@ -223,7 +227,7 @@ class InputError(AnalysisError):
         return self.problems[0].file
 
     @property
-    def row(self) -> int | str | None:
+    def row(self) -> int | str | Rule | None:
         return self.problems[0].row
 
     @property

@@ -1023,8 +1023,9 @@ def parse_protocol(path: str | Path) -> Protocol:
         # In the text of a .docx a blank line ends each paragraph: name the paragraph.
         lines = text.split("\n")
 
-        def paragraph(row: int) -> str:
-            return f"paragraph {1 + sum(not x.strip() for x in lines[: row - 1])}"
+        def paragraph(row: int) -> Rule:
+            n = 1 + sum(not x.strip() for x in lines[: row - 1])
+            return Rule(de=f"Absatz {n}", en=f"paragraph {n}")
 
         raise InputError(
             problems=[
