@@ -31,6 +31,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.errors import InputError
 from analysis.outcomes import did as o
 from analysis.outcomes.synthetic import make_panel
 
@@ -181,8 +182,9 @@ def test_bad_arguments() -> None:
         o.att_gt(STAGGERED, "y", control_group="all")
     with pytest.raises(ValueError, match="balanced"):
         o.att_gt(STAGGERED.iloc[1:], "y")
-    with pytest.raises(ValueError, match="never-treated"):
+    with pytest.raises(InputError, match="never-treated") as err:
         o.att_gt(STAGGERED[STAGGERED["first_treated"] > 0], "y")
+    assert "keine nie behandelten Gebiete" in err.value.text("de")
     with pytest.raises(ValueError, match="'ipw'"):
         o.att_gt(STAGGERED, "y", method="aipw")
     with pytest.raises(ValueError, match="dof"):

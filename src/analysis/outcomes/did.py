@@ -47,6 +47,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.errors import InputError, Rule
+
 Z95 = float(stats.norm.ppf(0.975))
 
 Dof = Literal["reghdfe", "absorbed_in_k"]
@@ -779,7 +781,15 @@ def att_gt(
     x = w.x[~early] if w.x is not None else None
     n = len(g)
     if control_group == "never" and not (g == 0).any():
-        raise ValueError("no never-treated units: use control_group='notyet'")
+        raise InputError(
+            Rule(
+                de="das Panel hat keine nie behandelten Gebiete (first_treated = 0), die als "
+                "Vergleichsgruppe dienen könnten: setzen Sie control_group: notyet",
+                en="the panel has no never-treated units (first_treated = 0) to compare "
+                "with: set control_group: notyet",
+            ),
+            column="first_treated",
+        )
     cohorts, counts = np.unique(g, return_counts=True)
     cells = _cells(cohorts, counts, t_index, w.periods, control_group, base_period, anticipation)
     pos = np.searchsorted(cohorts, g)
