@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analysis.errors import EXIT_INPUT, InputError, Problem
@@ -62,3 +64,13 @@ def test_yaml_list_entries_say_what_row_means_and_name_the_line() -> None:
     )
     assert str(Problem("r", "c.yaml", None, "x", line=9)) == "c.yaml, line 9, column/field 'x': r"
     assert InputError("r", file="c.yaml", row=2, line=2).problems[0].line == 2
+
+
+def test_a_problem_names_its_file_relative_to_the_project(tmp_path: Path) -> None:
+    from analysis.errors import Rule
+
+    inside = Problem(Rule(de="fehlt", en="missing"), file=str(tmp_path / "data" / "raw" / "a.csv"))
+    assert inside.relative_to(tmp_path).file == "data/raw/a.csv"
+    outside = Problem("x", file="/elsewhere/b.csv")
+    assert outside.relative_to(tmp_path).file == "/elsewhere/b.csv"
+    assert Problem("x", file="data/raw/c.csv").relative_to(tmp_path).file == "data/raw/c.csv"

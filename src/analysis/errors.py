@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import reprlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 MESSAGE_LANGUAGE_ENV = "ANALYSIS_MESSAGE_LANGUAGE"
@@ -117,6 +117,17 @@ class Problem:
 
     def __str__(self) -> str:
         return self.text(message_language())
+
+    def relative_to(self, root: str | Path) -> Problem:
+        """This problem with its file named relative to ``root`` when it lies below it
+        (``data/raw/x.yaml`` reads better than a long absolute path)."""
+        if self.file is None or not Path(self.file).is_absolute():
+            return self
+        try:
+            rel = Path(self.file).resolve().relative_to(Path(root).resolve())
+        except ValueError:
+            return self
+        return replace(self, file=rel.as_posix())
 
     def _row(self, lang: str) -> str:
         of, line = self.entry_of, self.line

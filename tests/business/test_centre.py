@@ -101,6 +101,7 @@ def test_missing_business_section(tmp_path: Path) -> None:
     del data["business"]
     err = _problem(data, tmp_path)
     assert err.column == "business" and "no business model" in err.rule
+    assert "kein Geschäftsmodell: ergänzen Sie die Zentrumsdatei" in err.text("de")
 
 
 def test_unknown_partner(tmp_path: Path) -> None:
@@ -134,6 +135,7 @@ def test_inconsistent_sections(tmp_path: Path) -> None:
         _bad(premises={"area": fig(10), "market_rent": fig(5), "rent_reduction": fig(6)}), tmp_path
     )
     assert err.column == "business.premises" and "above the market_rent" in err.rule
+    assert "rent_reduction 6.0 liegt über der market_rent 5.0" in err.text("de")
     err = _problem(
         _bad(
             premises={
@@ -158,6 +160,7 @@ def test_inconsistent_sections(tmp_path: Path) -> None:
     loan = {"amount": fig(1000), "interest_rate": fig(0.05), "term_years": 5}
     err = _problem(_bad(loan=loan), tmp_path)
     assert err.column == "business.loan.term_years" and "past the horizon" in err.rule
+    assert "das Darlehen läuft 5 Jahre, über den Betrachtungszeitraum" in err.text("de")
     investment = business_data()["investment"] * 2
     err = _problem(_bad(investment=investment), tmp_path)
     assert err.column == "business.investment.id" and err.row == 1

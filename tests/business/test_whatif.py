@@ -99,8 +99,9 @@ def test_business_setting_moves_npv_and_blended_but_not_the_sroi() -> None:
 
 def test_unknown_control_and_bad_value_are_input_errors() -> None:
     w = whatif.WhatIf("barmen", "base")
-    with pytest.raises(InputError, match="not a control"):
+    with pytest.raises(InputError, match="not a control") as err:
         w.evaluate({"business.nope": 1.0})
+    assert "kein Regler dieses Zentrums" in err.value.text("de")
     with pytest.raises(InputError, match="above the allowed maximum"):
         w.evaluate({"business.ranges.groceries.capture_rate": 1.5})
     with pytest.raises(InputError, match="unknown centre"):

@@ -123,6 +123,34 @@ def test_failed_run_exits_1_with_summary(tiny_project: Callable[..., ProjectPath
     assert "FAILED bad: cell 2 (raise ValueError" in result.stdout
 
 
+@pytest.mark.slow
+def test_an_input_error_raised_in_a_notebook_speaks_the_language_of_the_command(
+    tiny_project: Callable[..., ProjectPaths],
+) -> None:
+    """The kernel gets the command's message language: the run summary and the index show
+    the rule in German by default, in English with --lang en."""
+    from tests.conftest import make_notebook
+
+    raising = make_notebook(
+        "n: int = 1  # anything",
+        "from analysis.errors import InputError, Rule\n"
+        'raise InputError(Rule(de="muss positiv sein", en="must be positive"), file="x.csv")',
+    )
+    p = tiny_project([{"name": "bad", "notebook": "notebooks/bad.ipynb"}], bad=raising)
+    result = _cli("--root", str(p.root), "run", "--no-progress", "--only", "bad")
+    assert result.returncode == 1
+    assert "FEHLGESCHLAGEN bad: Zelle 1 (from analysis.errors import InputError, Rule): " in (
+        result.stdout
+    )
+    assert "Eingabefehler: x.csv: muss positiv sein → reports/failed/bad.ipynb" in result.stdout
+    index = (p.reports / "index.html").read_text(encoding="utf-8")
+    assert "Eingabefehler: x.csv: muss positiv sein" in index and "cell 1" not in index
+    result = _cli("--root", str(p.root), "run", "--no-progress", "--only", "bad", "--lang", "en")
+    assert "input error: x.csv: must be positive" in result.stdout
+    index = (p.reports / "index.html").read_text(encoding="utf-8")
+    assert "cell 1 (from analysis.errors import InputError, Rule): input error: x.csv" in index
+
+
 # -- the shipped manifest on a copy of the project: refused before anything executes ---------
 
 

@@ -92,7 +92,7 @@ def test_saved_scenario_kind_validates_its_centre(tmp_path: Path) -> None:
     }
     scen.write_text(yaml.safe_dump(doc))
     problems = validate_files(path.parents[1], [scen], VALIDATORS)
-    assert problems and "override path does not address a figure" in problems[0].rule
+    assert problems and "override path does not address a figure" in str(problems[0].rule)
     (folder / "barmen__y.yaml").write_text(yaml.safe_dump({**doc, "name": "x"}))
     with pytest.raises(InputError, match="file name must be"):
         VALIDATORS["sroi_scenario"](folder / "barmen__y.yaml")

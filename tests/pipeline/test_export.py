@@ -83,9 +83,12 @@ def test_header_is_german_and_escaped() -> None:
 
 
 def _clean() -> nbformat.NotebookNode:
-    """The executed notebook without its stderr warning (what a report may show)."""
+    """The executed notebook without its streams, its text given as Markdown (what a
+    report may show)."""
     nb = _executed()
-    nb.cells[2].outputs = [o for o in nb.cells[2].outputs if o.get("name") != "stderr"]
+    nb.cells[2].outputs = [o for o in nb.cells[2].outputs if o.get("output_type") != "stream"]
+    shown = nbformat.v4.new_output("display_data", data={"text/markdown": "Ergebnis sichtbar"})
+    nb.cells[2].outputs.append(shown)
     return nb
 
 
@@ -128,6 +131,7 @@ def test_stray_outputs_are_listed_and_refused() -> None:
     found = export.stray_outputs(nb)
     assert found == [
         "cell 2: stderr: UserWarning: noise",
+        "cell 2: stdout: Ergebnis sichtbar",
         "cell 3: execute_result ['text/plain']: 0.6548578213851117",
         "cell 3: display_data ['application/vnd.jupyter.widget-view+json', 'text/plain']: HBox()",
     ]

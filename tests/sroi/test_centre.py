@@ -70,6 +70,7 @@ def test_fraction_outside_unit_interval(tmp_path: Path) -> None:
     assert err.row == 2
     assert err.column == "impact_map.outcomes.deadweight"
     assert "maximum 1.0" in err.rule
+    assert "value 1.2 liegt über dem zulässigen Maximum 1.0" in err.text("de")
 
 
 def test_fraction_written_as_text_is_refused(tmp_path: Path) -> None:
@@ -78,6 +79,7 @@ def test_fraction_written_as_text_is_refused(tmp_path: Path) -> None:
     err = _problem(data, tmp_path)
     assert err.row == 1 and err.column == "impact_map.outcomes.attribution"
     assert "0.25, not '25 %'" in err.rule
+    assert "schreiben Sie Anteile als Zahl zwischen 0 und 1 (0.25, nicht '25 %')" in err.text("de")
 
 
 def test_negative_quantity(tmp_path: Path) -> None:
@@ -98,6 +100,7 @@ def test_unknown_stakeholder(tmp_path: Path) -> None:
     err = _problem(data, tmp_path)
     assert err.row == 1 and err.column == "impact_map.outcomes.stakeholder"
     assert "unknown stakeholder" in err.rule and err.problems[0].value == "nobody"
+    assert "unbekannter Stakeholder; deklarieren Sie ihn unter 'stakeholders'" in err.text("de")
 
 
 def test_unknown_input_stakeholder(tmp_path: Path) -> None:
@@ -116,6 +119,7 @@ def test_outcome_past_period_and_bad_range(tmp_path: Path) -> None:
     data = centre_data(outcomes=[outcome(duration=4, start=3)], period=5)
     err = _problem(data, tmp_path)
     assert err.column == "impact_map.outcomes.duration_years" and "year 6" in err.rule
+    assert "die Wirkung reicht bis Jahr 6, über den Betrachtungszeitraum" in err.text("de")
     data = centre_data()
     data["impact_map"]["outcomes"][0]["quantity"].update(distribution="pert", low=20, high=30)
     err = _problem(data, tmp_path)
@@ -222,7 +226,7 @@ def test_range_rule_contradictions_name_the_override(
     with pytest.raises(InputError) as err:
         sroi_centre.apply_scenario(imap, "s")
     assert err.value.row == 2 and err.value.column == f"scenarios.s.overrides.{field}"
-    assert words in err.value.problems[0].rule and err.value.file == "test.yaml"
+    assert words in str(err.value.problems[0].rule) and err.value.file == "test.yaml"
 
 
 def test_scale_needs_a_nonzero_base_of_the_same_sign() -> None:
@@ -262,6 +266,23 @@ def test_bad_range_rules_are_refused_by_the_schema(rule: object, words: str) -> 
     with pytest.raises(InputError) as err:
         make_map(data)
     assert words in str(err.value) and "scenarios.s.overrides[1]" in str(err.value)
+
+
+def test_scenario_messages_read_in_german() -> None:
+    imap = _ranged_map(_ov("deadweight", 0.95, "shift"))
+    with pytest.raises(InputError) as err:
+        sroi_centre.apply_scenario(imap, "s")
+    assert "range: shift ergibt den Bereich [0.85, 1.05], außerhalb der zulässigen Werte" in (
+        err.value.text("de")
+    )
+    with pytest.raises(InputError) as err:
+        sroi_centre.apply_scenario(imap, "nope")
+    assert "unbekanntes Szenario (deklariert: s)" in err.value.text("de")
+    data = copy.deepcopy(dict(imap.raw))
+    data["scenarios"]["s"]["overrides"] = [_ov("deadweight", 0.25, {"low": "10 %", "high": 0.3})]
+    with pytest.raises(InputError) as err:
+        make_map(data)
+    assert "neuer Bereich: low: erwartet eine Zahl, gefunden wurde ein Text" in err.value.text("de")
 
 
 def test_shipped_scenarios_state_the_rule_of_every_ranged_figure() -> None:

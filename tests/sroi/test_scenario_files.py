@@ -59,6 +59,13 @@ def test_malformed_file_names_field_and_file(centre: Path) -> None:
         sroi_centre.load_impact_map(centre)
     assert err.value.problems[0].file == str(bad)
     assert "description" in str(err.value)
+    assert "Spalte/Feld 'description': Pflichtfeld fehlt" in err.value.text("de")
+
+
+def test_a_bad_name_reads_in_german(centre: Path) -> None:
+    with pytest.raises(InputError) as err:
+        scenario_files.save_scenario(centre, "x__y", [OV], description="d")
+    assert "ein Szenarioname darf '__' nicht enthalten" in err.value.text("de")
 
 
 def test_overrides_are_checked_before_writing(centre: Path) -> None:

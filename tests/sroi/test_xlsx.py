@@ -119,6 +119,7 @@ def test_basis_needs_prefix(tmp_path: Path) -> None:
     assert (
         err.value.row == 2 and err.value.column == "Quantity basis" and "Outcomes" in err.value.file
     )
+    assert "die Grundlage (basis) muss mit 'Source:' bzw. 'Quelle:'" in err.value.text("de")
 
 
 def test_unknown_stakeholder_in_excel(tmp_path: Path) -> None:
@@ -159,7 +160,8 @@ def test_a_rule_and_a_new_range_in_one_row_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         sroi_centre.load_impact_map(path)
     assert err.value.row == 7 and err.value.column == "Range"
-    assert "Scenarios" in err.value.file and "not both" in err.value.problems[0].rule
+    assert "Scenarios" in err.value.file and "not both" in str(err.value.problems[0].rule)
+    assert "geben Sie entweder eine Regel unter 'Range'" in err.value.text("de")
 
 
 def test_a_workbook_without_range_columns_takes_the_default(tmp_path: Path) -> None:
@@ -177,7 +179,7 @@ def test_a_workbook_without_range_columns_takes_the_default(tmp_path: Path) -> N
     with pytest.raises(InputError) as err:
         sroi_centre.apply_scenario(back, "conservative")
     assert err.value.row == 4 and err.value.column == "scenarios.conservative.overrides.range"
-    assert "range: shift gives the range [-30, 450], outside" in err.value.problems[0].rule
+    assert "range: shift gives the range [-30, 450], outside" in str(err.value.problems[0].rule)
 
 
 def test_workbook_beyond_the_size_limit_is_refused_before_openpyxl(

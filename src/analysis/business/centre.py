@@ -28,7 +28,7 @@ from analysis.business.schema import (
     business_problems,
     business_reference_problems,
 )
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, Rule
 from analysis.sroi.centre import (
     FigureChange,
     ImpactMap,
@@ -97,13 +97,26 @@ def validate_business(data: Any, imap: ImpactMap, file: str | Path) -> BusinessS
     the centre file ``imap``; raise :class:`InputError` naming file, row and field."""
     if data is None:
         raise InputError(
-            "no business model: add a 'business:' section to the centre file (an impact-map "
-            "workbook holds the impact map only; the business model lives in the YAML file)",
+            Rule(
+                de="kein Geschäftsmodell: ergänzen Sie die Zentrumsdatei um einen Abschnitt "
+                "'business:' (eine Arbeitsmappe der Wirkungskarte enthält nur die "
+                "Wirkungskarte; das Geschäftsmodell steht in der YAML-Datei)",
+                en="no business model: add a 'business:' section to the centre file (an "
+                "impact-map workbook holds the impact map only; the business model lives in "
+                "the YAML file)",
+            ),
             file=file,
             column="business",
         )
     if not isinstance(data, Mapping):
-        raise InputError("the business section must be a mapping", file=file, column="business")
+        raise InputError(
+            Rule(
+                de="der Abschnitt business muss eine Zuordnung sein (Schlüssel: Wert)",
+                en="the business section must be a mapping",
+            ),
+            file=file,
+            column="business",
+        )
     try:
         model = BusinessSchema.model_validate(dict(data))
     except ValidationError as err:
@@ -151,8 +164,12 @@ def _business_changes(
         raise InputError(
             problems=[
                 Problem(
-                    "the figure is overridden both under 'scenarios' and under "
-                    "'business.scenarios' of this scenario; keep one",
+                    Rule(
+                        de="die Zahl wird in diesem Szenario sowohl unter 'scenarios' als auch "
+                        "unter 'business.scenarios' geändert; behalten Sie eine Änderung",
+                        en="the figure is overridden both under 'scenarios' and under "
+                        "'business.scenarios' of this scenario; keep one",
+                    ),
                     file,
                     None,
                     f"business.scenarios.{scenario}.overrides.path",
@@ -262,8 +279,13 @@ def regional_context(
     frame = _municipalities(str(path))
     if key not in frame.index:
         raise InputError(
-            f"unknown municipality key: not in {MUNICIPAL_FILE} (Deutschlandatlas, "
-            "Gemeinden, Stand 31.12.2022); use the 8-digit Gemeindekennziffer",
+            Rule(
+                de=f"unbekannter Gemeindeschlüssel: nicht in {MUNICIPAL_FILE} "
+                "(Deutschlandatlas, Gemeinden, Stand 31.12.2022); verwenden Sie die "
+                "8-stellige Gemeindekennziffer",
+                en=f"unknown municipality key: not in {MUNICIPAL_FILE} (Deutschlandatlas, "
+                "Gemeinden, Stand 31.12.2022); use the 8-digit Gemeindekennziffer",
+            ),
             file=file,
             column="business.catchment.municipality_key",
             value=key,
@@ -292,8 +314,12 @@ def _population_change_from_region(
 ) -> BusinessSchema:
     if region["bev_entw"] is None:
         raise InputError(
-            "the regional data has no population change (bev_entw) for this municipality; "
-            "give catchment.population_change",
+            Rule(
+                de="die Regionaldaten enthalten für diese Gemeinde keine "
+                "Bevölkerungsveränderung (bev_entw); geben Sie catchment.population_change an",
+                en="the regional data has no population change (bev_entw) for this "
+                "municipality; give catchment.population_change",
+            ),
             file=file,
             column="business.catchment.population_change",
         )

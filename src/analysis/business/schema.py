@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from analysis.errors import Problem
+from analysis.errors import Problem, Rule
 from analysis.sroi.schema import (
     ID_PATTERN,
     CentreFileSchema,
@@ -27,6 +27,7 @@ from analysis.sroi.schema import (
     OverrideSchema,
     unique_factors,
 )
+from analysis.validation import pydantic_rule
 
 # --------------------------------------------------------------------------------------
 # Centre files: business model (the ``business:`` section of data/raw/sroi/<centre_id>.yaml)
@@ -123,7 +124,7 @@ class CostSchema(BaseModel):
     @field_validator("factors")
     @classmethod
     def _unique_factor_names(cls, factors: list[FactorSchema]) -> list[FactorSchema]:
-        return unique_factors(factors, "a cost")
+        return unique_factors(factors, Rule(de="einer Kostenposition", en="a cost"))
 
 
 class PremisesSchema(BaseModel):
@@ -144,13 +145,21 @@ class PremisesSchema(BaseModel):
     def _check(self) -> PremisesSchema:
         if self.rent_reduction.value > self.market_rent.value:
             raise ValueError(
-                f"rent_reduction {self.rent_reduction.value} is above the market_rent "
-                f"{self.market_rent.value} (both € per m² and month)"
+                Rule(
+                    de=f"rent_reduction {self.rent_reduction.value} liegt über der market_rent "
+                    f"{self.market_rent.value} (beide in € je m² und Monat)",
+                    en=f"rent_reduction {self.rent_reduction.value} is above the market_rent "
+                    f"{self.market_rent.value} (both € per m² and month)",
+                )
             )
         if self.landlord is not None and self.vacancy_without_centre is None:
             raise ValueError(
-                "a landlord who is a partner needs 'vacancy_without_centre' (share of the "
-                "time the unit would stand empty without the centre)"
+                Rule(
+                    de="ein Vermieter, der Partner ist, braucht 'vacancy_without_centre' "
+                    "(Anteil der Zeit, die das Ladenlokal ohne das Zentrum leer stünde)",
+                    en="a landlord who is a partner needs 'vacancy_without_centre' (share of "
+                    "the time the unit would stand empty without the centre)",
+                )
             )
         return self
 
@@ -175,16 +184,37 @@ class StartCapitalSchema(BaseModel):
     def _check(self) -> StartCapitalSchema:
         if self.kind == "shares":
             if self.shares is None or self.share_price is None:
-                raise ValueError("kind 'shares' needs 'shares' (number) and 'share_price' (€)")
+                raise ValueError(
+                    Rule(
+                        de="kind 'shares' braucht 'shares' (Anzahl) und 'share_price' (€)",
+                        en="kind 'shares' needs 'shares' (number) and 'share_price' (€)",
+                    )
+                )
             if self.amount is not None:
-                raise ValueError("kind 'shares' takes 'shares' × 'share_price', not 'amount'")
+                raise ValueError(
+                    Rule(
+                        de="kind 'shares' ergibt sich aus 'shares' × 'share_price'; "
+                        "'amount' entfällt",
+                        en="kind 'shares' takes 'shares' × 'share_price', not 'amount'",
+                    )
+                )
         else:
             if self.amount is None:
-                raise ValueError(f"kind '{self.kind}' needs an 'amount' (€)")
+                raise ValueError(
+                    Rule(
+                        de=f"kind '{self.kind}' braucht einen Betrag 'amount' (€)",
+                        en=f"kind '{self.kind}' needs an 'amount' (€)",
+                    )
+                )
             only_shares = ("shares", "share_price", "dividend_rate")
             extra = [n for n in only_shares if getattr(self, n) is not None]
             if extra:
-                raise ValueError(f"{', '.join(extra)} only apply to kind 'shares'")
+                raise ValueError(
+                    Rule(
+                        de=f"{', '.join(extra)}: nur bei kind 'shares' zulässig",
+                        en=f"{', '.join(extra)} only apply to kind 'shares'",
+                    )
+                )
         return self
 
 
@@ -233,8 +263,12 @@ class LoanSchema(BaseModel):
     def _check(self) -> LoanSchema:
         if self.grace_years >= self.term_years:
             raise ValueError(
-                f"grace_years ({self.grace_years}) must be shorter than term_years "
-                f"({self.term_years})"
+                Rule(
+                    de=f"grace_years ({self.grace_years}) muss kürzer sein als term_years "
+                    f"({self.term_years})",
+                    en=f"grace_years ({self.grace_years}) must be shorter than term_years "
+                    f"({self.term_years})",
+                )
             )
         return self
 
@@ -299,7 +333,9 @@ def business_problems(err: ValidationError, file: str | Path) -> list[Problem]:
         if field.endswith(".value"):
             field = field[: -len(".value")]
         problems.append(
-            Problem(rule=e["msg"], file=str(file), row=row, column=field, value=e.get("input"))
+            Problem(
+                rule=pydantic_rule(e), file=str(file), row=row, column=field, value=e.get("input")
+            )
         )
     return problems
 
@@ -317,8 +353,12 @@ def business_reference_problems(
         if value is not None and value not in known:
             problems.append(
                 Problem(
-                    f"unknown partner; declare it under 'stakeholders' "
-                    f"(known: {', '.join(sorted(known))})",
+                    Rule(
+                        de="unbekannter Partner; deklarieren Sie ihn unter 'stakeholders' "
+                        f"(bekannt: {', '.join(sorted(known))})",
+                        en=f"unknown partner; declare it under 'stakeholders' "
+                        f"(known: {', '.join(sorted(known))})",
+                    ),
                     f,
                     row,
                     field,
@@ -333,9 +373,14 @@ def business_reference_problems(
         if business.loan.term_years > business.horizon_years:
             problems.append(
                 Problem(
-                    f"the loan runs {business.loan.term_years} years, past the horizon of "
-                    f"{business.horizon_years} years; shorten term_years or lengthen "
-                    "horizon_years",
+                    Rule(
+                        de=f"das Darlehen läuft {business.loan.term_years} Jahre, über den "
+                        f"Betrachtungszeitraum von {business.horizon_years} Jahren hinaus; "
+                        "kürzen Sie term_years oder verlängern Sie horizon_years",
+                        en=f"the loan runs {business.loan.term_years} years, past the horizon "
+                        f"of {business.horizon_years} years; shorten term_years or lengthen "
+                        "horizon_years",
+                    ),
                     f,
                     None,
                     "business.loan.term_years",
@@ -350,8 +395,12 @@ def business_reference_problems(
         if s.first_year > business.horizon_years or last > business.horizon_years:
             problems.append(
                 Problem(
-                    f"subsidy runs to year {max(last, s.first_year)}, past the horizon of "
-                    f"{business.horizon_years} years",
+                    Rule(
+                        de=f"der Zuschuss läuft bis Jahr {max(last, s.first_year)}, über den "
+                        f"Betrachtungszeitraum von {business.horizon_years} Jahren hinaus",
+                        en=f"subsidy runs to year {max(last, s.first_year)}, past the horizon "
+                        f"of {business.horizon_years} years",
+                    ),
                     f,
                     i,
                     "business.subsidies.years",
@@ -362,13 +411,19 @@ def business_reference_problems(
         ids = [r.id for r in getattr(business, name)]
         for i, rid in enumerate(ids, start=1):
             if ids.count(rid) > 1:
-                problems.append(Problem("id used twice", f, i, f"business.{name}.id", rid))
+                rule = Rule(de="ID zweimal vergeben", en="id used twice")
+                problems.append(Problem(rule, f, i, f"business.{name}.id", rid))
     for name in business.scenarios:
         if name not in centre.scenarios:
-            declared = ", ".join(centre.scenarios) or "none"
+            declared = ", ".join(centre.scenarios)
             problems.append(
                 Problem(
-                    f"business scenario is not declared under 'scenarios' (declared: {declared})",
+                    Rule(
+                        de="das Szenario des Geschäftsmodells ist nicht unter 'scenarios' "
+                        f"deklariert (deklariert: {declared or 'keine'})",
+                        en="business scenario is not declared under 'scenarios' "
+                        f"(declared: {declared or 'none'})",
+                    ),
                     f,
                     None,
                     f"business.scenarios.{name}",

@@ -33,7 +33,7 @@ import pandas as pd
 from analysis.business import blended
 from analysis.business import case as biz
 from analysis.business.centre import BusinessCase, from_impact_map
-from analysis.errors import InputError
+from analysis.errors import InputError, Rule
 from analysis.sroi import engine as sroi
 from analysis.sroi import partners, scenario_files
 from analysis.sroi.centre import FigureChange, ImpactMap, centre_files, load_impact_map
@@ -242,8 +242,12 @@ class WhatIf:
     ) -> None:
         files = centre_files(folder)
         if centre_id not in files:
+            known = ", ".join(files)
             raise InputError(
-                f"unknown centre (known: {', '.join(files) or 'none'})",
+                Rule(
+                    de=f"unbekanntes Zentrum (bekannt: {known or 'keine'})",
+                    en=f"unknown centre (known: {known or 'none'})",
+                ),
                 file=str(folder or "data/raw/sroi"),
                 value=centre_id,
             )
@@ -270,7 +274,10 @@ class WhatIf:
         unknown = [p for p in settings if p not in self._by_path]
         if unknown:
             raise InputError(
-                "not a control of this centre (use a path of WhatIf.controls)",
+                Rule(
+                    de="kein Regler dieses Zentrums (verwenden Sie einen Pfad aus WhatIf.controls)",
+                    en="not a control of this centre (use a path of WhatIf.controls)",
+                ),
                 file=str(self.file),
                 column="settings",
                 value=unknown[0],

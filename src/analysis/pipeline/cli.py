@@ -34,7 +34,7 @@ from analysis.errors import (
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from analysis.paths import ProjectPaths, project
 from analysis.pipeline.execute import DEFAULT_TIMEOUT
-from analysis.pipeline.messages import msg, os_hint, stale_reason
+from analysis.pipeline.messages import failure_detail, msg, os_hint, stale_reason
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -158,26 +158,7 @@ def _lang(args: argparse.Namespace) -> str:
 
 def _failure(o: Any, lang: str) -> str:
     """One line naming a failed run, where and why it failed."""
-    e = o.error or {}
-    kind = e.get("kind")
-    if e.get("cell") is not None:
-        source = e.get("source")
-        cell = (
-            msg("cell_source", lang, cell=e["cell"], source=source)
-            if source
-            else msg("cell", lang, cell=e["cell"])
-        )
-    else:
-        cell = msg("before_any_cell", lang)
-    if kind == "timeout":
-        detail = msg("timeout", lang, cell=cell, timeout=e.get("timeout"))
-    elif kind == "worker_killed" and e.get("signal"):
-        oom = msg("oom", lang) if e["signal"] == signal.SIGKILL else ""
-        detail = msg("worker_killed", lang, name=o.name, signal=e["signal"], oom=oom)
-    elif kind == "worker_killed":
-        detail = msg("worker_killed_dask", lang, name=o.name)
-    else:
-        detail = msg("cell_error", lang, cell=cell, ename=e.get("ename"), evalue=e.get("evalue"))
+    detail = failure_detail(o.name, o.error or {}, lang)
     kept = msg("kept", lang, path=f"reports/failed/{o.name}.ipynb") if o.files.get("ipynb") else ""
     return msg("failed_run", lang, name=o.name, detail=detail, kept=kept)
 
@@ -295,7 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands[args.command](args)
     except AnalysisError as err:
         label = msg("input_error" if err.exit_code == EXIT_INPUT else "error", lang)
-        print(f"analysis {args.command}: {label}: {_describe(err, lang)}", file=sys.stderr)
+        text = _describe(err, lang, project(args.root).root)
+        print(f"analysis {args.command}: {label}: {text}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print(f"analysis {args.command}: {msg('interrupted', lang)}", file=sys.stderr)
@@ -323,8 +305,9 @@ def _file_access(err: OSError, p: ProjectPaths) -> FileAccessError:
     return FileAccessError(action, err.filename, err)
 
 
-def _describe(err: AnalysisError, lang: str) -> str:
-    """An error as the message of the catalogue in ``lang`` (its own text otherwise)."""
+def _describe(err: AnalysisError, lang: str, root: Path | None = None) -> str:
+    """An error as the message of the catalogue in ``lang`` (its own text otherwise); an
+    input error in ``lang`` with its files named relative to the project ``root``."""
     if isinstance(err, FileAccessError):
         hint = os_hint(err.errno, err.action, lang)
         if err.path is None:
@@ -335,5 +318,7 @@ def _describe(err: AnalysisError, lang: str) -> str:
     if isinstance(err, LockedError) and err.lock:
         return msg("locked", lang, lock=err.lock)
     if isinstance(err, InputError):
-        return err.text(lang)
+        if root is None:
+            return err.text(lang)
+        return InputError(problems=[p.relative_to(root) for p in err.problems]).text(lang)
     return str(err)

@@ -61,11 +61,13 @@ class StrayOutputError(ValueError):
 
 def stray_outputs(nb: Any) -> list[str]:
     """Every output of ``nb`` that is not an intended table, figure or Markdown, and
-    every stderr stream, as ``"cell N: what"`` (cells counted from 0 as in the notebook).
+    every stream (stdout or stderr), as ``"cell N: what"`` (cells counted from 0 as in the
+    notebook).
 
     A plain-text ``execute_result`` (a cell ending in ``results.record(...)`` in old
-    code, a ``True``, a dict), a widget (tqdm in Jupyter) or a warning on stderr would
-    otherwise reach the reader as unformatted text.
+    code, a ``True``, a dict), a widget (tqdm in Jupyter), a ``print()`` or a library's
+    progress line on stdout, or a warning on stderr would otherwise reach the reader as
+    unformatted text.
     """
     found = []
     for i, cell in enumerate(nb["cells"]):
@@ -75,9 +77,9 @@ def stray_outputs(nb: Any) -> list[str]:
             continue
         for output in cell.get("outputs", []):
             kind = output.get("output_type")
-            if kind == "stream" and output.get("name") == "stderr":
+            if kind == "stream":
                 text = "".join(output.get("text", "")).strip().splitlines() or [""]
-                found.append(f"cell {i}: stderr: {text[0][:120]}")
+                found.append(f"cell {i}: {output.get('name')}: {text[0][:120]}")
             elif kind in ("execute_result", "display_data"):
                 data = output.get("data") or {}
                 if not any(m in data for m in INTENDED_MIME):
@@ -94,7 +96,7 @@ def check_outputs(nb: Any) -> None:
     if found:
         raise StrayOutputError(
             "output that would show as raw text in the report (give a table, figure or "
-            "Markdown, or end the cell with an assignment): " + "; ".join(found)
+            "Markdown instead of print(), or end the cell with an assignment): " + "; ".join(found)
         )
 
 

@@ -9,6 +9,7 @@ data or files. ``msg(key, lang, **fields)`` formats one. Rule texts of
 from __future__ import annotations
 
 import errno
+import signal
 from typing import Any
 
 from analysis.i18n import DEFAULT_LANGUAGE, report_language
@@ -169,6 +170,36 @@ _HINTS = {
 def msg(key: str, lang: str = DEFAULT_LANGUAGE, **fields: Any) -> str:
     """The message ``key`` in ``lang`` (German unless ``en``), formatted with ``fields``."""
     return MESSAGES[key][report_language(lang)].format(**fields)
+
+
+_INPUT_ERRORS = {"InputError", "ManifestError", "ParameterError"}
+"""Exception names (raised in a notebook) shown as an input error."""
+
+
+def failure_detail(name: str, error: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    """Where and why run ``name`` failed, from the ``error`` record of its outcome (cell
+    and its first line, a time limit, a killed worker, or the exception), in ``lang``."""
+    e = error
+    kind = e.get("kind")
+    if e.get("cell") is not None:
+        source = e.get("source")
+        cell = (
+            msg("cell_source", lang, cell=e["cell"], source=source)
+            if source
+            else msg("cell", lang, cell=e["cell"])
+        )
+    else:
+        cell = msg("before_any_cell", lang)
+    if kind == "timeout":
+        return msg("timeout", lang, cell=cell, timeout=e.get("timeout"))
+    if kind == "worker_killed" and e.get("signal"):
+        oom = msg("oom", lang) if e["signal"] == signal.SIGKILL else ""
+        return msg("worker_killed", lang, name=name, signal=e["signal"], oom=oom)
+    if kind == "worker_killed":
+        return msg("worker_killed_dask", lang, name=name)
+    ename = e.get("ename")
+    label = msg("input_error", lang) if ename in _INPUT_ERRORS else ename
+    return msg("cell_error", lang, cell=cell, ename=label, evalue=e.get("evalue"))
 
 
 def stale_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -547,6 +547,7 @@ def index_entries(
 ) -> list[dict[str, Any]]:
     from analysis.formatting import fmt_datetime
     from analysis.pipeline.export import data_status, headlines, run_title
+    from analysis.pipeline.messages import failure_detail
 
     entries = []
     for run in runs:
@@ -555,9 +556,7 @@ def index_entries(
         status = rec["status"] if rec else "never"
         error = None
         if rec and rec.get("error"):
-            e = rec["error"]
-            cell = f"cell {e['cell']}: " if e.get("cell") is not None else ""
-            error = f"{cell}{e.get('ename')}: {e.get('evalue')}"[:300]
+            error = failure_detail(run.name, rec["error"], lang)[:300]
         failed_nb = project.failed / f"{run.name}.ipynb"
         results: dict[str, Any] = {}
         if files["results"].is_file():

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, Rule
 from analysis.readers import read_yaml
 from analysis.sroi.schema import (
     CentreFileSchema,
@@ -72,7 +72,14 @@ class ImpactMap:
 def validate_centre_data(data: Any, file: str | Path) -> CentreFileSchema:
     """Validate a centre file's data; raise :class:`InputError` naming row and field."""
     if not isinstance(data, Mapping):
-        raise InputError("a centre file must be a mapping (YAML keys at top level)", file=file)
+        raise InputError(
+            Rule(
+                de="eine Zentrumsdatei muss eine Zuordnung sein (YAML-Schlüssel auf oberster "
+                "Ebene)",
+                en="a centre file must be a mapping (YAML keys at top level)",
+            ),
+            file=file,
+        )
     try:
         model = CentreFileSchema.model_validate(dict(data))
     except ValidationError as err:
@@ -92,7 +99,7 @@ def load_impact_map(path: str | Path, scenario: str | None = None) -> ImpactMap:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError("file not found", file=path)
+        raise InputError(Rule(de="Datei nicht gefunden", en="file not found"), file=path)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         from analysis.sroi.scenario_files import merge_saved_scenarios
@@ -105,7 +112,13 @@ def load_impact_map(path: str | Path, scenario: str | None = None) -> ImpactMap:
 
         data = read_workbook(path)
     else:
-        raise InputError("unsupported file type; use .yaml or .xlsx", file=path)
+        raise InputError(
+            Rule(
+                de="Dateityp nicht unterstützt; verwenden Sie .yaml oder .xlsx",
+                en="unsupported file type; use .yaml or .xlsx",
+            ),
+            file=path,
+        )
     model = validate_centre_data(data, path)
     imap = ImpactMap(model=model, raw=data, file=str(path))
     return apply_scenario(imap, scenario) if scenario else imap
@@ -188,7 +201,7 @@ def _tidy(x: float) -> float:
 
 def _new_range(
     ov: Mapping[str, Any], target: Mapping[str, Any]
-) -> tuple[str, tuple[float, float] | None, str | None, str | None]:
+) -> tuple[str, tuple[float, float] | None, str | None, Rule | None]:
     """The rule an override applies to ``target`` and the range it gives: (rule, range,
     distribution, problem); ``problem`` is the broken rule in words, else None."""
     base, value, rule = float(target["value"]), float(ov["value"]), ov.get("range")
@@ -201,9 +214,11 @@ def _new_range(
                 "new",
                 None,
                 None,
-                (
-                    "a new range on a figure without a distribution needs 'distribution' "
-                    "(triangular, pert or uniform)"
+                Rule(
+                    de="ein neuer Bereich für eine Zahl ohne Verteilung braucht "
+                    "'distribution' (triangular, pert oder uniform)",
+                    en="a new range on a figure without a distribution needs 'distribution' "
+                    "(triangular, pert or uniform)",
                 ),
             )
         return "new", (float(rule["low"]), float(rule["high"])), new_dist, None
@@ -215,9 +230,13 @@ def _new_range(
             rule,
             None,
             None,
-            (
-                f"range: {rule} needs a range, and the figure declares none; leave 'range' out "
-                "(the figure stays a point value) or give a new range {low, high, distribution}"
+            Rule(
+                de=f"range: {rule} braucht einen Unsicherheitsbereich, und die Zahl hat keinen; "
+                "lassen Sie 'range' weg (die Zahl bleibt ein Punktwert) oder geben Sie einen "
+                "neuen Bereich {low, high, distribution} an",
+                en=f"range: {rule} needs a range, and the figure declares none; leave 'range' "
+                "out (the figure stays a point value) or give a new range "
+                "{low, high, distribution}",
             ),
         )
     lo, hi = float(lo), float(hi)
@@ -229,9 +248,12 @@ def _new_range(
                 rule,
                 None,
                 None,
-                (
-                    "range: scale needs a base value other than 0 and a new value of the same "
-                    f"sign (base {base:g}, new {value:g}); use shift or a new range"
+                Rule(
+                    de="range: scale braucht einen Basiswert ungleich 0 und einen neuen Wert "
+                    f"mit demselben Vorzeichen (Basis {base:g}, neu {value:g}); verwenden Sie "
+                    "shift oder einen neuen Bereich",
+                    en="range: scale needs a base value other than 0 and a new value of the "
+                    f"same sign (base {base:g}, new {value:g}); use shift or a new range",
                 ),
             )
         new = (lo * value / base, hi * value / base)
@@ -261,9 +283,15 @@ def apply_overrides(
     """
     scenarios = raw.get("scenarios") or {}
     if scenario not in scenarios:
-        known = ", ".join(scenarios) or "none declared"
+        known = ", ".join(scenarios)
         raise InputError(
-            f"unknown scenario (declared: {known})", file=file, column="scenarios", value=scenario
+            Rule(
+                de=f"unbekanntes Szenario (deklariert: {known or 'keine'})",
+                en=f"unknown scenario (declared: {known or 'none declared'})",
+            ),
+            file=file,
+            column="scenarios",
+            value=scenario,
         )
     data = copy.deepcopy(dict(raw))
     problems: list[Problem] = []
@@ -276,8 +304,12 @@ def apply_overrides(
         if target is None:
             problems.append(
                 Problem(
-                    "override path does not address a figure (use ids for list items, e.g. "
-                    "impact_map.outcomes.<id>.deadweight)",
+                    Rule(
+                        de="der Pfad (path) der Änderung bezeichnet keine Zahl (Listeneinträge "
+                        "über ihre id ansprechen, z. B. impact_map.outcomes.<id>.deadweight)",
+                        en="override path does not address a figure (use ids for list items, "
+                        "e.g. impact_map.outcomes.<id>.deadweight)",
+                    ),
                     str(file),
                     i,
                     f"{where}.path",
@@ -288,8 +320,12 @@ def apply_overrides(
         if path in seen:
             problems.append(
                 Problem(
-                    f"the figure is overridden twice in this scenario (overrides {seen[path]} "
-                    f"and {i}); keep one",
+                    Rule(
+                        de=f"die Zahl wird in diesem Szenario zweimal geändert (overrides "
+                        f"{seen[path]} und {i}); behalten Sie eine Änderung",
+                        en=f"the figure is overridden twice in this scenario (overrides "
+                        f"{seen[path]} and {i}); keep one",
+                    ),
                     str(file),
                     i,
                     f"{where}.path",
@@ -308,11 +344,15 @@ def apply_overrides(
                 (dlo is not None and new[0] < dlo) or (dhi is not None and new[1] > dhi)
             ):
                 show = [f"{x:g}" if x is not None else "∞" for x in (dlo, dhi)]
-                problem = (
-                    f"range: {rule if rule != 'new' else '{low, high}'} gives the range "
-                    f"[{new[0]:g}, {new[1]:g}], outside the figure's allowed values "
-                    f"[{show[0]}, {show[1]}]; state a new range {{low, high}} inside them, "
-                    "or use scale or drop"
+                how = rule if rule != "new" else "{low, high}"
+                problem = Rule(
+                    de=f"range: {how} ergibt den Bereich [{new[0]:g}, {new[1]:g}], außerhalb "
+                    f"der zulässigen Werte der Zahl [{show[0]}, {show[1]}]; geben Sie einen "
+                    "neuen Bereich {low, high} innerhalb dieser Werte an oder verwenden Sie "
+                    "scale oder drop",
+                    en=f"range: {how} gives the range [{new[0]:g}, {new[1]:g}], outside the "
+                    f"figure's allowed values [{show[0]}, {show[1]}]; state a new range "
+                    "{low, high} inside them, or use scale or drop",
                 )
         if problem is not None:
             problems.append(Problem(problem, str(file), i, f"{where}.range", ov.get("range")))
@@ -418,8 +458,12 @@ def load_centre(centre_id: str, folder: str | Path | None = None) -> ImpactMap:
     check_file_id(centre_id, "centre_id", file=folder or "data/raw/sroi")  # names files
     files = centre_files(folder)
     if centre_id not in files:
+        known = ", ".join(files)
         raise InputError(
-            f"unknown centre (known: {', '.join(files) or 'none'})",
+            Rule(
+                de=f"unbekanntes Zentrum (bekannt: {known or 'keine'})",
+                en=f"unknown centre (known: {known or 'none'})",
+            ),
             file=str(Path(folder) if folder else "data/raw/sroi"),
             value=centre_id,
         )

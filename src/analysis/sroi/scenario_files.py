@@ -29,7 +29,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, Rule
 from analysis.readers import read_yaml
 from analysis.sroi.schema import ID_PATTERN, OverrideSchema
 from analysis.validation import problems_from_pydantic
@@ -58,15 +58,20 @@ class ScenarioFileSchema(BaseModel):
     overrides: list[OverrideSchema] = Field(default_factory=list)
 
 
-def name_problem(name: object) -> str | None:
+def name_problem(name: object) -> Rule | None:
     """Why ``name`` cannot name a saved scenario (None: it can)."""
     if not isinstance(name, str) or not re.fullmatch(ID_PATTERN, name):
-        return (
-            f"a scenario name must match {ID_PATTERN} (lower-case letters, digits and '_', "
-            "starting with a letter), because it names files and reports"
+        return Rule(
+            de=f"ein Szenarioname muss dem Muster {ID_PATTERN} entsprechen (Kleinbuchstaben, "
+            "Ziffern und '_', am Anfang ein Buchstabe), weil er Dateien und Berichte benennt",
+            en=f"a scenario name must match {ID_PATTERN} (lower-case letters, digits and '_', "
+            "starting with a letter), because it names files and reports",
         )
     if SEPARATOR in name or name.endswith("_"):
-        return f"a scenario name may not contain '{SEPARATOR}' or end with '_'"
+        return Rule(
+            de=f"ein Szenarioname darf '{SEPARATOR}' nicht enthalten und nicht auf '_' enden",
+            en=f"a scenario name may not contain '{SEPARATOR}' or end with '_'",
+        )
     return None
 
 
@@ -99,7 +104,14 @@ def read_scenario_file(path: str | Path, centre_id: str | None = None) -> Scenar
     path = Path(path)
     data = read_yaml(path)
     if not isinstance(data, Mapping):
-        raise InputError("a scenario file must be a mapping (YAML keys at top level)", file=path)
+        raise InputError(
+            Rule(
+                de="eine Szenariodatei muss eine Zuordnung sein (YAML-Schlüssel auf oberster "
+                "Ebene)",
+                en="a scenario file must be a mapping (YAML keys at top level)",
+            ),
+            file=path,
+        )
     try:
         model = ScenarioFileSchema.model_validate(dict(data))
     except ValidationError as err:
@@ -109,8 +121,12 @@ def read_scenario_file(path: str | Path, centre_id: str | None = None) -> Scenar
     if path.name != expected:
         problems.append(
             Problem(
-                f"the file name must be '{expected}' (<centre>{SEPARATOR}<name>.yaml, as the "
-                "file's centre and name say)",
+                Rule(
+                    de=f"der Dateiname muss '{expected}' lauten (<centre>{SEPARATOR}<name>.yaml, "
+                    "wie centre und name in der Datei angeben)",
+                    en=f"the file name must be '{expected}' (<centre>{SEPARATOR}<name>.yaml, as "
+                    "the file's centre and name say)",
+                ),
                 str(path),
                 None,
                 "name",
@@ -122,7 +138,15 @@ def read_scenario_file(path: str | Path, centre_id: str | None = None) -> Scenar
         problems.append(Problem(rule, str(path), None, "name", model.name))
     if centre_id is not None and model.centre != centre_id:
         problems.append(
-            Problem(f"the scenario belongs to centre '{centre_id}'", str(path), None, "centre")
+            Problem(
+                Rule(
+                    de=f"das Szenario gehört zum Zentrum '{centre_id}'",
+                    en=f"the scenario belongs to centre '{centre_id}'",
+                ),
+                str(path),
+                None,
+                "centre",
+            )
         )
     if problems:
         raise InputError(problems=problems)
@@ -155,8 +179,12 @@ def merge_saved_scenarios(data: Mapping[str, Any], centre_file: str | Path) -> d
         if name in declared:
             problems.append(
                 Problem(
-                    f"scenario '{name}' is already declared in {centre_file}; rename the saved "
-                    "scenario file",
+                    Rule(
+                        de=f"das Szenario '{name}' ist bereits in {centre_file} deklariert; "
+                        "benennen Sie die gespeicherte Szenariodatei um",
+                        en=f"scenario '{name}' is already declared in {centre_file}; rename the "
+                        "saved scenario file",
+                    ),
                     str(path),
                     None,
                     "name",
@@ -210,8 +238,12 @@ def _write_new(path: Path, text: str) -> None:
             os.link(tmp, path)  # atomic, and fails if the name exists
         except FileExistsError:
             raise InputError(
-                "a saved scenario of this name exists; choose another name (nothing is "
-                "overwritten)",
+                Rule(
+                    de="ein gespeichertes Szenario dieses Namens existiert bereits; wählen Sie "
+                    "einen anderen Namen (es wird nichts überschrieben)",
+                    en="a saved scenario of this name exists; choose another name (nothing is "
+                    "overwritten)",
+                ),
                 file=path,
                 column="name",
             ) from None
@@ -266,8 +298,13 @@ def check_new_name(centre_file: str | Path, name: object, declared: Sequence[str
     path = scenario_path(centre_file, name)
     if name in declared or name in saved_scenario_files(centre_file):
         raise InputError(
-            f"scenario '{name}' exists already for centre '{centre_file.stem}'; choose another "
-            "name (nothing is overwritten)",
+            Rule(
+                de=f"das Szenario '{name}' existiert bereits für das Zentrum "
+                f"'{centre_file.stem}'; wählen Sie einen anderen Namen (es wird nichts "
+                "überschrieben)",
+                en=f"scenario '{name}' exists already for centre '{centre_file.stem}'; choose "
+                "another name (nothing is overwritten)",
+            ),
             file=path,
             column="name",
             value=name,

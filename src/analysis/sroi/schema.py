@@ -17,9 +17,9 @@ from pydantic import (
     model_validator,
 )
 
-from analysis.errors import Problem
+from analysis.errors import Problem, Rule
 from analysis.readers import yaml_line
-from analysis.validation import bilingual_field, name_field
+from analysis.validation import bilingual_field, name_field, pydantic_rule
 
 # --------------------------------------------------------------------------------------
 # Centre files: SROI impact map (data/raw/sroi/<centre_id>.yaml)
@@ -56,20 +56,35 @@ def _refuse_text_number(v: Any) -> Any:
     """Numbers must be numbers: refuse text such as ``"25 %"`` or ``"0,25"``, booleans,
     NaN, infinity and magnitudes beyond :data:`MAX_FIGURE`."""
     if isinstance(v, bool):
-        raise ValueError("expected a number, got true/false")
+        raise ValueError(
+            Rule(de="erwartet eine Zahl, nicht true/false", en="expected a number, got true/false")
+        )
     if isinstance(v, str):
         raise ValueError(
-            "expected a number, got text; write fractions as numbers between 0 and 1 "
-            "(0.25, not '25 %') and amounts without units"
+            Rule(
+                de="erwartet eine Zahl, gefunden wurde ein Text; schreiben Sie Anteile als Zahl "
+                "zwischen 0 und 1 (0.25, nicht '25 %') und Beträge ohne Einheit",
+                en="expected a number, got text; write fractions as numbers between 0 and 1 "
+                "(0.25, not '25 %') and amounts without units",
+            )
         )
     if isinstance(v, int | float):
         import math
 
         if not math.isfinite(v):
-            raise ValueError("expected a finite number, got NaN or infinity (.nan/.inf)")
+            raise ValueError(
+                Rule(
+                    de="erwartet eine endliche Zahl, gefunden: NaN oder unendlich (.nan/.inf)",
+                    en="expected a finite number, got NaN or infinity (.nan/.inf)",
+                )
+            )
         if abs(v) > MAX_FIGURE:
             raise ValueError(
-                f"{v:g} is implausibly large (beyond ±{MAX_FIGURE:g}); check the units"
+                Rule(
+                    de=f"{v:g} ist unplausibel groß (über ±{MAX_FIGURE:g}); prüfen Sie die "
+                    "Einheiten",
+                    en=f"{v:g} is implausibly large (beyond ±{MAX_FIGURE:g}); check the units",
+                )
             )
     return v
 
@@ -108,7 +123,12 @@ def _evidence_list(v: Any) -> Any:
     if v is None:
         return []
     if isinstance(v, str):
-        raise ValueError("evidence must be a list of statement ids, e.g. [<protocol>#c3]")
+        raise ValueError(
+            Rule(
+                de="evidence muss eine Liste von Aussage-IDs sein, z. B. [<Protokoll>#c3]",
+                en="evidence must be a list of statement ids, e.g. [<protocol>#c3]",
+            )
+        )
     return v
 
 
@@ -141,7 +161,12 @@ class FigureSchema(BaseModel):
     def _check(self) -> FigureSchema:
         if not (self.source or "").strip() and not (self.assumption or "").strip():
             raise ValueError(
-                "every number needs a 'source:' (public fact) or an 'assumption:' (why this value)"
+                Rule(
+                    de="jede Zahl braucht eine 'source:' (Quelle einer öffentlichen Tatsache) "
+                    "oder eine 'assumption:' (Annahme: warum dieser Wert)",
+                    en="every number needs a 'source:' (public fact) or an 'assumption:' "
+                    "(why this value)",
+                )
             )
         lo_dom, hi_dom = self._domain()
         for name in ("value", "low", "high"):
@@ -149,25 +174,56 @@ class FigureSchema(BaseModel):
             if x is None:
                 continue
             if lo_dom is not None and x < lo_dom:
-                raise ValueError(f"{name} {x} is below the allowed minimum {lo_dom}")
+                raise ValueError(
+                    Rule(
+                        de=f"{name} {x} liegt unter dem zulässigen Minimum {lo_dom}",
+                        en=f"{name} {x} is below the allowed minimum {lo_dom}",
+                    )
+                )
             if hi_dom is not None and x > hi_dom:
-                hint = ""
+                hint = Rule(de="", en="")
                 if hi_dom == 1 < x <= 100:
-                    hint = f" (a share of {x:g} % is written {x / 100:g})"
-                raise ValueError(f"{name} {x} is above the allowed maximum {hi_dom}{hint}")
+                    hint = Rule(
+                        de=f" (ein Anteil von {x:g} % wird als {x / 100:g} geschrieben)",
+                        en=f" (a share of {x:g} % is written {x / 100:g})",
+                    )
+                raise ValueError(
+                    Rule(
+                        de=f"{name} {x} liegt über dem zulässigen Maximum {hi_dom}{hint.de}",
+                        en=f"{name} {x} is above the allowed maximum {hi_dom}{hint.en}",
+                    )
+                )
         has_range = self.low is not None or self.high is not None
         if self.distribution is not None and (self.low is None or self.high is None):
-            raise ValueError(f"distribution '{self.distribution}' needs both 'low' and 'high'")
+            raise ValueError(
+                Rule(
+                    de=f"distribution '{self.distribution}' braucht sowohl 'low' als auch 'high'",
+                    en=f"distribution '{self.distribution}' needs both 'low' and 'high'",
+                )
+            )
         if has_range and (self.low is None or self.high is None):
-            raise ValueError("an uncertainty range needs both 'low' and 'high'")
+            raise ValueError(
+                Rule(
+                    de="ein Unsicherheitsbereich braucht sowohl 'low' als auch 'high'",
+                    en="an uncertainty range needs both 'low' and 'high'",
+                )
+            )
         if has_range and self.distribution is None:
             raise ValueError(
-                "a 'low'/'high' range needs a 'distribution' (triangular, pert, uniform)"
+                Rule(
+                    de="ein Bereich 'low'/'high' braucht eine 'distribution' (triangular, pert, "
+                    "uniform)",
+                    en="a 'low'/'high' range needs a 'distribution' (triangular, pert, uniform)",
+                )
             )
         if has_range and not (self.low <= self.value <= self.high):  # type: ignore[operator]
             raise ValueError(
-                f"need low <= value <= high, got low={self.low}, value={self.value}, "
-                f"high={self.high}"
+                Rule(
+                    de=f"es muss low <= value <= high gelten, gefunden: low={self.low}, "
+                    f"value={self.value}, high={self.high}",
+                    en=f"need low <= value <= high, got low={self.low}, value={self.value}, "
+                    f"high={self.high}",
+                )
             )
         return self
 
@@ -267,14 +323,21 @@ class InputSchema(BaseModel):
     @field_validator("factors")
     @classmethod
     def _unique_factor_names(cls, factors: list[FactorSchema]) -> list[FactorSchema]:
-        return unique_factors(factors, "an input")
+        return unique_factors(factors, Rule(de="eines Inputs", en="an input"))
 
 
-def unique_factors(factors: list[FactorSchema], within: str) -> list[FactorSchema]:
-    """Refuse two factors of the same name in one input or cost (their product is the value)."""
+def unique_factors(factors: list[FactorSchema], within: Rule) -> list[FactorSchema]:
+    """Refuse two factors of the same name in one input or cost (their product is the
+    value); ``within`` names the entry in both languages (``Rule(de="eines Inputs",
+    en="an input")``)."""
     names = [f.name for f in factors]
     if len(set(names)) != len(names):
-        raise ValueError(f"factor names must be unique within {within}")
+        raise ValueError(
+            Rule(
+                de=f"die Namen der Faktoren müssen innerhalb {within.de} eindeutig sein",
+                en=f"factor names must be unique within {within.en}",
+            )
+        )
     return factors
 
 
@@ -303,7 +366,12 @@ class OutcomeSchema(BaseModel):
     @classmethod
     def _proxy_required(cls, proxy: ProxySchema | None) -> ProxySchema:
         if proxy is None:
-            raise ValueError("financial proxy missing: every outcome needs a valued proxy")
+            raise ValueError(
+                Rule(
+                    de="Finanzproxy fehlt: jede Wirkung braucht einen bewerteten Finanzproxy",
+                    en="financial proxy missing: every outcome needs a valued proxy",
+                )
+            )
         return proxy
 
 
@@ -337,7 +405,13 @@ class NewRangeSchema(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> NewRangeSchema:
         if not self.low < self.high:
-            raise ValueError(f"a new range needs low < high, got low={self.low}, high={self.high}")
+            raise ValueError(
+                Rule(
+                    de=f"ein neuer Bereich braucht low < high, gefunden: low={self.low}, "
+                    f"high={self.high}",
+                    en=f"a new range needs low < high, got low={self.low}, high={self.high}",
+                )
+            )
         return self
 
 
@@ -355,12 +429,20 @@ def _range_rule(v: Any) -> Any:
             rules = []
             for e in err.errors():
                 where = ".".join(str(x) for x in e["loc"])
-                rules.append(
-                    f"{where + ': ' if where else ''}{e['msg'].removeprefix('Value error, ')}"
+                rules.append((f"{where}: " if where else "", pydantic_rule(e)))
+            raise ValueError(
+                Rule(
+                    de=f"neuer Bereich: {'; '.join(w + r.de for w, r in rules)}",
+                    en=f"new range: {'; '.join(w + r.en for w, r in rules)}",
                 )
-            raise ValueError(f"new range: {'; '.join(rules)}") from None
+            ) from None
     raise ValueError(
-        f"range must be {', '.join(RANGE_RULES)} or a new range {{low, high[, distribution]}}"
+        Rule(
+            de=f"range muss eine der Regeln {', '.join(RANGE_RULES)} oder ein neuer Bereich "
+            "{low, high[, distribution]} sein",
+            en=f"range must be {', '.join(RANGE_RULES)} or a new range "
+            "{low, high[, distribution]}",
+        )
     )
 
 
@@ -410,7 +492,11 @@ class OverrideSchema(BaseModel):
         r = self.range
         if isinstance(r, NewRangeSchema) and not (r.low <= self.value <= r.high):
             raise ValueError(
-                f"value {self.value:g} lies outside its new range [{r.low:g}, {r.high:g}]"
+                Rule(
+                    de=f"value {self.value:g} liegt außerhalb des neuen Bereichs "
+                    f"[{r.low:g}, {r.high:g}]",
+                    en=f"value {self.value:g} lies outside its new range [{r.low:g}, {r.high:g}]",
+                )
             )
         return self
 
@@ -448,7 +534,12 @@ class CentreFileSchema(BaseModel):
 
         for name in scenarios:
             if not re.match(ID_PATTERN, name):
-                raise ValueError(f"scenario name '{name}' must match {ID_PATTERN}")
+                raise ValueError(
+                    Rule(
+                        de=f"der Szenarioname '{name}' muss dem Muster {ID_PATTERN} entsprechen",
+                        en=f"scenario name '{name}' must match {ID_PATTERN}",
+                    )
+                )
         return scenarios
 
 
@@ -494,10 +585,9 @@ def centre_file_problems(err: ValidationError, file: str | Path) -> list[Problem
         field = ".".join(parts).replace(".[", "[") or None
         if field and field.endswith(".value"):
             field = field[: -len(".value")]
-        rule = e["msg"].removeprefix("Value error, ")
         problems.append(
             Problem(
-                rule=rule,
+                rule=pydantic_rule(e),
                 file=str(file),
                 row=row,
                 column=field,
@@ -520,7 +610,8 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
     ids = [s.id for s in model.stakeholders]
     for i, s in enumerate(model.stakeholders, start=1):
         if ids.count(s.id) > 1:
-            problems.append(Problem("stakeholder id declared twice", f, i, "stakeholders.id", s.id))
+            rule = Rule(de="Stakeholder-ID zweimal deklariert", en="stakeholder id declared twice")
+            problems.append(Problem(rule, f, i, "stakeholders.id", s.id))
     known = set(ids)
     imap = model.impact_map
     for kind, rows in (("inputs", imap.inputs), ("outcomes", imap.outcomes)):
@@ -529,8 +620,12 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
             if r.stakeholder not in known:
                 problems.append(
                     Problem(
-                        f"unknown stakeholder; declare it under 'stakeholders' "
-                        f"(known: {', '.join(sorted(known))})",
+                        Rule(
+                            de="unbekannter Stakeholder; deklarieren Sie ihn unter "
+                            f"'stakeholders' (bekannt: {', '.join(sorted(known))})",
+                            en=f"unknown stakeholder; declare it under 'stakeholders' "
+                            f"(known: {', '.join(sorted(known))})",
+                        ),
                         f,
                         i,
                         f"impact_map.{kind}.stakeholder",
@@ -538,17 +633,22 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
                     )
                 )
             if row_ids.count(r.id) > 1:
-                problems.append(
-                    Problem(f"{kind[:-1]} id used twice", f, i, f"impact_map.{kind}.id", r.id)
-                )
+                what = {"inputs": "eines Inputs", "outcomes": "einer Wirkung"}[kind]
+                rule = Rule(de=f"ID {what} zweimal vergeben", en=f"{kind[:-1]} id used twice")
+                problems.append(Problem(rule, f, i, f"impact_map.{kind}.id", r.id))
     for i, o in enumerate(imap.outcomes, start=1):
         last = o.start_year + o.duration_years - 1
         if last > imap.analysis_period_years:
             problems.append(
                 Problem(
-                    f"outcome runs to year {last}, past the analysis period of "
-                    f"{imap.analysis_period_years} years; shorten duration_years or "
-                    "lengthen analysis_period_years",
+                    Rule(
+                        de=f"die Wirkung reicht bis Jahr {last}, über den Betrachtungszeitraum "
+                        f"von {imap.analysis_period_years} Jahren hinaus; kürzen Sie "
+                        "duration_years oder verlängern Sie analysis_period_years",
+                        en=f"outcome runs to year {last}, past the analysis period of "
+                        f"{imap.analysis_period_years} years; shorten duration_years or "
+                        "lengthen analysis_period_years",
+                    ),
                     f,
                     i,
                     "impact_map.outcomes.duration_years",
@@ -558,9 +658,15 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
     if imap.inputs and not any(math.prod(f.value for f in inp.factors) > 0 for inp in imap.inputs):
         problems.append(
             Problem(
-                "the inputs total 0: the SROI ratio (value ÷ inputs) is undefined; give at "
-                "least one input a value above 0 (in-kind contributions and volunteer time "
-                "count as inputs, SROI Guide 2012, stage 2)",
+                Rule(
+                    de="die Inputs ergeben zusammen 0: die SROI-Kennzahl (Wert ÷ Inputs) ist "
+                    "nicht definiert; geben Sie mindestens einem Input einen Wert über 0 "
+                    "(Sachleistungen und ehrenamtliche Zeit zählen als Inputs, SROI Guide "
+                    "2012, Stufe 2)",
+                    en="the inputs total 0: the SROI ratio (value ÷ inputs) is undefined; give "
+                    "at least one input a value above 0 (in-kind contributions and volunteer "
+                    "time count as inputs, SROI Guide 2012, stage 2)",
+                ),
                 f,
                 None,
                 "impact_map.inputs",
@@ -571,7 +677,11 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
         if inp.year + inp.repeat_years - 1 > imap.analysis_period_years:
             problems.append(
                 Problem(
-                    "input year lies past the analysis period",
+                    Rule(
+                        de="der Input reicht über den Betrachtungszeitraum hinaus (year und "
+                        "repeat_years)",
+                        en="input year lies past the analysis period",
+                    ),
                     f,
                     i,
                     "impact_map.inputs.year",

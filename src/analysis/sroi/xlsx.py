@@ -29,7 +29,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, Rule
 from analysis.readers import check_zip
 from analysis.spreadsheets import cell_value, restore
 
@@ -393,19 +393,31 @@ def write_template(path: str | Path) -> Path:
 def _rows(wb: Any, sheet: str, columns: tuple[str, ...] | None, file: Path) -> list[dict[str, Any]]:
     if sheet not in wb.sheetnames:
         raise InputError(
-            f"sheet '{sheet}' missing (expected sheets: {', '.join(SHEETS)})", file=file
+            Rule(
+                de=f"Tabellenblatt '{sheet}' fehlt (erwartete Tabellenblätter: "
+                f"{', '.join(SHEETS)})",
+                en=f"sheet '{sheet}' missing (expected sheets: {', '.join(SHEETS)})",
+            ),
+            file=file,
         )
     ws = wb[sheet]
     # Undo the export's formula neutralisation, so a round trip is lossless.
     rows = [tuple(map(restore, r)) for r in ws.iter_rows(values_only=True)]
     if not rows:
-        raise InputError("sheet has no header row", file=file, column=sheet)
+        raise InputError(
+            Rule(de="das Tabellenblatt hat keine Kopfzeile", en="sheet has no header row"),
+            file=file,
+            column=sheet,
+        )
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     if columns is not None:
         missing = [c for c in columns if c not in header]
         if missing:
             raise InputError(
-                f"sheet '{sheet}' lacks column(s) {', '.join(missing)}",
+                Rule(
+                    de=f"im Tabellenblatt '{sheet}' fehlen Spalten: {', '.join(missing)}",
+                    en=f"sheet '{sheet}' lacks column(s) {', '.join(missing)}",
+                ),
                 file=file,
                 row=1,
                 column=sheet,
@@ -453,7 +465,11 @@ def parse_basis(text: Any, file: Path, sheet: str, row: int, column: str) -> dic
             key, line = f"assumption {lang}", line.split(":", 1)[1]
         elif key is None:
             raise InputError(
-                "basis must start with 'Source:' (public fact) or 'Assumption:' (reasoning)",
+                Rule(
+                    de="die Grundlage (basis) muss mit 'Source:' bzw. 'Quelle:' (öffentliche "
+                    "Tatsache) oder 'Assumption:' bzw. 'Annahme:' (Begründung) beginnen",
+                    en="basis must start with 'Source:' (public fact) or 'Assumption:' (reasoning)",
+                ),
                 file=f"{file} [sheet {sheet}]",
                 row=row,
                 column=column,
@@ -500,8 +516,13 @@ def check_layout(values: Any, formulas: Any, path: Path) -> None:
         if name not in SHEETS and copied:
             problems.append(
                 Problem(
-                    f"sheet '{name}' looks like a copy of sheet '{copied[0]}'; only "
-                    f"'{copied[0]}' is read: delete or rename the copy",
+                    Rule(
+                        de=f"das Tabellenblatt '{name}' sieht wie eine Kopie von "
+                        f"'{copied[0]}' aus; gelesen wird nur '{copied[0]}': löschen Sie die "
+                        "Kopie oder benennen Sie sie um",
+                        en=f"sheet '{name}' looks like a copy of sheet '{copied[0]}'; only "
+                        f"'{copied[0]}' is read: delete or rename the copy",
+                    ),
                     str(path),
                     None,
                     name,
@@ -516,8 +537,13 @@ def check_layout(values: Any, formulas: Any, path: Path) -> None:
             col = header[rng.min_col - 1] if rng.min_col <= len(header) else None
             problems.append(
                 Problem(
-                    f"merged cells {rng.coord}: unmerge them and fill in every cell "
-                    "(a merged range holds its value only in the first cell)",
+                    Rule(
+                        de=f"verbundene Zellen {rng.coord}: heben Sie die Verbindung auf und "
+                        "füllen Sie jede Zelle aus (ein verbundener Bereich hält seinen Wert "
+                        "nur in der ersten Zelle)",
+                        en=f"merged cells {rng.coord}: unmerge them and fill in every cell "
+                        "(a merged range holds its value only in the first cell)",
+                    ),
                     where,
                     rng.min_row - 1 if rng.min_row > 1 else None,
                     str(col or get_column_letter(rng.min_col)),
@@ -530,9 +556,16 @@ def check_layout(values: Any, formulas: Any, path: Path) -> None:
                 col = header[cell.column - 1] if cell.column <= len(header) else None
                 problems.append(
                     Problem(
-                        f"cell {cell.coordinate} holds a formula without a stored result "
-                        "(the file was not saved by a spreadsheet program); enter the value, "
-                        "or open and save the workbook in Excel or LibreOffice",
+                        Rule(
+                            de=f"die Zelle {cell.coordinate} enthält eine Formel ohne "
+                            "gespeichertes Ergebnis (die Datei wurde nicht von einem "
+                            "Tabellenkalkulationsprogramm gespeichert); tragen Sie den Wert "
+                            "ein oder öffnen und speichern Sie die Arbeitsmappe in Excel oder "
+                            "LibreOffice",
+                            en=f"cell {cell.coordinate} holds a formula without a stored result "
+                            "(the file was not saved by a spreadsheet program); enter the "
+                            "value, or open and save the workbook in Excel or LibreOffice",
+                        ),
                         where,
                         cell.row - 1 if cell.row > 1 else None,
                         str(col or cell.column_letter),
@@ -690,8 +723,12 @@ def _range_cells(r: dict[str, Any], path: Path, row: int) -> Any:
         return rule
     if rule is not None:
         raise InputError(
-            "give either a rule under 'Range' (shift, scale, drop) or a new range under "
-            "'Range low'/'Range high', not both",
+            Rule(
+                de="geben Sie entweder eine Regel unter 'Range' (shift, scale, drop) oder "
+                "einen neuen Bereich unter 'Range low'/'Range high' an, nicht beides",
+                en="give either a rule under 'Range' (shift, scale, drop) or a new range under "
+                "'Range low'/'Range high', not both",
+            ),
             file=f"{path} [sheet Scenarios]",
             row=row,
             column="Range",
@@ -736,7 +773,13 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
         wb = load_workbook(path, data_only=True)
         formulas = load_workbook(path, data_only=False)
     except Exception as err:  # openpyxl raises several types for broken files
-        raise InputError(f"cannot read workbook: {err}", file=path) from None
+        raise InputError(
+            Rule(
+                de=f"die Arbeitsmappe kann nicht gelesen werden: {err}",
+                en=f"cannot read workbook: {err}",
+            ),
+            file=path,
+        ) from None
     check_layout(wb, formulas, path)
 
     kv, centre = _read_centre(wb, path)
@@ -759,7 +802,11 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
     if unc:
         kind, rid, field = next(iter(unc))
         raise InputError(
-            "uncertainty row refers to no figure (check Kind, ID and Field)",
+            Rule(
+                de="die Zeile des Tabellenblatts Uncertainty verweist auf keine Zahl (prüfen "
+                "Sie Kind, ID und Field)",
+                en="uncertainty row refers to no figure (check Kind, ID and Field)",
+            ),
             file=f"{path} [sheet Uncertainty]",
             column="ID/Field",
             value=f"{kind} {rid} {field}",

@@ -62,6 +62,7 @@ def test_save_button_writes_the_scenario_and_reports_errors(tmp_path: Path) -> N
     app.sliders["business.ranges.groceries.capture_rate"].value = 0.2
     app.name.value = "bad name"
     assert app.save() is None and "Nicht gespeichert" in app.status.value
+    assert "ein Szenarioname muss dem Muster" in app.status.value
     app.name.value = "mehr_kunden"
     app.note.value = "Der Raum erwartet mehr Stammkundschaft."
     app.save_button.click()
@@ -69,7 +70,7 @@ def test_save_button_writes_the_scenario_and_reports_errors(tmp_path: Path) -> N
     assert saved.is_file() and "barmen__mehr_kunden.yaml" in app.status.value
     assert "Der Raum erwartet mehr Stammkundschaft." in saved.read_text()
     app.save_button.click()  # same name again: refused, nothing overwritten
-    assert "exists already" in app.status.value
+    assert "existiert bereits für das Zentrum" in app.status.value
 
 
 def test_grid_table_is_worded_and_german() -> None:

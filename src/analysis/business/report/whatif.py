@@ -438,9 +438,8 @@ class WhatIfApp:
         try:
             path = self.w.save(name, settings, notes=notes, catalog=self.catalog)
         except InputError as err:
-            self.status.value = (
-                f"<span style='color:#b00'>{html.escape(t['error'].format(error=err))}</span>"
-            )
+            error = html.escape(t["error"].format(error=err.text(self.lang)))
+            self.status.value = f"<span style='color:#b00'>{error}</span>"
             return None
         self.status.value = t["saved"].format(path=html.escape(str(path)))
         return path
