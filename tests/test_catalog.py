@@ -36,7 +36,7 @@ def test_check_reports_uncatalogued_missing_and_changed_files(tmp_path: Path) ->
         {"a.csv": ("table", "synthetic"), "gone.csv": ("table", "real")},
     )
     result = catalog.check(raw)
-    rules = {(p.file, p.rule) for p in result.problems}
+    rules = {(p.file, str(p.rule)) for p in result.problems}
     assert rules == {
         ("b.csv", "file is not listed in the catalogue"),
         ("gone.csv", "catalogued file is missing"),
@@ -47,8 +47,10 @@ def test_check_reports_uncatalogued_missing_and_changed_files(tmp_path: Path) ->
     assert f"sha256: {hashlib.sha256(b'x').hexdigest()}" in text
     assert catalog.check(raw).files.set_index("path").loc["a.csv", "hash_ok"]
     (raw / "a.csv").write_text("tampered")
-    problems = [p.rule for p in catalog.check(raw).problems]
+    problems = [str(p.rule) for p in catalog.check(raw).problems]
     assert "content differs from its catalogued sha256" in problems
+    german = [p.text("de") for p in catalog.check(raw).problems]
+    assert "a.csv: der Inhalt weicht von seiner sha256 im Katalog ab" in german
 
 
 @pytest.mark.parametrize(

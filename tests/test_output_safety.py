@@ -398,6 +398,7 @@ def test_file_ids_must_be_plain(bad: str) -> None:
     with pytest.raises(InputError, match="centre_id must be a plain id") as err:
         check_file_id(bad, "centre_id")
     assert err.value.column == "centre_id"
+    assert "centre_id muss eine einfache Kennung sein" in err.value.text("de")
 
 
 @pytest.mark.parametrize("good", ["barmen", "fictional_village", "base", "Protokoll-2024_1"])

@@ -32,6 +32,7 @@ def test_missing_file_names_what_is_missing(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="codebook not found") as err:
         read_yaml(tmp_path / "codebook.yaml", what="codebook")
     assert err.value.problems[0].file == str(tmp_path / "codebook.yaml")
+    assert "Codebuch nicht gefunden" in err.value.text("de")
 
 
 def test_cp1252_names_the_line_of_the_first_bad_byte(tmp_path: Path) -> None:
@@ -41,6 +42,8 @@ def test_cp1252_names_the_line_of_the_first_bad_byte(tmp_path: Path) -> None:
         read_yaml(path)
     assert err.value.problems[0].line == 3
     assert "a.yaml, line 3: not UTF-8 text" in str(err.value)
+    assert "kein UTF-8-Text" in err.value.text("de")
+    assert "speichern Sie die Datei als UTF-8" in err.value.text("de")
 
 
 def test_yaml_syntax_error_names_its_line_and_keeps_the_error_class(tmp_path: Path) -> None:
@@ -169,8 +172,11 @@ def test_oversized_yaml_is_refused_before_reading(
     path = tmp_path / "x.yaml"
     path.write_text("a: " + "x" * 2000 + "\n", encoding="utf-8")
     monkeypatch.setenv("ANALYSIS_MAX_YAML_MB", "0.001")
-    with pytest.raises(InputError, match=r"too large \(2\.0 kB; the limit .* is 1\.0 kB\)"):
+    with pytest.raises(InputError, match=r"too large \(2\.0 kB; the limit .* is 1\.0 kB\)") as e:
         read_yaml(path)
+    assert "Datei ist zu groß (2,0 kB; die Grenze für yaml-Eingaben ist 1,0 kB)" in e.value.text(
+        "de"
+    )
     monkeypatch.delenv("ANALYSIS_MAX_YAML_MB")
     assert read_yaml(path)["a"].startswith("x")
 
@@ -259,6 +265,7 @@ def test_csv_refusals_name_the_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="row has 3 fields but the header has 2") as e:
         read_csv_table(path)
     assert e.value.row == 4
+    assert "die Zeile hat 3 Felder, die Kopfzeile aber 2" in e.value.text("de")
     path.write_bytes("a,b\n1,2\n".encode("utf-16"))
     with pytest.raises(InputError, match="NUL bytes"):
         read_csv_table(path)

@@ -110,6 +110,14 @@ def test_refused(bad: object) -> None:
         _Note(note=bad)
 
 
+def test_an_empty_text_is_refused_in_german_too(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as info:
+        _Note(note="  ")
+    (problem,) = problems_from_pydantic(info.value, tmp_path / "n.yaml")
+    assert problem.text("de").endswith("der Text darf nicht leer sein (gefunden: '  ')")
+    assert "text must not be empty" in problem.text("en")
+
+
 def test_a_text_in_both_languages_is_found_again_from_its_plain_string() -> None:
     from analysis.formatting import fmt_text
     from analysis.validation import translated

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from analysis.errors import InputError, Problem, rule_text
+from analysis.errors import InputError, Problem, Rule, rule_text
 from analysis.readers import read_yaml
 from analysis.validation import problems_from_pydantic
 
@@ -81,7 +81,7 @@ def sha256(path: Path) -> str:
 
 def load_catalog(path: Path) -> pd.DataFrame:
     """The catalogue as a DataFrame, one row per file (validated)."""
-    data = read_yaml(path, what="catalogue")
+    data = read_yaml(path, what=Rule(de="Katalog", en="catalogue"))
     try:
         catalog = CatalogSchema.model_validate(data)
     except ValidationError as err:
@@ -138,16 +138,25 @@ def check(
         row["hash_ok"] = None
         row["schema"] = "–"
         if entry is None:
-            problems.append(Problem(rule="file is not listed in the catalogue", file=rel))
+            unlisted = Rule(
+                de="die Datei ist nicht im Katalog verzeichnet",
+                en="file is not listed in the catalogue",
+            )
+            problems.append(Problem(rule=unlisted, file=rel))
         elif not path.is_file():
-            problems.append(Problem(rule="catalogued file is missing", file=rel))
+            missing = Rule(
+                de="die im Katalog verzeichnete Datei fehlt", en="catalogued file is missing"
+            )
+            problems.append(Problem(rule=missing, file=rel))
         else:
             if isinstance(entry["sha256"], str):
                 row["hash_ok"] = sha256(path) == entry["sha256"]
                 if not row["hash_ok"]:
-                    problems.append(
-                        Problem(rule="content differs from its catalogued sha256", file=rel)
+                    changed = Rule(
+                        de="der Inhalt weicht von seiner sha256 im Katalog ab",
+                        en="content differs from its catalogued sha256",
                     )
+                    problems.append(Problem(rule=changed, file=rel))
             if validators is not None:
                 fn = validators.get(entry["kind"])
                 if fn is not None:
@@ -165,7 +174,14 @@ def check(
 
 
 def _crash_problem(kind: str, path: Path, err: Exception) -> Problem:
-    return Problem(f"cannot be read as {kind} ({type(err).__name__}: {err})", file=str(path))
+    cause = f"{type(err).__name__}: {err}"
+    return Problem(
+        Rule(
+            de=f"kann nicht als {kind} gelesen werden ({cause})",
+            en=f"cannot be read as {kind} ({cause})",
+        ),
+        file=str(path),
+    )
 
 
 def infer_kind(rel: str) -> str | None:

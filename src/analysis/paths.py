@@ -100,12 +100,17 @@ digits, ``_`` and ``-``; no ``/``, ``\\``, ``.`` or space, so never a path."""
 
 def check_file_id(value: object, field: str, *, file: str | os.PathLike[str] | None = None) -> str:
     """``value`` if it is a safe id for file names, else an :class:`InputError`."""
-    from analysis.errors import InputError
+    from analysis.errors import InputError, Rule
 
     if not isinstance(value, str) or not re.fullmatch(FILE_ID_PATTERN, value):
         raise InputError(
-            f"{field} must be a plain id ({FILE_ID_PATTERN}: letters, digits, '_' or '-'; "
-            "no '/', '..' or spaces), because it names files",
+            Rule(
+                de=f"{field} muss eine einfache Kennung sein ({FILE_ID_PATTERN}: Buchstaben, "
+                "Ziffern, '_' oder '-'; kein '/', '..' und keine Leerzeichen), weil damit "
+                "Dateien benannt werden",
+                en=f"{field} must be a plain id ({FILE_ID_PATTERN}: letters, digits, '_' or "
+                "'-'; no '/', '..' or spaces), because it names files",
+            ),
             file=file,
             column=field,
             value=value,

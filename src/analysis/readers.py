@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analysis.errors import InputError, shorten
+from analysis.errors import InputError, Rule, shorten
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,10 +76,20 @@ def limit(kind: str) -> int:
             mb = float(text)
         except ValueError:
             raise InputError(
-                f"environment variable {name} must be a number of megabytes", value=text
+                Rule(
+                    de=f"die Umgebungsvariable {name} muss eine Zahl von Megabytes sein",
+                    en=f"environment variable {name} must be a number of megabytes",
+                ),
+                value=text,
             ) from None
         if not mb > 0:
-            raise InputError(f"environment variable {name} must be above 0", value=text)
+            raise InputError(
+                Rule(
+                    de=f"die Umgebungsvariable {name} muss größer als 0 sein",
+                    en=f"environment variable {name} must be above 0",
+                ),
+                value=text,
+            )
     else:
         mb = DEFAULT_LIMITS_MB[kind]
     return int(mb * 1_000_000)
@@ -92,7 +102,11 @@ def max_zip_ratio() -> float:
         return float(text) if text else DEFAULT_MAX_ZIP_RATIO
     except ValueError:
         raise InputError(
-            "environment variable ANALYSIS_MAX_ZIP_RATIO must be a number", value=text
+            Rule(
+                de="die Umgebungsvariable ANALYSIS_MAX_ZIP_RATIO muss eine Zahl sein",
+                en="environment variable ANALYSIS_MAX_ZIP_RATIO must be a number",
+            ),
+            value=text,
         ) from None
 
 
@@ -100,12 +114,36 @@ def _mb(n: float) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.1f} kB"
 
 
+def _mb_de(n: float) -> str:
+    """:func:`_mb` with a decimal comma (``1,5 MB``)."""
+    return _mb(n).replace(".", ",")
+
+
+_GERMAN: dict[str, str] = {
+    "file": "Datei",
+    "codebook": "Codebuch",
+    "catalogue": "Katalog",
+    "run manifest": "Laufmanifest",
+    "save the file as UTF-8": "speichern Sie die Datei als UTF-8",
+    "save the file as CSV UTF-8": "speichern Sie die Datei als CSV UTF-8",
+}
+"""German of the names (``what``) and hints (``hint``) callers pass as plain English."""
+
+
+def _both(text: str | Rule) -> Rule:
+    """A name or hint of a caller in both languages: a :class:`Rule` as it is, a plain
+    text by :data:`_GERMAN` (a text not listed there stays as written)."""
+    if isinstance(text, Rule):
+        return text
+    return Rule(de=_GERMAN.get(text, text), en=text)
+
+
 def check_size(
     path: str | Path,
     kind: str,
     *,
     file: str | Path | None = None,
-    what: str = "file",
+    what: str | Rule = "file",
     error: type[InputError] = InputError,
 ) -> None:
     """Refuse ``path`` if it is larger than the limit of ``kind`` (a missing file passes:
@@ -116,10 +154,16 @@ def check_size(
         return
     cap = limit(kind)
     if size > cap:
+        env, name = _ENV_HINT.format(kind.upper()), _both(what)
         raise error(
-            f"{what} is too large ({_mb(size)}; the limit for {kind} inputs is {_mb(cap)}); "
-            f"raise it with the environment variable {_ENV_HINT.format(kind.upper())} "
-            "if the file is right",
+            Rule(
+                de=f"{name.de} ist zu groß ({_mb_de(size)}; die Grenze für {kind}-Eingaben ist "
+                f"{_mb_de(cap)}); ist die Datei richtig, heben Sie die Grenze mit der "
+                f"Umgebungsvariable {env} an",
+                en=f"{name.en} is too large ({_mb(size)}; the limit for {kind} inputs is "
+                f"{_mb(cap)}); raise it with the environment variable {env} "
+                "if the file is right",
+            ),
             file=file if file is not None else path,
         )
 
@@ -139,26 +183,40 @@ def check_zip(
         with zipfile.ZipFile(path) as zf:
             members = zf.infolist()
     except FileNotFoundError:
-        raise error("file not found", file=name) from None
+        raise error(Rule(de="Datei nicht gefunden", en="file not found"), file=name) from None
     except (zipfile.BadZipFile, OSError, ValueError) as err:
-        rule = f"not a readable .{kind} file (not a zip container: {err})"
+        rule = Rule(
+            de=f"keine lesbare .{kind}-Datei (kein ZIP-Container: {err})",
+            en=f"not a readable .{kind} file (not a zip container: {err})",
+        )
         raise error(rule, file=name) from None
     total = sum(m.file_size for m in members)
     cap = limit("docx_unzipped")
     if total > cap:
         raise error(
-            f"unpacks to {_mb(total)}, more than the limit of {_mb(cap)} (a zip bomb?); "
-            "raise it with ANALYSIS_MAX_DOCX_UNZIPPED_MB if the file is right",
+            Rule(
+                de=f"entpackt {_mb_de(total)}, mehr als die Grenze von {_mb_de(cap)} "
+                "(eine ZIP-Bombe?); ist die Datei richtig, heben Sie die Grenze mit "
+                "ANALYSIS_MAX_DOCX_UNZIPPED_MB an",
+                en=f"unpacks to {_mb(total)}, more than the limit of {_mb(cap)} (a zip bomb?); "
+                "raise it with ANALYSIS_MAX_DOCX_UNZIPPED_MB if the file is right",
+            ),
             file=name,
         )
     ratio_cap = max_zip_ratio()
     for m in members:
         ratio = m.file_size / max(m.compress_size, 1)
         if m.file_size > 1_000_000 and ratio > ratio_cap:
+            member = m.filename[:80]
             raise error(
-                f"member '{m.filename[:80]}' is compressed {ratio:.0f}:1, "
-                f"more than {ratio_cap:.0f}:1 (a zip bomb?); raise ANALYSIS_MAX_ZIP_RATIO "
-                "if the file is right",
+                Rule(
+                    de=f"der Bestandteil '{member}' ist im Verhältnis {ratio:.0f}:1 komprimiert, "
+                    f"stärker als {ratio_cap:.0f}:1 (eine ZIP-Bombe?); ist die Datei richtig, "
+                    "heben Sie ANALYSIS_MAX_ZIP_RATIO an",
+                    en=f"member '{member}' is compressed {ratio:.0f}:1, "
+                    f"more than {ratio_cap:.0f}:1 (a zip bomb?); raise ANALYSIS_MAX_ZIP_RATIO "
+                    "if the file is right",
+                ),
                 file=name,
             )
 
@@ -173,8 +231,8 @@ def read_text(
     *,
     encoding: str = "utf-8",
     file: str | Path | None = None,
-    what: str = "file",
-    hint: str = "save the file as UTF-8",
+    what: str | Rule = "file",
+    hint: str | Rule = "save the file as UTF-8",
     error: type[InputError] = InputError,
     kind: str = "text",
 ) -> str:
@@ -182,20 +240,30 @@ def read_text(
 
     ``file`` is the name used in messages (default: ``path``), ``what`` names the file
     when it is missing ("codebook not found"), ``hint`` says how to fix bad bytes,
-    ``kind`` selects the size limit (:func:`limit`).
+    ``kind`` selects the size limit (:func:`limit`). ``what`` and ``hint`` are a
+    :class:`~analysis.errors.Rule` or English (German from :data:`_GERMAN`).
     """
     name = file if file is not None else path
     check_size(path, kind, file=name, what=what, error=error)
     try:
         return Path(path).read_text(encoding=encoding)
     except FileNotFoundError:
-        raise error(f"{what} not found", file=name) from None
+        raise error(_not_found(what), file=name) from None
     except UnicodeDecodeError as err:
+        fix = _both(hint)
         raise error(
-            f"not UTF-8 text ({err.reason}); {hint}",
+            Rule(
+                de=f"kein UTF-8-Text ({err.reason}); {fix.de}",
+                en=f"not UTF-8 text ({err.reason}); {fix.en}",
+            ),
             file=name,
             line=err.object[: err.start].count(b"\n") + 1,
         ) from None
+
+
+def _not_found(what: str | Rule) -> Rule:
+    name = _both(what)
+    return Rule(de=f"{name.de} nicht gefunden", en=f"{name.en} not found")
 
 
 # --------------------------------------------------------------------------------------
@@ -222,7 +290,7 @@ def yaml_line(file: str | Path | None, loc: Sequence[str | int]) -> int | None:
 
 
 class _YamlRefused(Exception):
-    def __init__(self, rule: str, line: int, column: str | None = None) -> None:
+    def __init__(self, rule: Rule, line: int, column: str | None = None) -> None:
         super().__init__(rule)
         self.rule, self.line, self.column = rule, line, column
 
@@ -251,8 +319,12 @@ def _loader_class() -> type:
                     if first is not None:
                         shown = str(key)[:80]
                         raise _YamlRefused(
-                            f"duplicate key '{shown}' (first at line {first}); YAML would "
-                            "silently keep only the last value",
+                            Rule(
+                                de=f"doppelter Schlüssel '{shown}' (zuerst in Zeile {first}); "
+                                "YAML würde stillschweigend nur den letzten Wert behalten",
+                                en=f"duplicate key '{shown}' (first at line {first}); YAML "
+                                "would silently keep only the last value",
+                            ),
                             line,
                             shown,
                         )
@@ -302,7 +374,10 @@ def _check_aliases(node: Any) -> None:
             continue
         if key in on_path:
             raise _YamlRefused(
-                "recursive YAML alias: the value anchored here contains itself",
+                Rule(
+                    de="rekursiver YAML-Alias: der hier verankerte Wert enthält sich selbst",
+                    en="recursive YAML alias: the value anchored here contains itself",
+                ),
                 n.start_mark.line + 1,
             )
         on_path.add(key)
@@ -310,10 +385,18 @@ def _check_aliases(node: Any) -> None:
         stack.extend((c, False) for c in reversed(_children(n)))
     total, distinct = size[id(node)], len(size)
     if total - distinct > MAX_YAML_EXPANSION:
+        de_total, de_max, de_written = (
+            f"{n:,}".replace(",", ".") for n in (total, MAX_YAML_EXPANSION, distinct)
+        )
         raise _YamlRefused(
-            f"YAML aliases expand to {total:,} values, more than {MAX_YAML_EXPANSION:,} "
-            f"beyond the {distinct:,} written (an alias bomb? the first value repeated by an "
-            "alias is anchored here); write the values out",
+            Rule(
+                de=f"YAML-Aliase ergeben {de_total} Werte, mehr als {de_max} über die "
+                f"{de_written} geschriebenen hinaus (eine Alias-Bombe? der erste Wert, den ein "
+                "Alias wiederholt, ist hier verankert); schreiben Sie die Werte aus",
+                en=f"YAML aliases expand to {total:,} values, more than {MAX_YAML_EXPANSION:,} "
+                f"beyond the {distinct:,} written (an alias bomb? the first value repeated by "
+                "an alias is anchored here); write the values out",
+            ),
             min(shared),
         )
 
@@ -360,7 +443,8 @@ def parse_yaml(text: str, file: str | Path, *, error: type[InputError] = InputEr
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        rule = f"not valid YAML: {shorten(str(err), 500)}"
+        problem = shorten(str(err), 500)
+        rule = Rule(de=f"kein gültiges YAML: {problem}", en=f"not valid YAML: {problem}")
         raise error(rule, file=file, row=row, line=row) from None
     finally:
         loader.dispose()
@@ -376,7 +460,7 @@ def read_yaml(
     path: str | Path,
     *,
     file: str | Path | None = None,
-    what: str = "file",
+    what: str | Rule = "file",
     error: type[InputError] = InputError,
 ) -> Any:
     """The parsed content of the YAML file ``path`` (see :func:`read_text`)."""
@@ -418,13 +502,18 @@ class CsvTable:
         return self.dialect.get("separator") == ";"
 
 
-def _decode_csv(raw: bytes, name: str | Path, hint: str) -> tuple[str, str]:
+def _decode_csv(raw: bytes, name: str | Path, hint: str | Rule) -> tuple[str, str]:
     """Text and encoding: UTF-8 (with or without BOM), else Windows-1252 (German Excel's
     "CSV (Trennzeichen-getrennt)"); bytes that are neither are refused at their line."""
+    fix = _both(hint)
     if b"\x00" in raw:
         raise InputError(
-            'contains NUL bytes: a binary file or UTF-16 text (Excel\'s "Unicode text"), '
-            f"not a CSV file; {hint}",
+            Rule(
+                de="enthält NUL-Bytes: eine Binärdatei oder UTF-16-Text (Excels "
+                f'"Unicode-Text"), keine CSV-Datei; {fix.de}',
+                en='contains NUL bytes: a binary file or UTF-16 text (Excel\'s "Unicode text"), '
+                f"not a CSV file; {fix.en}",
+            ),
             file=name,
             row=raw[: raw.index(b"\x00")].count(b"\n") + 1,
         )
@@ -440,7 +529,10 @@ def _decode_csv(raw: bytes, name: str | Path, hint: str) -> tuple[str, str]:
         return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         raise InputError(
-            f"neither UTF-8 nor Windows-1252 text; {hint}",
+            Rule(
+                de=f"weder UTF-8- noch Windows-1252-Text; {fix.de}",
+                en=f"neither UTF-8 nor Windows-1252 text; {fix.en}",
+            ),
             file=name,
             row=raw[:first_bad].count(b"\n") + 1,
         ) from None
@@ -450,8 +542,8 @@ def read_csv_table(
     path: str | Path,
     *,
     file: str | Path | None = None,
-    what: str = "file",
-    hint: str = "save the file as CSV UTF-8",
+    what: str | Rule = "file",
+    hint: str | Rule = "save the file as CSV UTF-8",
     expected: Sequence[str] = (),
 ) -> CsvTable:
     """Read a CSV file with optional ``#`` comment lines before the header.
@@ -472,7 +564,7 @@ def read_csv_table(
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{what} not found", file=name) from None
+        raise InputError(_not_found(what), file=name) from None
     text, encoding = _decode_csv(raw, name, hint)
     physical = _LINE.findall(text)  # lines with their ends, split as editors split them
     comments: list[str] = []
@@ -487,7 +579,14 @@ def read_csv_table(
             header_index = i
             break
     if header_index is None:
-        raise InputError("file is empty: expected a header row", file=name, row=len(comments) + 1)
+        raise InputError(
+            Rule(
+                de="die Datei ist leer: erwartet wird eine Kopfzeile",
+                en="file is empty: expected a header row",
+            ),
+            file=name,
+            row=len(comments) + 1,
+        )
     header_text = physical[header_index].rstrip("\r\n")
     separator = separator or _separator(header_text, expected)
     reader = csv.reader(physical[header_index:], delimiter=separator)
@@ -498,9 +597,13 @@ def read_csv_table(
     for pos, h in enumerate(header, start=1):
         if h in seen:
             raise InputError(
-                f"column '{h}' appears twice in the header (columns {seen[h]} and {pos}); "
-                "rename or remove one (it would be read as "
-                f"'{h}.1')",
+                Rule(
+                    de=f"die Spalte '{h}' steht zweimal in der Kopfzeile (Spalten {seen[h]} und "
+                    f"{pos}); benennen Sie eine um oder entfernen Sie sie (sie würde als "
+                    f"'{h}.1' gelesen)",
+                    en=f"column '{h}' appears twice in the header (columns {seen[h]} and {pos}); "
+                    f"rename or remove one (it would be read as '{h}.1')",
+                ),
                 file=name,
                 row=header_line,
                 column=h,
@@ -516,8 +619,13 @@ def read_csv_table(
             continue  # a blank line
         if len(record) > len(header):
             raise InputError(
-                f"row has {len(record)} fields but the header has {len(header)} "
-                f"(separator '{separator}'); quote text that contains '{separator}'",
+                Rule(
+                    de=f"die Zeile hat {len(record)} Felder, die Kopfzeile aber {len(header)} "
+                    f"(Trennzeichen '{separator}'); setzen Sie Text, der '{separator}' "
+                    "enthält, in Anführungszeichen",
+                    en=f"row has {len(record)} fields but the header has {len(header)} "
+                    f"(separator '{separator}'); quote text that contains '{separator}'",
+                ),
                 file=name,
                 row=header_index + start,
             )

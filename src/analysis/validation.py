@@ -194,7 +194,7 @@ def local_text(value: Any, language: str) -> LocalText:
         return value
     if isinstance(value, str):
         if not value.strip():
-            raise ValueError("text must not be empty")
+            raise ValueError(Rule(de="der Text darf nicht leer sein", en="text must not be empty"))
         text = LocalText(value, language)
         _READ.setdefault(value, text)
         return text
@@ -204,7 +204,12 @@ def local_text(value: Any, language: str) -> LocalText:
         text = LocalText(texts[language], language, texts)
         _READ[str(text)] = text
         return text
-    raise ValueError("expected a text, or the text in both languages as {de: …, en: …}")
+    raise ValueError(
+        Rule(
+            de="erwartet einen Text oder den Text in beiden Sprachen als {de: …, en: …}",
+            en="expected a text, or the text in both languages as {de: …, en: …}",
+        )
+    )
 
 
 def name_text(value: Any) -> str:
@@ -213,7 +218,7 @@ def name_text(value: Any) -> str:
     both versions as a :class:`LocalText` that reads as the German one."""
     if isinstance(value, str) and not isinstance(value, LocalText):
         if not value.strip():
-            raise ValueError("text must not be empty")
+            raise ValueError(Rule(de="der Text darf nicht leer sein", en="text must not be empty"))
         return value
     return local_text(value, "de")
 

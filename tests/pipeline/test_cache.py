@@ -73,6 +73,7 @@ def test_input_matching_nothing_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ManifestError) as info:
         resolve_inputs(run, p, "pipeline.yaml")
     assert info.value.column == "runs[3].inputs[0]" and "matches no file" in str(info.value)
+    assert "Lauf 'r': die deklarierte Eingabe trifft keine Datei" in info.value.text("de")
 
 
 def test_stale_reasons_name_what_changed(tmp_path: Path) -> None:
@@ -175,6 +176,7 @@ def test_a_file_parameter_naming_a_missing_file_is_an_error(tmp_path: Path) -> N
         runner.validated_runs(p, package="pkg")
     assert info.value.column == "runs[0].parameters.sheet"
     assert "names no existing file: data/raw/sheets/typo.txt" in str(info.value)
+    assert "nennt keine vorhandene Datei: data/raw/sheets/typo.txt" in info.value.text("de")
     run = Run("s", "notebooks/s.ipynb", file_inputs={"sheet": "data/raw/gone.txt"}, entry=4)
     with pytest.raises(ManifestError) as err:  # deleted after the manifest was validated
         resolve_inputs(run, p, "pipeline.yaml")

@@ -47,7 +47,9 @@ def test_unknown_statement_names_file_field_id_and_nearest(tmp_path: Path) -> No
     assert p.file == str(path)
     assert p.column == "impact_map.outcomes.local_shopping.evidence"
     assert p.value == f"{SEED}#c9"
-    assert "does not exist" in p.rule and f"{SEED}#c" in p.rule  # nearest ids named
+    assert "does not exist" in str(p.rule) and f"{SEED}#c" in str(p.rule)  # nearest ids named
+    assert "die zitierte Workshop-Aussage gibt es in den Protokollen nicht" in p.text("de")
+    assert f"nächste vorhandene: {SEED}#c" in p.text("de")
 
 
 def test_malformed_statement_id_is_a_schema_error(tmp_path: Path) -> None:
@@ -100,7 +102,7 @@ def test_unknown_protocol_is_named(tmp_path: Path) -> None:
     path = _centre_with(tmp_path, ["dorv_juelich_strukturschwache_gebite#a2"])
     with pytest.raises(InputError) as err:
         evidence.validate_centre_file(path)
-    rule = err.value.problems[0].rule
+    rule = str(err.value.problems[0].rule)
     assert "no readable protocol 'dorv_juelich_strukturschwache_gebite'" in rule
     assert f"nearest existing: {SEED}#a2" in rule
 

@@ -43,7 +43,14 @@ def test_domain_checks_against_the_shipped_data(
     domain: str, value: str, parameters: dict, rule: str | None
 ) -> None:
     got = DOMAINS[domain](value, parameters, RAW)
-    assert got == rule if rule is None else rule in got
+    assert got == rule if rule is None else rule in str(got)
+
+
+def test_a_domain_rule_reads_in_german() -> None:
+    got = DOMAINS["scenario"]("pessimistic", {"centre_id": "barmen"}, RAW)
+    assert got is not None
+    assert "das Szenario 'pessimistic' ist in data/raw/sroi/barmen.yaml nicht angelegt" in got.de
+    assert "(Szenarien: base, conservative, optimistic)" in got.de
 
 
 def test_a_filled_coding_sheet_is_a_kind_checked_against_the_codebook(tmp_path: Path) -> None:
@@ -65,5 +72,6 @@ def test_a_filled_coding_sheet_is_a_kind_checked_against_the_codebook(tmp_path: 
     assert problem.file.endswith("kodierbogen_a.xlsx") and "XLSX" in str(problem.rule)
     orphan = tmp_path / "kodierbogen_b.xlsx"
     orphan.write_bytes(b"x")
-    with pytest.raises(InputError, match=r"no codebook\.yaml above the coding sheet"):
+    with pytest.raises(InputError, match=r"no codebook\.yaml above the coding sheet") as err:
         validate_coding_sheet(orphan)
+    assert "kein codebook.yaml oberhalb des Kodierbogens" in err.value.text("de")

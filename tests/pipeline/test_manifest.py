@@ -124,6 +124,7 @@ def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
     with pytest.raises(ManifestError) as info:
         load_manifest(p)
     assert "not valid YAML" in str(info.value) and info.value.row is not None
+    assert "kein gültiges YAML" in info.value.text("de")
 
 
 def test_select_by_exact_name_and_glob(tmp_path: Path) -> None:
@@ -344,8 +345,22 @@ def test_names_differing_only_in_case_collide(tmp_path: Path) -> None:
             {"name": "report", "notebook": "notebooks/ok.ipynb"},
         ],
     )
-    with pytest.raises(ManifestError, match="duplicate run name 'report'"):
+    with pytest.raises(ManifestError, match="duplicate run name 'report'") as info:
         load_manifest(p)
+    assert "doppelter Laufname 'report'" in info.value.text("de")
+
+
+def test_a_manifest_error_reads_in_german(tmp_path: Path) -> None:
+    p = _project(tmp_path, [{"name": "a", "notebook": "notebooks/nope.ipynb"}])
+    with pytest.raises(ManifestError) as info:
+        load_manifest(p)
+    assert "unbekanntes Notebook: die Datei gibt es nicht" in info.value.text("de")
+    p = _project(tmp_path, [{"name": "a", "notebook": "notebooks/ok.ipynb", "grid": {"x": 3}}])
+    with pytest.raises(ManifestError) as info:
+        load_manifest(p)
+    assert "runs[0].grid.x" in info.value.text("de") and "erwartet eine Liste" in info.value.text(
+        "de"
+    )
 
 
 @settings(max_examples=100, deadline=None)

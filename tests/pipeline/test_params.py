@@ -63,7 +63,7 @@ def test_bad_values_name_run_parameter_and_rule(
     assert len(problems) == 1
     (p,) = problems
     assert p.file == "pipeline.yaml" and p.column == column
-    assert "my_run" in p.rule and rule in p.rule
+    assert "my_run" in str(p.rule) and rule in str(p.rule)
     with pytest.raises(ParameterError):
         raise_if_invalid(problems)
 
@@ -87,7 +87,7 @@ def test_missing_annotation_is_a_notebook_problem(tmp_path: Path) -> None:
     nbformat.write(make_notebook("x = 1"), tmp_path / "n.ipynb")
     specs = inspect_parameters(tmp_path / "n.ipynb")
     (p,) = validate("r", {"x": 2}, specs, **KW)
-    assert p.file == "notebooks/n.ipynb" and p.column == "x" and "type annotation" in p.rule
+    assert p.file == "notebooks/n.ipynb" and p.column == "x" and "type annotation" in str(p.rule)
 
 
 def test_notebook_without_parameters_cell_accepts_no_parameters(tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_notebook_without_parameters_cell_accepts_no_parameters(tmp_path: Path) 
     nbformat.write(nb, tmp_path / "n.ipynb")
     specs = inspect_parameters(tmp_path / "n.ipynb")
     assert specs == []
-    assert "unknown parameter" in validate("r", {"x": 1}, specs, **KW)[0].rule
+    assert "unknown parameter" in str(validate("r", {"x": 1}, specs, **KW)[0].rule)
 
 
 # -- reading the parameters cell -------------------------------------------------------------
@@ -186,8 +186,15 @@ def test_values_outside_their_domain_name_run_parameter_element_and_rule(
 ) -> None:
     (p,) = validate("my_run", values, DOMAIN_SPECS, **KW)
     assert p.column == f"runs[0].parameters.{column}"
-    assert "run 'my_run'" in p.rule and rule in p.rule, p.rule
+    assert "run 'my_run'" in str(p.rule) and rule in str(p.rule), p.rule
     str(p)  # a list value prints
+
+
+def test_a_value_outside_its_domain_reads_in_german() -> None:
+    (p,) = validate("my_run", {"mc_draws": -1}, DOMAIN_SPECS, **KW)
+    assert "Lauf 'my_run': muss vom Typ PositiveInt sein (muss mindestens 1 sein)" in p.text("de")
+    (p,) = validate("my_run", {"codebook": "../x.yaml"}, DOMAIN_SPECS, **KW)
+    assert "muss innerhalb des Projekts bleiben" in p.text("de")
 
 
 def test_values_inside_their_domain_pass() -> None:
@@ -219,7 +226,7 @@ def test_a_wrong_element_is_named_by_its_index(texts: list[str], bad: object, da
     specs = [ParameterSpec("covariates", "list[str]", "[]")]
     (p,) = validate("r", {"covariates": value}, specs, **KW)
     assert p.column == f"runs[0].parameters.covariates[{i}]"
-    assert f"element covariates[{i}]" in p.rule
+    assert f"element covariates[{i}]" in str(p.rule)
 
 
 def test_file_inputs_resolve_from_the_folder_the_notebook_uses() -> None:

@@ -263,6 +263,7 @@ def test_indicator_file_with_unknown_column_is_refused(tmp_path):
         regional.load_indicators(path)
     assert "not a numeric column" in str(err.value)
     assert err.value.file == str(path)
+    assert "der Indikator 'p_apotheke' ist keine Zahlenspalte" in err.value.text("de")
 
 
 # --- bad files ------------------------------------------------------------------------
@@ -290,6 +291,7 @@ def test_key_without_leading_zero_is_refused(tmp_path):
     assert err.value.row == 2
     assert err.value.column == "GKZ1222"
     assert "leading zero is missing" in err.value.rule
+    assert "die führende Null fehlt" in err.value.text("de")
 
 
 def test_duplicate_and_non_district_keys_are_refused(tmp_path):
@@ -299,7 +301,7 @@ def test_duplicate_and_non_district_keys_are_refused(tmp_path):
     edit_line(path, 4, "01003000;", "01003001;")
     with pytest.raises(InputError) as err:
         regional.read_table(path)
-    rules = {(p.row, p.rule) for p in err.value.problems}
+    rules = {(p.row, str(p.rule)) for p in err.value.problems}
     assert (3, "key occurs more than once") in rules
     assert (4, "a district key ends in 000") in rules
 
@@ -334,6 +336,7 @@ def test_bad_class_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         regional.read_table(path)
     assert (err.value.row, err.value.column) == (line, "preis_miet")
+    assert "die Klasse '7 bis 8,5' hat nicht die Form 'a bis unter b'" in err.value.text("de")
 
 
 def test_municipality_of_unknown_district_is_refused(tmp_path):

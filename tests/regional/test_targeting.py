@@ -189,8 +189,9 @@ def test_candidate_filters(data, index):
     assert set(east.table["state"]) <= {"16", "14"}
     assert (east.table["settlement_type"] == 4).all()
     assert len(east.table) > 0
-    with pytest.raises(InputError, match="unknown state"):
+    with pytest.raises(InputError, match="unknown state") as err:
         regional_targeting.candidates(data, index, states=["Bavaria"])
+    assert "unbekanntes Bundesland; verwenden Sie einen Code 01–16" in err.value.text("de")
     with pytest.raises(InputError, match="must be a list"):
         regional_targeting.candidates(data, index, states="05")
     with pytest.raises(InputError, match="settlement type"):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import ManifestError
+from analysis.errors import ManifestError, Rule
 from analysis.paths import PACKAGE_DIR, ProjectPaths
 from analysis.pipeline.manifest import Run
 
@@ -99,7 +99,10 @@ def resolve_inputs(run: Run, project: ProjectPaths, manifest_file: str) -> list[
         files = files_matching(project, pattern)
         if not files:
             raise ManifestError(
-                f"run '{run.name}': declared input matches no file",
+                Rule(
+                    de=f"Lauf '{run.name}': die deklarierte Eingabe trifft keine Datei",
+                    en=f"run '{run.name}': declared input matches no file",
+                ),
                 file=manifest_file,
                 column=f"runs[{run.entry}].inputs[{j}]",
                 value=pattern,
@@ -113,7 +116,10 @@ def resolve_inputs(run: Run, project: ProjectPaths, manifest_file: str) -> list[
         files = files_matching(project, rel)
         if not files:
             raise ManifestError(
-                f"run '{run.name}': parameter names no existing file ({rel})",
+                Rule(
+                    de=f"Lauf '{run.name}': der Parameter nennt keine vorhandene Datei ({rel})",
+                    en=f"run '{run.name}': parameter names no existing file ({rel})",
+                ),
                 file=manifest_file,
                 column=f"runs[{run.entry}].parameters.{param}",
                 value=rel,

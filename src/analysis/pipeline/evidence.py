@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, Rule
 from analysis.protocols.statements import statement_index
 from analysis.sroi.centre import ImpactMap, centre_files, citations, load_impact_map
 
@@ -53,17 +53,25 @@ def evidence_problems(
     for c in citations(imap.raw):
         if c.statement in known:
             continue
-        near = difflib.get_close_matches(c.statement, sorted(known), n=3, cutoff=0.6)
-        hint = f"; nearest existing: {', '.join(near)}" if near else ""
+        near = ", ".join(difflib.get_close_matches(c.statement, sorted(known), n=3, cutoff=0.6))
         stem = c.statement.partition("#")[0]
-        what = (
-            "cited workshop statement does not exist in the protocols"
-            if stem in protocols
-            else f"cited workshop statement: no readable protocol '{stem}' in the protocols"
-        )
+        if stem in protocols:
+            what = Rule(
+                de="die zitierte Workshop-Aussage gibt es in den Protokollen nicht",
+                en="cited workshop statement does not exist in the protocols",
+            )
+        else:
+            what = Rule(
+                de=f"zitierte Workshop-Aussage: kein lesbares Protokoll '{stem}' in den "
+                "Protokollen",
+                en=f"cited workshop statement: no readable protocol '{stem}' in the protocols",
+            )
         problems.append(
             Problem(
-                f"{what}{hint}",
+                Rule(
+                    de=f"{what.de}; nächste vorhandene: {near}" if near else what.de,
+                    en=f"{what.en}; nearest existing: {near}" if near else what.en,
+                ),
                 str(file or imap.file),
                 None,
                 f"{c.field}.evidence",
@@ -134,8 +142,12 @@ def validate_scenario_file(path: str | Path) -> object:
     centre = path.parent.parent / f"{model.centre}.yaml"
     if not centre.is_file():
         raise InputError(
-            f"no centre file {centre.name} beside the scenarios folder for this saved scenario "
-            f"(<centre>{SEPARATOR}<name>.yaml)",
+            Rule(
+                de=f"keine Zentrumsdatei {centre.name} neben dem Ordner scenarios für dieses "
+                f"gespeicherte Szenario (<centre>{SEPARATOR}<name>.yaml)",
+                en=f"no centre file {centre.name} beside the scenarios folder for this saved "
+                f"scenario (<centre>{SEPARATOR}<name>.yaml)",
+            ),
             file=path,
             column="centre",
             value=model.centre,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.catalog import Validator
-from analysis.errors import InputError
+from analysis.errors import InputError, Rule
 from analysis.outcomes.panel import load_panel, load_units
 from analysis.outcomes.survey import load_codebook as load_survey_codebook
 from analysis.outcomes.survey import validate_file as validate_survey
@@ -32,7 +32,14 @@ def validate_coding_sheet(path: Path) -> Any:
     for folder in path.parents:
         if (folder / "codebook.yaml").is_file():
             return import_coding_sheet(path, load_codebook(folder / "codebook.yaml"))
-    raise InputError("no codebook.yaml above the coding sheet to check its codes", file=path)
+    raise InputError(
+        Rule(
+            de="kein codebook.yaml oberhalb des Kodierbogens, gegen das seine Codes geprüft "
+            "werden könnten",
+            en="no codebook.yaml above the coding sheet to check its codes",
+        ),
+        file=path,
+    )
 
 
 VALIDATORS: dict[str, Validator] = {
@@ -60,15 +67,19 @@ VALIDATORS: dict[str, Validator] = {
 # Domains of parameters that depend on the data
 # --------------------------------------------------------------------------------------
 
-DomainCheck = Callable[[str, Mapping[str, Any], Path], str | None]
+DomainCheck = Callable[[str, Mapping[str, Any], Path], Rule | None]
 """``(value, the run's parameters, data/raw) → why the value is outside, or None``."""
 
 
-def _centre(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
+def _centre(value: str, parameters: Mapping[str, Any], raw: Path) -> Rule | None:
     known = centre_files(raw / "sroi")
     if value in known:
         return None
-    return f"no centre file data/raw/sroi/{value}.yaml (centres: {', '.join(known) or 'none'})"
+    return Rule(
+        de=f"keine Zentrumsdatei data/raw/sroi/{value}.yaml "
+        f"(Zentren: {', '.join(known) or 'keine'})",
+        en=f"no centre file data/raw/sroi/{value}.yaml (centres: {', '.join(known) or 'none'})",
+    )
 
 
 def _versions(raw: Path, centre_id: str) -> tuple[tuple[str, int, int], ...]:
@@ -85,26 +96,31 @@ def _declared_scenarios(folder: str, centre_id: str, versions: tuple[Any, ...]) 
     return load_centre(centre_id, folder).scenarios
 
 
-def _scenario(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
+def _scenario(value: str, parameters: Mapping[str, Any], raw: Path) -> Rule | None:
     centre_id = parameters.get("centre_id")
     if not isinstance(centre_id, str) or centre_id not in centre_files(raw / "sroi"):
         return None  # the centre's own domain check reports it
     declared = _declared_scenarios(str(raw / "sroi"), centre_id, _versions(raw, centre_id))
     if value in declared:
         return None
-    return (
-        f"scenario '{value}' is not declared in data/raw/sroi/{centre_id}.yaml "
-        f"(scenarios: {', '.join(declared) or 'none'})"
+    return Rule(
+        de=f"das Szenario '{value}' ist in data/raw/sroi/{centre_id}.yaml nicht angelegt "
+        f"(Szenarien: {', '.join(declared) or 'keine'})",
+        en=f"scenario '{value}' is not declared in data/raw/sroi/{centre_id}.yaml "
+        f"(scenarios: {', '.join(declared) or 'none'})",
     )
 
 
-def _protocol(value: str, parameters: Mapping[str, Any], raw: Path) -> str | None:
+def _protocol(value: str, parameters: Mapping[str, Any], raw: Path) -> Rule | None:
     folder = raw / "protocols"
     known = [p.stem for p in protocol_files(folder)] if folder.is_dir() else []
     if value in known:
         return None
-    listed = ", ".join(known) or "none"
-    return f"no protocol file data/raw/protocols/{value}.* (protocols: {listed})"
+    listed = ", ".join(known)
+    return Rule(
+        de=f"keine Protokolldatei data/raw/protocols/{value}.* (Protokolle: {listed or 'keine'})",
+        en=f"no protocol file data/raw/protocols/{value}.* (protocols: {listed or 'none'})",
+    )
 
 
 DOMAINS: dict[str, DomainCheck] = {

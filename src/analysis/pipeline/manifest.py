@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from analysis.errors import ManifestError, Problem
+from analysis.errors import ManifestError, Problem, Rule
 from analysis.paths import ProjectPaths
 from analysis.readers import read_yaml
 
@@ -67,7 +67,10 @@ def _check_relative(path: str, where: str, file: str) -> None:
     p = PurePosixPath(path)
     if p.is_absolute() or ".." in p.parts or "\\" in path:
         raise ManifestError(
-            "must be a path relative to the project root without '..'",
+            Rule(
+                de="muss ein Pfad relativ zum Projektordner sein, ohne '..'",
+                en="must be a path relative to the project root without '..'",
+            ),
             file=file,
             column=where,
             value=path,
@@ -87,19 +90,25 @@ a run ``a.html``)."""
 _SKIPPED_FILES = {"readme.md", "sources.md", "catalog.yaml"}
 
 
-def reserved_name_rule(name: str) -> str | None:
+def reserved_name_rule(name: str) -> Rule | None:
     """Why ``name`` may not be a run name (it collides with pipeline files), or None."""
     low = name.lower()
     if low in RESERVED_NAMES:
-        return (
-            f"run name '{name}' is reserved: reports/ holds the pipeline's own "
-            f"'{low}' files ({', '.join(sorted(RESERVED_NAMES))} are reserved)"
+        listed = ", ".join(sorted(RESERVED_NAMES))
+        return Rule(
+            de=f"der Laufname '{name}' ist reserviert: reports/ enthält die eigenen "
+            f"'{low}'-Dateien der Pipeline (reserviert sind {listed})",
+            en=f"run name '{name}' is reserved: reports/ holds the pipeline's own "
+            f"'{low}' files ({listed} are reserved)",
         )
     for suffix in OUTPUT_SUFFIXES:
         if low.endswith(suffix):
-            return (
-                f"run name '{name}' ends in '{suffix}', which collides with the report "
-                f"files of run '{name[: -len(suffix)]}' (<run>.html, .ipynb, .results.json)"
+            other = name[: -len(suffix)]
+            return Rule(
+                de=f"der Laufname '{name}' endet auf '{suffix}' und kollidiert so mit den "
+                f"Berichtsdateien des Laufs '{other}' (<run>.html, .ipynb, .results.json)",
+                en=f"run name '{name}' ends in '{suffix}', which collides with the report "
+                f"files of run '{other}' (<run>.html, .ipynb, .results.json)",
             )
     return None
 
@@ -109,8 +118,12 @@ def _split_files_pattern(pattern: str, where: str, file: str) -> tuple[str, str,
     folder, _, name = pattern.rpartition("/")
     if any(c in folder for c in "*?[]") or name.count("*") != 1 or any(c in name for c in "?[]"):
         raise ManifestError(
-            "a files pattern needs exactly one '*' in the file name and no other wildcard "
-            "(e.g. data/raw/protocols/*)",
+            Rule(
+                de="ein files-Muster braucht genau ein '*' im Dateinamen und keinen anderen "
+                "Platzhalter (z. B. data/raw/protocols/*)",
+                en="a files pattern needs exactly one '*' in the file name and no other "
+                "wildcard (e.g. data/raw/protocols/*)",
+            ),
             file=file,
             column=where,
             value=pattern,
@@ -156,7 +169,10 @@ def files_grid_values(
     found = match_files(root, pattern)
     if not found and not dependent:
         raise ManifestError(
-            "files pattern matches no file (a grid needs at least one value)",
+            Rule(
+                de="das files-Muster trifft keine Datei (ein grid braucht mindestens einen Wert)",
+                en="files pattern matches no file (a grid needs at least one value)",
+            ),
             file=file,
             column=where,
             value=pattern,
@@ -166,16 +182,25 @@ def files_grid_values(
     for name, value in found.items():
         if not re.fullmatch(FILE_ID_PATTERN, value):
             raise ManifestError(
-                f"file {folder}/{name} gives the grid value '{value}', which is not a plain id "
-                f"({FILE_ID_PATTERN}); rename the file",
+                Rule(
+                    de=f"die Datei {folder}/{name} ergibt den grid-Wert '{value}', der keine "
+                    f"einfache Kennung ist ({FILE_ID_PATTERN}); benennen Sie die Datei um",
+                    en=f"file {folder}/{name} gives the grid value '{value}', which is not a "
+                    f"plain id ({FILE_ID_PATTERN}); rename the file",
+                ),
                 file=file,
                 column=where,
                 value=pattern,
             )
         if value in by_value:
+            first = by_value[value]
             raise ManifestError(
-                f"files {folder}/{by_value[value]} and {folder}/{name} give the same grid "
-                f"value '{value}'; remove or rename one",
+                Rule(
+                    de=f"die Dateien {folder}/{first} und {folder}/{name} ergeben denselben "
+                    f"grid-Wert '{value}'; entfernen Sie eine oder benennen Sie sie um",
+                    en=f"files {folder}/{first} and {folder}/{name} give the same grid "
+                    f"value '{value}'; remove or rename one",
+                ),
                 file=file,
                 column=where,
                 value=pattern,
@@ -196,10 +221,17 @@ def _expand_entry(
     key = f"runs[{index}]"
     _check_relative(entry.notebook, f"{key}.notebook", file)
     if not entry.notebook.endswith(".ipynb"):
-        raise ManifestError("notebook must be an .ipynb file", file=file, column=f"{key}.notebook")
+        raise ManifestError(
+            Rule(de="notebook muss eine .ipynb-Datei sein", en="notebook must be an .ipynb file"),
+            file=file,
+            column=f"{key}.notebook",
+        )
     if not (root / entry.notebook).is_file():
         raise ManifestError(
-            "unknown notebook: no such file",
+            Rule(
+                de="unbekanntes Notebook: die Datei gibt es nicht",
+                en="unknown notebook: no such file",
+            ),
             file=file,
             column=f"{key}.notebook",
             value=entry.notebook,
@@ -209,15 +241,22 @@ def _expand_entry(
     overlap = sorted(set(entry.grid) & set(entry.parameters))
     if overlap:
         raise ManifestError(
-            "a parameter is set both in 'parameters' and in 'grid'",
+            Rule(
+                de="ein Parameter ist sowohl in 'parameters' als auch in 'grid' gesetzt",
+                en="a parameter is set both in 'parameters' and in 'grid'",
+            ),
             file=file,
             column=f"{key}.grid.{overlap[0]}",
         )
     missing = [k for k in entry.grid if k not in _placeholders(entry.name)]
     if missing:
         raise ManifestError(
-            f"name must contain a placeholder {{{missing[0]}}} for each grid key, "
-            "so that every run of the sweep gets its own output name",
+            Rule(
+                de=f"name muss für jeden grid-Schlüssel einen Platzhalter {{{missing[0]}}} "
+                "enthalten, damit jeder Lauf der Variation seinen eigenen Ausgabenamen erhält",
+                en=f"name must contain a placeholder {{{missing[0]}}} for each grid key, "
+                "so that every run of the sweep gets its own output name",
+            ),
             file=file,
             column=f"{key}.name",
             value=entry.name,
@@ -226,7 +265,11 @@ def _expand_entry(
     unknown = [f for f in fields if f not in known]
     if unknown:
         raise ManifestError(
-            f"placeholder {{{unknown[0]}}} is neither a grid key nor a parameter",
+            Rule(
+                de=f"der Platzhalter {{{unknown[0]}}} ist weder ein grid-Schlüssel noch ein "
+                "Parameter",
+                en=f"placeholder {{{unknown[0]}}} is neither a grid key nor a parameter",
+            ),
             file=file,
             column=f"{key}.name" if unknown[0] in _placeholders(entry.name) else f"{key}.inputs",
         )
@@ -243,8 +286,12 @@ def _expand_entry(
         bad = [f for f in used if f not in earlier and f not in entry.parameters]
         if bad:
             raise ManifestError(
-                f"placeholder {{{bad[0]}}} of a files pattern must be an earlier grid key "
-                "or a parameter",
+                Rule(
+                    de=f"der Platzhalter {{{bad[0]}}} eines files-Musters muss ein früherer "
+                    "grid-Schlüssel oder ein Parameter sein",
+                    en=f"placeholder {{{bad[0]}}} of a files pattern must be an earlier grid "
+                    "key or a parameter",
+                ),
                 file=file,
                 column=where,
                 value=spec.files,
@@ -266,7 +313,10 @@ def _expand_entry(
         name = entry.name.format(**fmt)
         if not re.fullmatch(RUN_NAME_PATTERN, name):  # `$` alone lets a final newline in
             raise ManifestError(
-                f"run name must match {RUN_NAME_PATTERN} (it becomes a file name)",
+                Rule(
+                    de=f"der Laufname muss zu {RUN_NAME_PATTERN} passen (er wird zum Dateinamen)",
+                    en=f"run name must match {RUN_NAME_PATTERN} (it becomes a file name)",
+                ),
                 file=file,
                 column=f"{key}.name",
                 value=name,
@@ -307,12 +357,21 @@ def load_manifest(
     """
     path = path or project.run_manifest
     file = str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)
-    data = read_yaml(path, file=file, what="run manifest", error=ManifestError)
+    what = Rule(de="Laufmanifest", en="run manifest")
+    data = read_yaml(path, file=file, what=what, error=ManifestError)
     if not isinstance(data, dict):
-        raise ManifestError("must be a mapping with a 'runs' list", file=file, column="runs")
+        raise ManifestError(
+            Rule(
+                de="muss eine Zuordnung mit einer Liste 'runs' sein",
+                en="must be a mapping with a 'runs' list",
+            ),
+            file=file,
+            column="runs",
+        )
     from pydantic import ValidationError
 
     from analysis.pipeline.schema import GRID_TAGS, INPUT_TAGS, ManifestSchema
+    from analysis.validation import pydantic_rule
 
     tags = {"grid": GRID_TAGS, "inputs": INPUT_TAGS}
 
@@ -325,17 +384,22 @@ def load_manifest(
             if len(loc) > 4 and loc[0] == "runs" and loc[4] in tags.get(loc[2], ()):
                 loc = loc[:4] + loc[5:]  # the form of the value, not a key of the file
             dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-            problems.append(Problem(rule=e["msg"], file=file, column=dotted or None))
+            problems.append(Problem(rule=pydantic_rule(e), file=file, column=dotted or None))
         raise ManifestError(problems=problems) from None
     runs: list[Run] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(manifest.runs):
         for run in _expand_entry(entry, index, file, project.root, globs):
             if run.name.lower() in seen:
+                other = seen[run.name.lower()]
                 raise ManifestError(
-                    f"duplicate run name '{run.name}' (also produced by "
-                    f"runs[{seen[run.name.lower()]}]; names differing only in case collide "
-                    "on case-insensitive file systems)",
+                    Rule(
+                        de=f"doppelter Laufname '{run.name}' (auch von runs[{other}] erzeugt; "
+                        "Namen, die sich nur in Groß- und Kleinschreibung unterscheiden, "
+                        "kollidieren auf Dateisystemen, die diese nicht unterscheiden)",
+                        en=f"duplicate run name '{run.name}' (also produced by runs[{other}]; "
+                        "names differing only in case collide on case-insensitive file systems)",
+                    ),
                     file=file,
                     column=f"runs[{index}].name",
                 )
@@ -351,5 +415,9 @@ def select(runs: Sequence[Run], only: Sequence[str] | None, file: str = "--only"
     chosen = [r for r in runs if any(fnmatch.fnmatchcase(r.name, pat) for pat in only)]
     for pat in only:
         if not any(fnmatch.fnmatchcase(r.name, pat) for r in runs):
-            raise ManifestError("matches no run of the manifest", file=file, value=pat)
+            raise ManifestError(
+                Rule(de="trifft keinen Lauf des Manifests", en="matches no run of the manifest"),
+                file=file,
+                value=pat,
+            )
     return chosen

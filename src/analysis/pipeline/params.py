@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
-from analysis.errors import ParameterError, Problem
+from analysis.errors import ParameterError, Problem, Rule
 
 INSPECT_VERSION = 2
 """Bumped when the reading of a parameters cell changes (part of the cache key)."""
@@ -204,8 +204,19 @@ def _evaluate(annotation: str) -> Any:
             code = compile(tree, "<annotation>", "eval")
             _TYPES[annotation] = eval(code, {"__builtins__": {}}, _namespace())
         except Exception as err:
-            raise ValueError(f"annotation {annotation!r} is not a supported type") from err
+            raise ValueError(
+                Rule(
+                    de=f"die Annotation {annotation!r} ist kein unterstützter Typ",
+                    en=f"annotation {annotation!r} is not a supported type",
+                )
+            ) from err
     return _TYPES[annotation]
+
+
+def _rule(err: ValueError) -> Rule:
+    """The rule an annotation's ``ValueError`` carries (:func:`_evaluate`)."""
+    cause = err.args[0] if err.args else None
+    return cause if isinstance(cause, Rule) else Rule(de=str(err), en=str(err))
 
 
 def _notebook_digest(path: Path) -> str:
@@ -303,7 +314,11 @@ def check_notebook(notebook: str, specs: list[ParameterSpec]) -> list[Problem]:
         if s.annotation in ("", "None"):
             problems.append(
                 Problem(
-                    rule="parameter has no type annotation (write e.g. `x: int = 1`)",
+                    rule=Rule(
+                        de="der Parameter hat keine Typannotation (schreiben Sie z. B. "
+                        "`x: int = 1`)",
+                        en="parameter has no type annotation (write e.g. `x: int = 1`)",
+                    ),
                     file=notebook,
                     column=s.name,
                 )
@@ -312,11 +327,11 @@ def check_notebook(notebook: str, specs: list[ParameterSpec]) -> list[Problem]:
         try:
             s.type  # noqa: B018 - evaluate the annotation
         except ValueError as err:
-            problems.append(Problem(rule=str(err), file=notebook, column=s.name))
+            problems.append(Problem(rule=_rule(err), file=notebook, column=s.name))
     return problems
 
 
-def _unsafe_path(name: str, value: Any) -> str | None:
+def _unsafe_path(name: str, value: Any) -> Rule | None:
     """Why a text parameter could reach outside the project, or None.
 
     Notebooks join text parameters to project folders (``paths.RAW / codebook``), so no
@@ -329,9 +344,15 @@ def _unsafe_path(name: str, value: Any) -> str | None:
     for text in texts:
         parts = text.replace("\\", "/").split("/")
         if ".." in parts or text.startswith(("/", "\\")) or text[1:3] in (":/", ":\\"):
-            return "must stay inside the project: no '..' and no absolute path"
+            return Rule(
+                de="muss innerhalb des Projekts bleiben: kein '..' und kein absoluter Pfad",
+                en="must stay inside the project: no '..' and no absolute path",
+            )
         if name.endswith("_id") and ("/" in text or "\\" in text):
-            return "an id is a file stem: no '/' or '\\'"
+            return Rule(
+                de="eine Kennung ist ein Dateiname ohne Endung: kein '/' oder '\\'",
+                en="an id is a file stem: no '/' or '\\'",
+            )
     return None
 
 
@@ -353,10 +374,15 @@ def validate(
     for name, value in values.items():
         spec = by_name.get(name)
         if spec is None:
-            declared = ", ".join(by_name) or "none"
+            declared = ", ".join(by_name)
             problems.append(
                 Problem(
-                    rule=f"run '{run_name}': unknown parameter; {notebook} declares: {declared}",
+                    rule=Rule(
+                        de=f"Lauf '{run_name}': unbekannter Parameter; {notebook} deklariert: "
+                        f"{declared or 'keine'}",
+                        en=f"run '{run_name}': unknown parameter; {notebook} declares: "
+                        f"{declared or 'none'}",
+                    ),
                     file=manifest_file,
                     column=f"{key}.{name}",
                 )
@@ -370,9 +396,13 @@ def validate(
             problems.append(_type_problem(run_name, name, value, spec, err, manifest_file, key))
             continue
         except ValueError as err:  # the annotation itself (reported by check_notebook too)
+            why = _rule(err)
             problems.append(
                 Problem(
-                    rule=f"run '{run_name}': must be of type {spec.annotation} ({err})",
+                    rule=Rule(
+                        de=f"Lauf '{run_name}': muss vom Typ {spec.annotation} sein ({why.de})",
+                        en=f"run '{run_name}': must be of type {spec.annotation} ({why.en})",
+                    ),
                     file=manifest_file,
                     column=f"{key}.{name}",
                     value=value,
@@ -383,7 +413,9 @@ def validate(
         if unsafe:
             problems.append(
                 Problem(
-                    rule=f"run '{run_name}': {unsafe}",
+                    rule=Rule(
+                        de=f"Lauf '{run_name}': {unsafe.de}", en=f"run '{run_name}': {unsafe.en}"
+                    ),
                     file=manifest_file,
                     column=f"{key}.{name}",
                     value=value,
@@ -398,8 +430,12 @@ def validate(
             if required:
                 problems.append(
                     Problem(
-                        rule=f"run '{run_name}': required parameter is missing "
-                        f"({notebook} has no default for it)",
+                        rule=Rule(
+                            de=f"Lauf '{run_name}': ein Pflichtparameter fehlt ({notebook} hat "
+                            "keinen Standardwert dafür)",
+                            en=f"run '{run_name}': required parameter is missing "
+                            f"({notebook} has no default for it)",
+                        ),
                         file=manifest_file,
                         column=f"{key}.{spec.name}",
                     )
@@ -434,16 +470,24 @@ def _type_problem(
     key: str,
 ) -> Problem:
     """The first type error of ``value``, naming the element (``covariates[0]``) if any."""
+    from analysis.validation import pydantic_rule
+
     first = err.errors()[0]
+    why = pydantic_rule(first)
     where, element = _element(value, tuple(first.get("loc", ())))
     if where:
-        rule = (
-            f"run '{run_name}': element {name}{where} must fit the type {spec.annotation} "
-            f"({first['msg']})"
+        rule = Rule(
+            de=f"Lauf '{run_name}': das Element {name}{where} muss zum Typ {spec.annotation} "
+            f"passen ({why.de})",
+            en=f"run '{run_name}': element {name}{where} must fit the type {spec.annotation} "
+            f"({why.en})",
         )
         return Problem(rule=rule, file=manifest_file, column=f"{key}.{name}{where}", value=element)
     return Problem(
-        rule=f"run '{run_name}': must be of type {spec.annotation} ({first['msg']})",
+        rule=Rule(
+            de=f"Lauf '{run_name}': muss vom Typ {spec.annotation} sein ({why.de})",
+            en=f"run '{run_name}': must be of type {spec.annotation} ({why.en})",
+        ),
         file=manifest_file,
         column=f"{key}.{name}",
         value=value,

@@ -165,7 +165,7 @@ def validate_runs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, list[
     a file parameter (``RawFile``/``ProjectFile``) must name an existing file (or a
     folder or glob that holds one).
     """
-    from analysis.errors import Problem
+    from analysis.errors import Problem, Rule
     from analysis.pipeline.cache import files_matching
     from analysis.pipeline.params import file_inputs, raise_if_invalid, validate
 
@@ -183,11 +183,15 @@ def validate_runs(project: ProjectPaths, runs: Sequence[Run]) -> dict[str, list[
         if not found:
             for param, rel in file_inputs(run.parameters, specs[run.notebook]).items():
                 if not files_matching(project, rel):
-                    default = "" if param.split("[")[0] in run.parameters else " (its default)"
+                    given = param.split("[")[0] in run.parameters
                     found.append(
                         Problem(
-                            rule=f"run '{run.name}': parameter names no existing "
-                            f"file{default}: {rel}",
+                            rule=Rule(
+                                de=f"Lauf '{run.name}': der Parameter nennt keine vorhandene "
+                                f"Datei{'' if given else ' (sein Standardwert)'}: {rel}",
+                                en=f"run '{run.name}': parameter names no existing "
+                                f"file{'' if given else ' (its default)'}: {rel}",
+                            ),
                             file=_manifest_file(project),
                             column=f"runs[{run.entry}].parameters.{param}",
                         )
@@ -301,7 +305,7 @@ def validate_inputs(project: ProjectPaths, runs: Sequence[Run], p: Plan) -> None
 
 def domain_problems(project: ProjectPaths, runs: Sequence[Run]) -> list[Any]:
     """Every parameter value outside its data-dependent domain (kinds.DOMAINS)."""
-    from analysis.errors import Problem
+    from analysis.errors import Problem, Rule
     from analysis.pipeline.params import effective_values
 
     specs = parameter_specs(project, runs)
@@ -329,7 +333,10 @@ def domain_problems(project: ProjectPaths, runs: Sequence[Run]) -> list[Any]:
                         where = f"[{i}]" if isinstance(value, list) else ""
                         problems.append(
                             Problem(
-                                rule=f"run '{run.name}': {rule}",
+                                rule=Rule(
+                                    de=f"Lauf '{run.name}': {rule.de}",
+                                    en=f"run '{run.name}': {rule.en}",
+                                ),
                                 file=_manifest_file(project),
                                 column=f"runs[{run.entry}].parameters.{spec.name}{where}",
                                 value=item,

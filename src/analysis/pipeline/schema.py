@@ -17,6 +17,8 @@ from pydantic import (
     field_validator,
 )
 
+from analysis.errors import Rule
+
 # --------------------------------------------------------------------------------------
 # Run manifest (pipeline.yaml)
 # --------------------------------------------------------------------------------------
@@ -111,7 +113,12 @@ class RunEntrySchema(BaseModel):
     ) -> dict[str, list[Any] | FilesGridSchema]:
         for key, values in grid.items():
             if isinstance(values, list) and len({repr(v) for v in values}) != len(values):
-                raise ValueError(f"grid key '{key}' lists a value twice")
+                raise ValueError(
+                    Rule(
+                        de=f"der grid-Schlüssel '{key}' nennt einen Wert zweimal",
+                        en=f"grid key '{key}' lists a value twice",
+                    )
+                )
         return grid
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from analysis import paths
-from analysis.errors import InputError, Problem
+from analysis.errors import InputError, Problem, Rule
 from analysis.readers import check_size, read_yaml
 from analysis.regional.schema import (
     REGIONAL_KEY_PATTERN,
@@ -169,13 +169,22 @@ def parse_class(label: str) -> tuple[float, float]:
         if kind == "between":
             low, high = _german_number(m.group(1)), _german_number(m.group(2))
             if not low < high:
-                raise ValueError(f"class {label!r}: lower bound is not below upper bound")
+                raise ValueError(
+                    Rule(
+                        de=f"Klasse {label!r}: die untere Grenze liegt nicht unter der oberen",
+                        en=f"class {label!r}: lower bound is not below upper bound",
+                    )
+                )
             return low, high
         if kind == "below":
             return 0.0, _german_number(m.group(1))
         return _german_number(m.group(1)), float("inf")
     raise ValueError(
-        f"class {label!r} is not of the form 'a bis unter b', 'bis unter b' or 'a und mehr'"
+        Rule(
+            de=f"die Klasse {label!r} hat nicht die Form 'a bis unter b', 'bis unter b' oder "
+            "'a und mehr'",
+            en=f"class {label!r} is not of the form 'a bis unter b', 'bis unter b' or 'a und mehr'",
+        )
     )
 
 
@@ -202,7 +211,7 @@ class _Problems:
         self.items: list[Problem] = []
         self.more = 0
 
-    def add(self, rule: str, row: int | None = None, column: str | None = None, value=None):
+    def add(self, rule: Rule, row: int | None = None, column: str | None = None, value=None):
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(Problem(rule, self.file, row, column, value))
         else:
@@ -213,7 +222,10 @@ class _Problems:
             return
         found = list(self.items)
         if self.more:
-            found.append(Problem(f"… and {self.more} more problems", self.file))
+            more = Rule(
+                de=f"… und {self.more} weitere Probleme", en=f"… and {self.more} more problems"
+            )
+            found.append(Problem(more, self.file))
         raise InputError(problems=found)
 
 
@@ -224,43 +236,73 @@ def _read_csv(path: Path) -> pd.DataFrame:
             path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8", quotechar='"'
         )
     except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
+        raise InputError(Rule(de="Datei nicht gefunden", en="file not found"), file=path) from None
     except UnicodeDecodeError as err:
-        raise InputError(f"not UTF-8 text ({err.reason})", file=path) from None
+        raise InputError(
+            Rule(de=f"kein UTF-8-Text ({err.reason})", en=f"not UTF-8 text ({err.reason})"),
+            file=path,
+        ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"not a ';'-separated CSV file: {err}", file=path) from None
+        raise InputError(
+            Rule(
+                de=f"keine durch ';' getrennte CSV-Datei: {err}",
+                en=f"not a ';'-separated CSV file: {err}",
+            ),
+            file=path,
+        ) from None
 
 
 def _check_header(raw: pd.DataFrame, spec: RegionalTableSchema, found: _Problems) -> None:
     expected = spec.columns
     for col in expected:
         if col not in raw.columns:
+            listed = ", ".join(expected)
             found.add(
-                f"required column is missing (the file must have the columns: "
-                f"{', '.join(expected)})",
+                Rule(
+                    de=f"eine Pflichtspalte fehlt (die Datei muss die Spalten haben: {listed})",
+                    en=f"required column is missing (the file must have the columns: {listed})",
+                ),
                 1,
                 col,
             )
     for col in raw.columns:
         if col not in expected:
-            found.add("unexpected column; not part of this file's published layout", 1, col)
+            found.add(
+                Rule(
+                    de="unerwartete Spalte; sie gehört nicht zum veröffentlichten Aufbau dieser "
+                    "Datei",
+                    en="unexpected column; not part of this file's published layout",
+                ),
+                1,
+                col,
+            )
 
 
 def _check_keys(keys: pd.Series, spec: RegionalTableSchema, found: _Problems) -> None:
     lines = np.arange(len(keys)) + 2
     bad = ~keys.str.fullmatch(REGIONAL_KEY_PATTERN).fillna(False).to_numpy(dtype=bool)
     for line, key in zip(lines[bad], keys[bad], strict=True):
-        hint = ""
+        rule = Rule(
+            de="der Schlüssel muss aus 8 Ziffern als Text bestehen, z. B. 01001000",
+            en="key must be 8 digits as text, e.g. 01001000",
+        )
         if re.fullmatch(r"[0-9]{7}", key or ""):
-            hint = " — the leading zero is missing (keys must be read and written as text)"
-        found.add(f"key must be 8 digits as text, e.g. 01001000{hint}", int(line), spec.key, key)
+            rule = Rule(
+                de=f"{rule.de} — die führende Null fehlt (Schlüssel müssen als Text gelesen "
+                "und geschrieben werden)",
+                en=f"{rule.en} — the leading zero is missing (keys must be read and written "
+                "as text)",
+            )
+        found.add(rule, int(line), spec.key, key)
     dup = keys.duplicated(keep="first").to_numpy(dtype=bool)
     for line, key in zip(lines[dup], keys[dup], strict=True):
-        found.add("key occurs more than once", int(line), spec.key, key)
+        twice = Rule(de="der Schlüssel kommt mehrfach vor", en="key occurs more than once")
+        found.add(twice, int(line), spec.key, key)
     if spec.level == "kreis":
         not_kreis = ~bad & ~keys.str.endswith("000").to_numpy(dtype=bool)
         for line, key in zip(lines[not_kreis], keys[not_kreis], strict=True):
-            found.add("a district key ends in 000", int(line), spec.key, key)
+            kreis = Rule(de="ein Kreisschlüssel endet auf 000", en="a district key ends in 000")
+            found.add(kreis, int(line), spec.key, key)
 
 
 def _numeric(
@@ -273,7 +315,11 @@ def _numeric(
     empty = (text == "").to_numpy(dtype=bool)
     bad = parsed.isna().to_numpy() & ~empty
     for line, v in zip(lines[bad], raw[bad], strict=True):
-        found.add("not a number with '.' as decimal separator", int(line), column, v)
+        nan = Rule(
+            de="keine Zahl mit '.' als Dezimaltrennzeichen",
+            en="not a number with '.' as decimal separator",
+        )
+        found.add(nan, int(line), column, v)
     coded = parsed.isin(REGIONAL_MISSING_CODES).to_numpy()
     values = parsed.mask(coded)
     low, high = spec.bounds.get(column, (None, None))
@@ -283,7 +329,11 @@ def _numeric(
     if high is not None:
         out |= (values > high).to_numpy(dtype=bool)
     for line, v in zip(lines[out], raw[out], strict=True):
-        found.add(f"value outside the plausible range [{low}, {high}]", int(line), column, v)
+        outside = Rule(
+            de=f"Wert außerhalb des plausiblen Bereichs [{low}, {high}]",
+            en=f"value outside the plausible range [{low}, {high}]",
+        )
+        found.add(outside, int(line), column, v)
     hit = coded | empty
     if not hit.any():
         return values, None
@@ -300,7 +350,9 @@ def _classed(raw: pd.Series, column: str, found: _Problems) -> pd.DataFrame:
         try:
             low, high = parse_class(label)
         except ValueError as err:
-            found.add(str(err), line, column, label)
+            cause = err.args[0] if err.args else None
+            rule = cause if isinstance(cause, Rule) else Rule(de=str(err), en=str(err))
+            found.add(rule, line, column, label)
             low, high = np.nan, np.nan
         lows.append(low)
         highs.append(high)
@@ -319,8 +371,12 @@ def read_table(path: str | Path, spec: RegionalTableSchema | None = None) -> Tab
     if spec is None:
         spec = REGIONAL_TABLES.get(path.name)
         if spec is None:
+            listed = ", ".join(REGIONAL_TABLES)
             raise InputError(
-                f"unknown regional file; expected one of {', '.join(REGIONAL_TABLES)}",
+                Rule(
+                    de=f"unbekannte Regionaldatei; erwartet wird eine von {listed}",
+                    en=f"unknown regional file; expected one of {listed}",
+                ),
                 file=path,
             )
     raw = _read_csv(path)
@@ -341,8 +397,12 @@ def read_table(path: str | Path, spec: RegionalTableSchema | None = None) -> Tab
     for col, allowed in spec.coded.items():
         codes = pd.to_numeric(raw[col].str.strip(), errors="coerce")
         bad = ~codes.isin(allowed).to_numpy()
+        listed = ", ".join(map(str, allowed))
         for line, v in zip(np.arange(len(raw))[bad] + 2, raw[col][bad], strict=True):
-            found.add(f"code must be one of {', '.join(map(str, allowed))}", int(line), col, v)
+            rule = Rule(
+                de=f"der Code muss einer von {listed} sein", en=f"code must be one of {listed}"
+            )
+            found.add(rule, int(line), col, v)
         parts.append(codes.astype("Int64").rename(col))
     for col in spec.labels:
         parts.append(raw[col])
@@ -364,7 +424,7 @@ def validate_file(path: str | Path) -> Table | pd.DataFrame:
         return load_indicators(path)
     if path.suffix == ".pdf":
         if path.read_bytes()[:5] != b"%PDF-":
-            raise InputError("not a PDF file", file=path)
+            raise InputError(Rule(de="keine PDF-Datei", en="not a PDF file"), file=path)
         return pd.DataFrame()
     return read_table(path)
 
@@ -414,7 +474,11 @@ def settlement_types(typology: Table, district_keys: pd.Index) -> pd.DataFrame:
         target = KREIS_SUCCESSORS.get(key, key)
         if target not in district_keys:
             found.add(
-                "district of 2020 has no 2022 counterpart and no declared successor",
+                Rule(
+                    de="der Kreis von 2020 hat keine Entsprechung von 2022 und keinen "
+                    "angegebenen Nachfolger",
+                    en="district of 2020 has no 2022 counterpart and no declared successor",
+                ),
                 line,
                 REGIONAL_TABLES[TYPOLOGY_FILE].key,
                 key,
@@ -422,8 +486,12 @@ def settlement_types(typology: Table, district_keys: pd.Index) -> pd.DataFrame:
             continue
         if target in mapped and mapped[target] != int(code):
             found.add(
-                f"district merged into {target} has a different settlement type "
-                f"({code} vs {mapped[target]})",
+                Rule(
+                    de=f"der in {target} aufgegangene Kreis hat einen anderen "
+                    f"siedlungsstrukturellen Kreistyp ({code} statt {mapped[target]})",
+                    en=f"district merged into {target} has a different settlement type "
+                    f"({code} vs {mapped[target]})",
+                ),
                 line,
                 code_col,
                 key,
@@ -431,7 +499,11 @@ def settlement_types(typology: Table, district_keys: pd.Index) -> pd.DataFrame:
         mapped.setdefault(target, int(code))
     for key in district_keys:
         if key not in mapped:
-            found.add("2022 district has no settlement type in the 2020 typology", None, None, key)
+            untyped = Rule(
+                de="der Kreis von 2022 hat keinen Kreistyp in der Typisierung von 2020",
+                en="2022 district has no settlement type in the 2020 typology",
+            )
+            found.add(untyped, None, None, key)
     found.raise_if_any()
     out = pd.DataFrame({"settlement_type": pd.Series(mapped, dtype="Int64")})
     out.index.name = "key"
@@ -536,9 +608,15 @@ def _districts(krs: list[Table], typology: Table) -> pd.DataFrame:
         missing = base.index.difference(other.frame.index)
         extra = other.frame.index.difference(base.index)
         if len(missing) or len(extra):
+            gone, more = list(missing[:5]), list(extra[:5])
             raise InputError(
-                "district keys differ from KRS1222 (Kreise did not change between the two "
-                f"statuses): missing {list(missing[:5])}, extra {list(extra[:5])}",
+                Rule(
+                    de="die Kreisschlüssel weichen von KRS1222 ab (die Kreise haben sich zwischen "
+                    f"den beiden Gebietsständen nicht geändert): es fehlen {gone}, "
+                    f"zusätzlich {more}",
+                    en="district keys differ from KRS1222 (Kreise did not change between the two "
+                    f"statuses): missing {gone}, extra {more}",
+                ),
                 file=other.path,
                 column=REGIONAL_TABLES[other.file].key,
             )
@@ -548,7 +626,14 @@ def _districts(krs: list[Table], typology: Table) -> pd.DataFrame:
     districts = districts.join(settlement_types(typology, districts.index))
     if districts["state_name"].isna().any():
         bad = districts.index[districts["state_name"].isna()][0]
-        raise InputError("unknown state code (first two digits)", file=krs[0].path, value=bad)
+        raise InputError(
+            Rule(
+                de="unbekannter Ländercode (die ersten beiden Ziffern)",
+                en="unknown state code (first two digits)",
+            ),
+            file=krs[0].path,
+            value=bad,
+        )
     return districts
 
 
@@ -562,8 +647,12 @@ def _municipalities(gem: list[Table], districts: pd.DataFrame) -> tuple[pd.DataF
         raise InputError(
             problems=[
                 Problem(
-                    f"district key {dkeys[k]} derived from the municipality key is not in "
-                    f"{DISTRICT_FILES[0]}",
+                    Rule(
+                        de=f"der aus dem Gemeindeschlüssel abgeleitete Kreisschlüssel {dkeys[k]} "
+                        f"steht nicht in {DISTRICT_FILES[0]}",
+                        en=f"district key {dkeys[k]} derived from the municipality key is not in "
+                        f"{DISTRICT_FILES[0]}",
+                    ),
                     gem[0].path,
                     int(frame.index.get_loc(k)) + 2,
                     REGIONAL_TABLES[gem[0].file].key,
@@ -615,8 +704,12 @@ def _unmatched_keys(frame: pd.DataFrame, older: Table) -> list[pd.DataFrame]:
 def indicator_level(data: RegionalData, code: str) -> str:
     """``gemeinde`` or ``kreis``: the level at which ``code`` is published."""
     if code not in data.indicators.index:
+        listed = ", ".join(data.indicators.index)
         raise InputError(
-            f"unknown indicator; use one of {', '.join(data.indicators.index)}",
+            Rule(
+                de=f"unbekannter Indikator; verwenden Sie einen von {listed}",
+                en=f"unknown indicator; use one of {listed}",
+            ),
             file=INDICATOR_FILE,
             column="code",
             value=code,
@@ -729,7 +822,11 @@ def place_level(data: RegionalData, key: str) -> str:
     """``gemeinde`` or ``kreis`` for a place key; refuses unknown or malformed keys."""
     if not isinstance(key, str) or not re.fullmatch(REGIONAL_KEY_PATTERN, key):
         raise InputError(
-            "place key must be 8 digits as text, e.g. 05358024 (Jülich)",
+            Rule(
+                de="der Ortsschlüssel muss aus 8 Ziffern als Text bestehen, z. B. 05358024 "
+                "(Jülich)",
+                en="place key must be 8 digits as text, e.g. 05358024 (Jülich)",
+            ),
             column="place_key",
             value=key,
         )
@@ -738,7 +835,10 @@ def place_level(data: RegionalData, key: str) -> str:
     if key in data.districts.index:
         return "kreis"
     raise InputError(
-        "place key is neither a municipality (GEM1222) nor a district (KRS1222)",
+        Rule(
+            de="der Ortsschlüssel ist weder eine Gemeinde (GEM1222) noch ein Kreis (KRS1222)",
+            en="place key is neither a municipality (GEM1222) nor a district (KRS1222)",
+        ),
         column="place_key",
         value=key,
     )

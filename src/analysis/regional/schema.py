@@ -11,6 +11,7 @@ from pydantic import (
     field_validator,
 )
 
+from analysis.errors import Rule
 from analysis.validation import BilingualText
 
 # --------------------------------------------------------------------------------------
@@ -167,7 +168,13 @@ class RegionalIndicatorSchema(BaseModel):
     @classmethod
     def _known_file(cls, v: str) -> str:
         if v not in REGIONAL_TABLES:
-            raise ValueError(f"unknown regional file; use one of {', '.join(REGIONAL_TABLES)}")
+            listed = ", ".join(REGIONAL_TABLES)
+            raise ValueError(
+                Rule(
+                    de=f"unbekannte Regionaldatei; verwenden Sie eine von {listed}",
+                    en=f"unknown regional file; use one of {listed}",
+                )
+            )
         return v
 
 
@@ -185,9 +192,20 @@ class RegionalIndicatorFileSchema(BaseModel):
         codes = [r.code for r in rows]
         twice = sorted({c for c in codes if codes.count(c) > 1})
         if twice:
-            raise ValueError(f"indicator code listed twice: {', '.join(twice)}")
+            listed = ", ".join(twice)
+            raise ValueError(
+                Rule(
+                    de=f"Indikatorcode doppelt aufgeführt: {listed}",
+                    en=f"indicator code listed twice: {listed}",
+                )
+            )
         for r in rows:
             spec = REGIONAL_TABLES[r.file]
             if r.code not in spec.numeric:
-                raise ValueError(f"indicator '{r.code}' is not a numeric column of {r.file}")
+                raise ValueError(
+                    Rule(
+                        de=f"der Indikator '{r.code}' ist keine Zahlenspalte von {r.file}",
+                        en=f"indicator '{r.code}' is not a numeric column of {r.file}",
+                    )
+                )
         return rows

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.errors import InputError
+from analysis.errors import InputError, Rule
 from analysis.regional import data as regional
 from analysis.regional import index as regional_index
 from analysis.regional.data import SETTLEMENT_TYPES, RegionalData
@@ -111,7 +111,12 @@ def peers(
     own = z.loc[key].dropna()
     if own.empty:
         raise InputError(
-            "place has no value for any chosen indicator", column="place_key", value=key
+            Rule(
+                de="der Ort hat für keinen der gewählten Indikatoren einen Wert",
+                en="place has no value for any chosen indicator",
+            ),
+            column="place_key",
+            value=key,
         )
     info = regional.places(data, level)
     pool = z[own.index].dropna()
@@ -218,12 +223,23 @@ def candidates(
         ("candidate_groups", groups),
     ):
         if isinstance(given, str | int):
-            raise InputError('must be a list, e.g. ["05"] or [3, 4]', column=name, value=given)
+            raise InputError(
+                Rule(
+                    de='muss eine Liste sein, z. B. ["05"] oder [3, 4]',
+                    en='must be a list, e.g. ["05"] or [3, 4]',
+                ),
+                column=name,
+                value=given,
+            )
     groups = tuple(groups)
     bad_groups = sorted(set(groups) - set(GROUP_COLUMNS))
     if bad_groups or len(set(groups)) != len(groups):
+        listed = ", ".join(GROUP_COLUMNS)
         raise InputError(
-            f"candidate groups must be distinct names among {', '.join(GROUP_COLUMNS)}",
+            Rule(
+                de=f"die Gruppen der Kandidaten müssen verschiedene Namen aus {listed} sein",
+                en=f"candidate groups must be distinct names among {listed}",
+            ),
             column="candidate_groups",
             value=list(groups),
         )
@@ -280,7 +296,11 @@ def candidates(
         unknown = sorted(wanted - known)
         if unknown:
             raise InputError(
-                f"unknown state; use a code 01–16 or a name ({unknown})",
+                Rule(
+                    de=f"unbekanntes Bundesland; verwenden Sie einen Code 01–16 oder einen "
+                    f"Namen ({unknown})",
+                    en=f"unknown state; use a code 01–16 or a name ({unknown})",
+                ),
                 column="state_filter",
                 value=unknown,
             )
@@ -289,7 +309,12 @@ def candidates(
         bad = sorted(set(settlement_types) - set(SETTLEMENT_TYPES))
         if bad:
             raise InputError(
-                "settlement type must be 1, 2, 3 or 4", column="settlement_types", value=bad
+                Rule(
+                    de="der Kreistyp muss 1, 2, 3 oder 4 sein",
+                    en="settlement type must be 1, 2, 3 or 4",
+                ),
+                column="settlement_types",
+                value=bad,
             )
         table = table[table["settlement_type"].isin(list(settlement_types))]
     table = table.sort_values(["rank", "name"], na_position="last")
