@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.errors import InputError, ManifestError
+from analysis.errors import InputError, ManifestError, Rule
 from analysis.readers import (
     DEFAULT_LIMITS_MB,
     _german_number,
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_missing_file_names_what_is_missing(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="codebook not found") as err:
-        read_yaml(tmp_path / "codebook.yaml", what="codebook")
+        read_yaml(tmp_path / "codebook.yaml", what=Rule(de="Codebuch", en="codebook"))
     assert err.value.problems[0].file == str(tmp_path / "codebook.yaml")
     assert "Codebuch nicht gefunden" in err.value.text("de")
 

@@ -119,23 +119,11 @@ def _mb_de(n: float) -> str:
     return _mb(n).replace(".", ",")
 
 
-_GERMAN: dict[str, str] = {
-    "file": "Datei",
-    "codebook": "Codebuch",
-    "catalogue": "Katalog",
-    "run manifest": "Laufmanifest",
-    "save the file as UTF-8": "speichern Sie die Datei als UTF-8",
-    "save the file as CSV UTF-8": "speichern Sie die Datei als CSV UTF-8",
-}
-"""German of the names (``what``) and hints (``hint``) callers pass as plain English."""
-
-
-def _both(text: str | Rule) -> Rule:
-    """A name or hint of a caller in both languages: a :class:`Rule` as it is, a plain
-    text by :data:`_GERMAN` (a text not listed there stays as written)."""
-    if isinstance(text, Rule):
-        return text
-    return Rule(de=_GERMAN.get(text, text), en=text)
+FILE = Rule(de="Datei", en="file")
+"""The default name of a file in messages ("file not found"); callers name theirs."""
+SAVE_AS_UTF8 = Rule(de="speichern Sie die Datei als UTF-8", en="save the file as UTF-8")
+SAVE_AS_CSV_UTF8 = Rule(de="speichern Sie die Datei als CSV UTF-8", en="save the file as CSV UTF-8")
+"""Hints on how to fix a file whose bytes are not UTF-8."""
 
 
 def check_size(
@@ -143,7 +131,7 @@ def check_size(
     kind: str,
     *,
     file: str | Path | None = None,
-    what: str | Rule = "file",
+    what: Rule = FILE,
     error: type[InputError] = InputError,
 ) -> None:
     """Refuse ``path`` if it is larger than the limit of ``kind`` (a missing file passes:
@@ -154,7 +142,7 @@ def check_size(
         return
     cap = limit(kind)
     if size > cap:
-        env, name = _ENV_HINT.format(kind.upper()), _both(what)
+        env, name = _ENV_HINT.format(kind.upper()), what
         raise error(
             Rule(
                 de=f"{name.de} ist zu groß ({_mb_de(size)}; die Grenze für {kind}-Eingaben ist "
@@ -231,8 +219,8 @@ def read_text(
     *,
     encoding: str = "utf-8",
     file: str | Path | None = None,
-    what: str | Rule = "file",
-    hint: str | Rule = "save the file as UTF-8",
+    what: Rule = FILE,
+    hint: Rule = SAVE_AS_UTF8,
     error: type[InputError] = InputError,
     kind: str = "text",
 ) -> str:
@@ -240,8 +228,8 @@ def read_text(
 
     ``file`` is the name used in messages (default: ``path``), ``what`` names the file
     when it is missing ("codebook not found"), ``hint`` says how to fix bad bytes,
-    ``kind`` selects the size limit (:func:`limit`). ``what`` and ``hint`` are a
-    :class:`~analysis.errors.Rule` or English (German from :data:`_GERMAN`).
+    ``kind`` selects the size limit (:func:`limit`). ``what`` and ``hint`` are
+    :class:`~analysis.errors.Rule` texts, in both languages.
     """
     name = file if file is not None else path
     check_size(path, kind, file=name, what=what, error=error)
@@ -250,7 +238,7 @@ def read_text(
     except FileNotFoundError:
         raise error(_not_found(what), file=name) from None
     except UnicodeDecodeError as err:
-        fix = _both(hint)
+        fix = hint
         raise error(
             Rule(
                 de=f"kein UTF-8-Text ({err.reason}); {fix.de}",
@@ -261,8 +249,7 @@ def read_text(
         ) from None
 
 
-def _not_found(what: str | Rule) -> Rule:
-    name = _both(what)
+def _not_found(name: Rule) -> Rule:
     return Rule(de=f"{name.de} nicht gefunden", en=f"{name.en} not found")
 
 
@@ -460,7 +447,7 @@ def read_yaml(
     path: str | Path,
     *,
     file: str | Path | None = None,
-    what: str | Rule = "file",
+    what: Rule = FILE,
     error: type[InputError] = InputError,
 ) -> Any:
     """The parsed content of the YAML file ``path`` (see :func:`read_text`)."""
@@ -502,10 +489,10 @@ class CsvTable:
         return self.dialect.get("separator") == ";"
 
 
-def _decode_csv(raw: bytes, name: str | Path, hint: str | Rule) -> tuple[str, str]:
+def _decode_csv(raw: bytes, name: str | Path, hint: Rule) -> tuple[str, str]:
     """Text and encoding: UTF-8 (with or without BOM), else Windows-1252 (German Excel's
     "CSV (Trennzeichen-getrennt)"); bytes that are neither are refused at their line."""
-    fix = _both(hint)
+    fix = hint
     if b"\x00" in raw:
         raise InputError(
             Rule(
@@ -542,8 +529,8 @@ def read_csv_table(
     path: str | Path,
     *,
     file: str | Path | None = None,
-    what: str | Rule = "file",
-    hint: str | Rule = "save the file as CSV UTF-8",
+    what: Rule = FILE,
+    hint: Rule = SAVE_AS_CSV_UTF8,
     expected: Sequence[str] = (),
 ) -> CsvTable:
     """Read a CSV file with optional ``#`` comment lines before the header.

@@ -70,7 +70,7 @@ def _read(path: Path, expected: tuple[str, ...]) -> CsvTable:
     """The file as text cells with each row's physical line (see
     :func:`analysis.readers.read_csv_table`: comma or German Excel dialect, UTF-8 with or
     without BOM or Windows-1252, duplicate headers refused)."""
-    return read_csv_table(path, hint="save the file as CSV UTF-8", expected=expected)
+    return read_csv_table(path, expected=expected)
 
 
 def load_units(path: str | Path) -> pd.DataFrame:

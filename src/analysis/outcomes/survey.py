@@ -83,9 +83,7 @@ def load_responses(path: str | Path, codebook: SurveyCodebookSchema | None = Non
     path = Path(path)
     book = codebook or load_codebook()
     # comma or German Excel dialect, UTF-8 (BOM fine) or Windows-1252; physical lines
-    table = read_csv_table(
-        path, hint="save the file as CSV UTF-8", expected=SURVEY_RESPONSE_COLUMNS
-    )
+    table = read_csv_table(path, expected=SURVEY_RESPONSE_COLUMNS)
     raw, line, comments = table.frame, table.lines, table.comments
     missing = [c for c in SURVEY_RESPONSE_COLUMNS if c not in raw.columns]
     if missing:

@@ -267,7 +267,7 @@ class Codebook:
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook YAML file (raises :class:`InputError`)."""
     path = Path(path)
-    data = read_yaml(path, what="codebook")
+    data = read_yaml(path, what=Rule(de="Codebuch", en="codebook"))
     if not isinstance(data, dict):
         raise InputError(
             Rule(
