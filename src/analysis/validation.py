@@ -126,12 +126,20 @@ def problems_from_pydantic(
                 file=str(file),
                 row=row,
                 column=field,
-                value=e.get("input"),
+                value=_shown_input(e),
                 line=yaml_line(file, loc),
                 entry_of=entry_of,
             )
         )
     return problems
+
+
+def _shown_input(error: Mapping[str, Any]) -> Any:
+    """The value to show with a problem: the input of a field; nothing for a mapping (a
+    check over several fields, or a missing field, whose input is the whole entry: its
+    rule quotes the values that matter)."""
+    value = error.get("input")
+    return None if isinstance(value, Mapping) else value
 
 
 def raise_for_pydantic(err: ValidationError, file: str | Path, **kw: Any) -> None:
