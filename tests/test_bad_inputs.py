@@ -83,8 +83,16 @@ class Case:
 
     @property
     def words(self) -> list[str]:
+        """What the English message (``--lang en``) must contain."""
         expect = self.spec["expect"]
         return [expect["file"], *expect["where"], expect["rule"]]
+
+    @property
+    def words_de(self) -> list[str]:
+        """What the German message (the default) must contain: the file, and the place
+        words and rule of ``expect_de`` (proposed by tests/data/bad/german.py)."""
+        german = self.spec["expect_de"]
+        return [self.spec["expect"]["file"], *german["where"], german["rule"]]
 
     def content(self, root: Path) -> bytes:
         """The bad bytes: the case's own file, or a project file with its edits applied."""
@@ -200,6 +208,9 @@ def test_corpus_covers_every_input_kind() -> None:
             assert Path(c.spec["target"]).name == c.spec["source"], c.name
         expect = c.spec["expect"]
         assert expect["file"] and expect["rule"], c.name
+        assert c.spec["expect_de"]["rule"] and c.spec["expect_de"]["rule"] != expect["rule"], (
+            f"{c.name}: the German rule must be German (tests/data/bad/german.py proposes it)"
+        )
 
 
 @pytest.mark.slow  # the module's project copy executes notebooks once
@@ -223,7 +234,7 @@ def test_bad_input_exits_2_and_changes_nothing(case: Case, prepared: Prepared) -
         error = err.split("\n", len(warnings))[-1]
         assert error.startswith("analysis run: Eingabefehler: "), err
         assert "Traceback" not in out + err
-        missing = [w for w in case.words if w not in err]
+        missing = [w for w in case.words_de if w not in err]
         assert not missing, f"message lacks {missing}:\n{err}"
         assert _snapshot(root / "data" / "raw") == raw, "raw data changed"
         assert (root / "pipeline.yaml").read_bytes() == manifest
@@ -249,8 +260,9 @@ def test_bad_input_is_refused_before_anything_executes(case: Case, never_run: Pa
     """The fast check of the cases marked ``fast: true`` and of every manifest case: on a
     copy that never ran,
     ``analysis run`` stops with exit code 2 and the case's message while validating,
-    before any notebook starts; raw data and manifest unchanged, no report written.
-    (The slow test above checks every case against the last good reports.)"""
+    before any notebook starts, in German (the default) and with ``--lang en`` in
+    English; raw data and manifest unchanged, no report written.
+    (The slow test above checks every case against the last good reports, in German.)"""
     root = never_run
     target = root / case.spec["target"]
     original = target.read_bytes() if target.exists() else None
@@ -260,9 +272,14 @@ def test_bad_input_is_refused_before_anything_executes(case: Case, never_run: Pa
         manifest = (root / "pipeline.yaml").read_bytes()
         code, out, err = cli(root, "run", "--no-progress", "--only", *case.only, env=case.env)
         assert code == 2, f"exit {code}\n{out}\n{err}"
-        missing = [w for w in case.words if w not in err]
+        missing = [w for w in case.words_de if w not in err]
         assert not missing, f"message lacks {missing}:\n{err}"
         assert "Traceback" not in out + err
+        command = ["run", "--no-progress", "--lang", "en", "--only", *case.only]
+        code, out, err = cli(root, *command, env=case.env)
+        assert code == 2 and "\nanalysis run: input error: " in f"\n{err}", err
+        missing = [w for w in case.words if w not in err]
+        assert not missing, f"English message lacks {missing}:\n{err}"
         assert _snapshot(root / "data" / "raw") == raw, "raw data changed"
         assert (root / "pipeline.yaml").read_bytes() == manifest
         assert sorted(p.name for p in (root / "reports").iterdir()) in ([], [".lock"])
@@ -315,7 +332,7 @@ def test_the_installed_command_refuses_bad_data_before_executing(tmp_path: Path)
         timeout=300,
     )
     assert done.returncode == 2, done.stdout + done.stderr
-    assert all(w in done.stderr for w in case.words), done.stderr
+    assert all(w in done.stderr for w in case.words_de), done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in (root / "reports").iterdir()) == [".lock"]
 

@@ -142,7 +142,7 @@ def _apply_business_overrides(
         return fig.allowed() if fig is not None else None
 
     try:
-        applied, changes = apply_overrides(wrapped, scenario, file, domain=domain)
+        applied, changes = apply_overrides(wrapped, scenario, file, domain=domain, at=("business",))
     except InputError as err:
         problems = [
             dataclasses.replace(p, column=f"business.{p.column}" if p.column else "business")

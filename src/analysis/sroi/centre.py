@@ -9,7 +9,7 @@ The SROI itself is computed by :mod:`analysis.sroi.engine`.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from analysis.errors import InputError, Problem, Rule
-from analysis.readers import read_yaml
+from analysis.readers import read_yaml, yaml_line
 from analysis.sroi.schema import (
     CentreFileSchema,
     centre_file_problems,
@@ -267,9 +267,12 @@ def apply_overrides(
     file: str | Path,
     *,
     domain: Domain | None = None,
+    at: Sequence[str] = (),
 ) -> tuple[dict[str, Any], tuple[FigureChange, ...]]:
     """Return a copy of ``raw`` with the declared overrides of ``scenario`` applied, and
-    what each override did (:class:`FigureChange`, in the order declared).
+    what each override did (:class:`FigureChange`, in the order declared). ``at`` is
+    where ``raw`` lies in ``file`` (``("business",)`` for the business section): a refused
+    override is named as an entry of that list with its line in the file.
 
     Each override sets the ``value`` of the addressed figure, replaces its basis by the
     override's ``assumption`` and applies its ``range`` rule to the figure's uncertainty
@@ -298,6 +301,15 @@ def apply_overrides(
     changes: list[FigureChange] = []
     seen: dict[str, int] = {}
     where = f"scenarios.{scenario}.overrides"
+    listed = [*at, "scenarios", scenario, "overrides"]
+
+    def place(i: int) -> dict[str, Any]:
+        """Entry ``i`` of the override list and its line (none for a scenario that is
+        not written in ``file``, e.g. a saved one: its entry is not there)."""
+        line = yaml_line(file, [*listed, i - 1])
+        line = line if line != yaml_line(file, listed) else None
+        return {"entry_of": ".".join(listed), "line": line}
+
     for i, ov in enumerate(scenarios[scenario].get("overrides") or [], start=1):
         path = str(ov["path"])
         target = _resolve(data, path.split("."))
@@ -314,6 +326,7 @@ def apply_overrides(
                     i,
                     f"{where}.path",
                     ov["path"],
+                    **place(i),
                 )
             )
             continue
@@ -330,6 +343,7 @@ def apply_overrides(
                     i,
                     f"{where}.path",
                     path,
+                    **place(i),
                 )
             )
             continue
@@ -355,7 +369,9 @@ def apply_overrides(
                     "{low, high} inside them, or use scale or drop",
                 )
         if problem is not None:
-            problems.append(Problem(problem, str(file), i, f"{where}.range", ov.get("range")))
+            problems.append(
+                Problem(problem, str(file), i, f"{where}.range", ov.get("range"), **place(i))
+            )
             continue
         lo, hi = target.get("low"), target.get("high")
         changes.append(

@@ -607,11 +607,17 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
     """
     problems: list[Problem] = []
     f = str(file)
+
+    def at(listed: tuple[str, ...], i: int) -> dict[str, Any]:
+        """Entry ``i`` of the list ``listed`` and its line in the file."""
+        return {"entry_of": ".".join(listed), "line": yaml_line(file, (*listed, i - 1))}
+
     ids = [s.id for s in model.stakeholders]
     for i, s in enumerate(model.stakeholders, start=1):
         if ids.count(s.id) > 1:
             rule = Rule(de="Stakeholder-ID zweimal deklariert", en="stakeholder id declared twice")
-            problems.append(Problem(rule, f, i, "stakeholders.id", s.id))
+            where = at(("stakeholders",), i)
+            problems.append(Problem(rule, f, i, "stakeholders.id", s.id, **where))
     known = set(ids)
     imap = model.impact_map
     for kind, rows in (("inputs", imap.inputs), ("outcomes", imap.outcomes)):
@@ -630,12 +636,14 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
                         i,
                         f"impact_map.{kind}.stakeholder",
                         r.stakeholder,
+                        **at(("impact_map", kind), i),
                     )
                 )
             if row_ids.count(r.id) > 1:
                 what = {"inputs": "eines Inputs", "outcomes": "einer Wirkung"}[kind]
                 rule = Rule(de=f"ID {what} zweimal vergeben", en=f"{kind[:-1]} id used twice")
-                problems.append(Problem(rule, f, i, f"impact_map.{kind}.id", r.id))
+                where = at(("impact_map", kind), i)
+                problems.append(Problem(rule, f, i, f"impact_map.{kind}.id", r.id, **where))
     for i, o in enumerate(imap.outcomes, start=1):
         last = o.start_year + o.duration_years - 1
         if last > imap.analysis_period_years:
@@ -653,6 +661,7 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
                     i,
                     "impact_map.outcomes.duration_years",
                     o.duration_years,
+                    **at(("impact_map", "outcomes"), i),
                 )
             )
     if imap.inputs and not any(math.prod(f.value for f in inp.factors) > 0 for inp in imap.inputs):
@@ -686,6 +695,7 @@ def centre_file_reference_problems(model: CentreFileSchema, file: str | Path) ->
                     i,
                     "impact_map.inputs.year",
                     inp.year,
+                    **at(("impact_map", "inputs"), i),
                 )
             )
     return problems
