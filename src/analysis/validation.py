@@ -126,7 +126,7 @@ def problems_from_pydantic(
                 file=str(file),
                 row=row,
                 column=field,
-                value=_shown_input(e),
+                value=shown_input(e),
                 line=yaml_line(file, loc),
                 entry_of=entry_of,
             )
@@ -134,7 +134,7 @@ def problems_from_pydantic(
     return problems
 
 
-def _shown_input(error: Mapping[str, Any]) -> Any:
+def shown_input(error: Mapping[str, Any]) -> Any:
     """The value to show with a problem: the input of a field; nothing for a mapping (a
     check over several fields, or a missing field, whose input is the whole entry: its
     rule quotes the values that matter)."""

@@ -19,7 +19,7 @@ from pydantic import (
 
 from analysis.errors import Problem, Rule
 from analysis.readers import yaml_line
-from analysis.validation import bilingual_field, name_field, pydantic_rule
+from analysis.validation import bilingual_field, name_field, pydantic_rule, shown_input
 
 # --------------------------------------------------------------------------------------
 # Centre files: SROI impact map (data/raw/sroi/<centre_id>.yaml)
@@ -591,7 +591,7 @@ def centre_file_problems(err: ValidationError, file: str | Path) -> list[Problem
                 file=str(file),
                 row=row,
                 column=field,
-                value=e.get("input"),
+                value=shown_input(e),
                 line=yaml_line(file, loc),
                 entry_of=entry_of,
             )
