@@ -211,3 +211,18 @@ def test_data_section_says_a_panel_came_from_german_excel(tmp_path: Path) -> Non
         "(separator comma, decimal point, encoding Windows-1252 (cp1252))."
     )
     assert r.dialect_sentence("x.csv", {"encoding": "utf-8-sig", "separator": ","}, "de") == ""
+
+
+def test_survey_note_says_synthetic_and_how_a_german_excel_file_was_read(tmp_path: Path) -> None:
+    plain = survey.load_responses(write_answers(tmp_path, GOOD))
+    note = r.survey_file_note(plain, tmp_path / "answers.csv", "de")
+    assert note == (f"**{plain.note}**" if plain.synthetic else "")
+    german = tmp_path / "excel.csv"
+    german.write_bytes(
+        (tmp_path / "answers.csv").read_text(encoding="utf-8").replace(",", ";").encode("cp1252")
+    )
+    sv = survey.load_responses(german)
+    de = r.survey_file_note(sv, german, "de")
+    assert "Die Datei excel.csv wurde als CSV aus deutschem Excel gelesen" in de
+    en = r.survey_file_note(sv, german, "en")
+    assert "The file excel.csv was read as a CSV file from German Excel" in en

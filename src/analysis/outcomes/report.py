@@ -161,6 +161,16 @@ def dialect_sentence(name: str, dialect: dict[str, str] | None, lang: str = "de"
     return text["german" if sep == ";" else "other"].format(name=md_text(name), how=how)
 
 
+def survey_file_note(sv: Survey, path: str | Path, lang: str = "de") -> str:
+    """Markdown above the survey results: the file's own note in bold when its data are
+    synthetic (honest data), and how the CSV was read when not in the default dialect
+    (e.g. saved by German Excel); "" when neither applies."""
+    parts = [f"**{md_text(sv.note)}**"] if sv.synthetic else []
+    if sentence := dialect_sentence(Path(path).name, sv.dialect, lang):
+        parts.append(sentence)
+    return "\n\n".join(parts)
+
+
 def dialect_note(panel: Panel, lang: str = "de") -> str:
     """Markdown for the data section: how the panel and its units file were read, one
     sentence each when not in the default CSV dialect (e.g. saved by German Excel);
