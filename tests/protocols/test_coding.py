@@ -551,3 +551,87 @@ def test_intervals_refuse_bad_settings(n_boot, level) -> None:  # type: ignore[n
         kappa_interval(sheet["c1"], sheet["c2"], n_boot=n_boot, level=level)
     with pytest.raises(ValueError):
         alpha_interval(sheet, n_boot=n_boot, level=level)
+
+
+# -- Fleiss' κ for more than two coders ------------------------------------------------------
+
+FLEISS_WIKIPEDIA = [  # 10 units × 5 codes, 14 coders per unit (Fleiss' kappa, Wikipedia)
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
+]
+
+
+def _sheet_from_counts(counts: list[list[int]]) -> pd.DataFrame:
+    """Units × coders: each unit's codes ``c0…`` as often as its counts say."""
+    rows = [[f"c{j}" for j, n in enumerate(unit) for _ in range(n)] for unit in counts]
+    return pd.DataFrame(rows, columns=[f"coder{i}" for i in range(len(rows[0]))])
+
+
+def test_fleiss_kappa_published_example() -> None:
+    """The worked example of the Wikipedia article "Fleiss' kappa" (after Fleiss 1971):
+    P̄ = 0.378, P̄_e = 0.213, κ = 0.210; hand-checked: P̄_e = Σ p_j² with p_j =
+    (20, 28, 39, 21, 32) / 140."""
+    from analysis.protocols.coding import fleiss_kappa
+
+    p_j = np.array([20, 28, 39, 21, 32]) / 140
+    assert round(float((p_j**2).sum()), 3) == 0.213
+    assert round(fleiss_kappa(_sheet_from_counts(FLEISS_WIKIPEDIA)), 3) == 0.210
+
+
+def test_fleiss_kappa_leaves_out_units_not_coded_by_all_and_one_code_is_one() -> None:
+    from analysis.protocols.coding import fleiss_kappa, fleiss_kappa_interval
+
+    sheet = pd.DataFrame(
+        {"a": ["x", "x", "y", None], "b": ["x", "x", "y", "y"], "c": ["x", "y", "y", "x"]}
+    )
+    # hand-computed over the first three units: P_i = 1, 1/3, 1 → P̄ = 7/9;
+    # p = (4/9, 5/9) → P̄_e = 41/81; κ = (63/81 − 41/81) / (40/81) = 22/40
+    assert fleiss_kappa(sheet) == pytest.approx(22 / 40)
+    same = pd.DataFrame({"a": ["x", "x"], "b": ["x", "x"], "c": ["x", "x"]})
+    assert fleiss_kappa(same) == 1.0
+    iv = fleiss_kappa_interval(same, n_boot=50)
+    assert (iv.estimate, iv.low, iv.high, iv.units) == (1.0, 1.0, 1.0, 2)
+
+
+def test_fleiss_kappa_interval_is_seeded_and_brackets_estimate() -> None:
+    from analysis.protocols.coding import fleiss_kappa_interval
+
+    sheet = _sheet_from_counts(FLEISS_WIKIPEDIA)
+    a = fleiss_kappa_interval(sheet, n_boot=300, seed=3)
+    assert a == fleiss_kappa_interval(sheet, n_boot=300, seed=3)
+    assert a.low <= a.estimate <= a.high and a.units == 10
+
+
+@given(st.permutations(range(14)))
+@settings(max_examples=25)
+def test_fleiss_kappa_does_not_depend_on_the_order_of_coders(order: list[int]) -> None:
+    from analysis.protocols.coding import fleiss_kappa
+
+    sheet = _sheet_from_counts(FLEISS_WIKIPEDIA)
+    assert fleiss_kappa(sheet.iloc[:, order]) == pytest.approx(fleiss_kappa(sheet))
+
+
+def test_reliability_with_three_coders_gives_fleiss_kappa() -> None:
+    from analysis.protocols.coding import ALL, fleiss_kappa, reliability
+    from analysis.protocols.documentation import reliability_table, reliability_text
+
+    codes = pd.DataFrame(
+        {"a": ["x", "x", "y", "y"], "b": ["x", "x", "y", "x"], "c": ["x", "y", "y", "y"]},
+        index=["p#a1", "p#a2", "p#b1", "p#b2"],
+    )
+    statements = pd.DataFrame({"statement_id": list(codes.index), "protocol_id": ["p"] * 4})
+    table = reliability(codes, statements, n_boot=100)
+    assert table["scope"].tolist() == ["p", ALL]
+    assert set(table["kappa_kind"]) == {"fleiss"}
+    assert table.iloc[0]["kappa"] == pytest.approx(fleiss_kappa(codes))
+    shown = reliability_table(table, [], "de")
+    assert any(c.startswith("Fleiss' κ") for c in shown.columns)
+    assert "Fleiss 1971" in reliability_text(table, ["a", "b", "c"], ["s.xlsx"], 1, "de")[1]

@@ -6,9 +6,11 @@ in an XLSX coding sheet (one column per coder, drop-down list of codes), which i
 imported back and validated. Agreement between coders is reported as Cohen's κ
 (Cohen 1960, via statsmodels) for each pair of coders and Krippendorff's α (nominal,
 Krippendorff 2011, via the ``krippendorff`` package) over all coders, both with
-missing codings left out as their definitions prescribe. :func:`reliability` gives both
-per workshop and for the series with bootstrap intervals (:func:`kappa_interval`: units;
-:func:`alpha_interval`: Hayes & Krippendorff 2007) and the coverage of partly coded
+missing codings left out as their definitions prescribe; with more than two coders κ is
+Fleiss' κ (Fleiss 1971, via statsmodels) over the units all of them coded.
+:func:`reliability` gives κ and α per workshop and for the series with bootstrap intervals
+(:func:`kappa_interval`, :func:`fleiss_kappa_interval`: units; :func:`alpha_interval`:
+Hayes & Krippendorff 2007) and the coverage of partly coded
 sheets; :func:`read_coding_sheets` reads the series' workbook or a set of per-workshop
 sheets (:func:`coding_sheet_files`: a file, folder or glob). Frequencies per question and
 workshop and a co-occurrence matrix summarise the coding (their heatmap is drawn by
@@ -841,6 +843,30 @@ def cohens_kappa(a: Iterable[Any], b: Iterable[Any]) -> float:
     return float(sm_kappa(table, return_results=False))
 
 
+def fleiss_kappa(sheet: pd.DataFrame) -> float:
+    """Fleiss' κ of the coders of ``sheet`` (units × coders) over the units all coded.
+
+    κ = (P̄ − P̄_e) / (1 − P̄_e), P̄ the mean share of agreeing coder pairs per unit and
+    P̄_e = Σ_j p_j² from the pooled share p_j of each code (Fleiss 1971, "Measuring
+    nominal scale agreement among many raters", Psychological Bulletin 76(5): 378–382),
+    computed by ``statsmodels.stats.inter_rater.fleiss_kappa`` (``method="fleiss"``) on
+    the units × codes count table. Fleiss' κ needs the same number of coders per unit,
+    hence units with a missing coding are left out. As :func:`cohens_kappa`, κ = 1 when
+    every coder gave the one same code everywhere. Needs at least one such unit.
+    """
+    from statsmodels.stats.inter_rater import aggregate_raters
+    from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
+
+    complete = sheet[~sheet.map(_missing).any(axis=1)]
+    if complete.empty:
+        raise ValueError("no unit was coded by every coder")
+    codes, present = _codes_as_int(complete.to_numpy(dtype=object))
+    if len(present) == 1:
+        return 1.0
+    table, _ = aggregate_raters(codes, n_cat=len(present))
+    return float(sm_fleiss(table, method="fleiss"))
+
+
 def krippendorff_alpha(sheet: pd.DataFrame) -> float:
     """Krippendorff's α, nominal, over all coder columns of ``sheet`` (units × coders).
 
@@ -971,6 +997,49 @@ def kappa_interval(
     return Interval(estimate, float(low), float(high), level, n_boot, n)
 
 
+def _fleiss_from_counts(counts: np.ndarray, m: int) -> np.ndarray:
+    """Fleiss' κ of each replicate of ``counts`` (replicates × units × codes, each unit's
+    counts summing to ``m`` coders), vectorised; κ = 1 where P̄_e = 1 (one code only)."""
+    n = counts.shape[1]
+    agree = ((counts * counts).sum(axis=2) - m) / (m * (m - 1))
+    p_bar = agree.mean(axis=1)
+    p_j = counts.sum(axis=1) / (n * m)
+    p_e = (p_j * p_j).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = (p_bar - p_e) / (1.0 - p_e)
+    return np.where(np.isclose(p_e, 1.0), 1.0, kappa)
+
+
+def fleiss_kappa_interval(
+    sheet: pd.DataFrame,
+    n_boot: int = N_BOOT,
+    seed: int | Sequence[int] = 1,
+    level: float = 0.95,
+) -> Interval:
+    """Fleiss' κ of three or more coders with a percentile bootstrap interval over units.
+
+    As :func:`kappa_interval`: the resampling unit is the statement coded by every coder
+    (all its codes travel together); each of ``n_boot`` replicates draws as many such
+    units with replacement and computes κ; the interval holds the (1 − level)/2 and
+    (1 + level)/2 quantiles (Efron & Tibshirani 1993, ch. 13), seeded with
+    ``numpy.random.default_rng(seed)``. The point estimate is :func:`fleiss_kappa`.
+    """
+    _check_bootstrap(n_boot, level)
+    complete = sheet[~sheet.map(_missing).any(axis=1)]
+    if complete.empty:
+        return Interval(float("nan"), float("nan"), float("nan"), level, 0, 0)
+    estimate = fleiss_kappa(complete)
+    codes, present = _codes_as_int(complete.to_numpy(dtype=object))
+    n, m = codes.shape
+    counts = np.zeros((n, len(present)))
+    np.add.at(counts, (np.arange(n)[:, None], codes), 1.0)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n, size=(n_boot, n))
+    reps = _fleiss_from_counts(counts[draws], m)
+    low, high = np.quantile(reps, [(1 - level) / 2, (1 + level) / 2])
+    return Interval(estimate, float(low), float(high), level, n_boot, n)
+
+
 @dataclass(frozen=True)
 class Coincidences:
     """Krippendorff's coincidence matrix of nominal reliability data.
@@ -1095,6 +1164,7 @@ RELIABILITY_COLUMNS = (
     "coded_by_all",
     "pairable",
     "coders",
+    "kappa_kind",
     "kappa",
     "kappa_low",
     "kappa_high",
@@ -1126,10 +1196,11 @@ def reliability(
     e.g. :attr:`CodingSheets.codes`; ``statements`` the statements of the protocols
     (``statement_id``, ``protocol_id``). One row per workshop in the order of
     ``statements``, then the series: statements in the protocols, statements in
-    the sheet(s), coded by every coder, pairable (coded by at least two), Cohen's κ
-    with its interval (:func:`kappa_interval`; exactly two coders, else NaN) and
-    Krippendorff's α with its interval (:func:`alpha_interval`). Partly coded sheets
-    are measured on what is coded; nothing is refused here.
+    the sheet(s), coded by every coder, pairable (coded by at least two), κ with its
+    interval — Cohen's κ for two coders (:func:`kappa_interval`), Fleiss' κ for more
+    (:func:`fleiss_kappa_interval`); ``kappa_kind`` says which — and Krippendorff's α
+    with its interval (:func:`alpha_interval`). Partly coded sheets are measured on what
+    is coded; nothing is refused here.
     """
     ids = statements["statement_id"].tolist()
     coders = list(codes.columns)
@@ -1146,7 +1217,7 @@ def reliability(
                 sub.iloc[:, 0], sub.iloc[:, 1], n_boot, _scope_seed(seed, scope, 0), level
             )
         else:
-            kappa = Interval(float("nan"), float("nan"), float("nan"), level, 0, 0)
+            kappa = fleiss_kappa_interval(sub, n_boot, _scope_seed(seed, scope, 0), level)
         alpha = alpha_interval(sub, n_boot, _scope_seed(seed, scope, 1), level)
         rows.append(
             {
@@ -1156,6 +1227,7 @@ def reliability(
                 "coded_by_all": int((filled == len(coders)).sum()),
                 "pairable": int((filled >= 2).sum()),
                 "coders": len(coders),
+                "kappa_kind": "cohen" if len(coders) == 2 else "fleiss",
                 "kappa": kappa.estimate,
                 "kappa_low": kappa.low,
                 "kappa_high": kappa.high,

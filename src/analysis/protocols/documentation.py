@@ -106,6 +106,7 @@ TEXT: dict[str, dict[str, str]] = {
     "rel_in_sheet": {"de": "im Kodierbogen", "en": "in the coding sheet"},
     "rel_coded_all": {"de": "von allen kodiert", "en": "coded by all coders"},
     "rel_kappa": {"de": "Cohens κ [{level}-KI]", "en": "Cohen's κ [{level} CI]"},
+    "rel_kappa_fleiss": {"de": "Fleiss' κ [{level}-KI]", "en": "Fleiss' κ [{level} CI]"},
     "rel_alpha": {"de": "Krippendorffs α [{level}-KI]", "en": "Krippendorff's α [{level} CI]"},
     "rel_intro": {
         "de": "Kodierbogen: {files}. Kodierende: {coders}. {coded} von {total} Aussagen "
@@ -118,6 +119,24 @@ TEXT: dict[str, dict[str, str]] = {
         "nur auf den kodierten Aussagen",
         "en": " – the sheet is only partly coded; agreement and themes rest on the coded "
         "statements only",
+    },
+    "rel_method_fleiss": {
+        "de": "Fleiss' κ (Fleiss 1971; bei mehr als zwei Kodierenden an Stelle von Cohens "
+        "κ) über die von allen Kodierenden kodierten Aussagen; Konfidenzintervall als "
+        "Perzentil-Bootstrap über Aussagen ({replicates} Ziehungen mit Zurücklegen, "
+        "Startwert {seed}). Krippendorffs α (nominal, Krippendorff 2011) über alle Aussagen "
+        "mit mindestens zwei Kodierungen; Konfidenzintervall nach Hayes & Krippendorff "
+        "(2007): {replicates} Stichproben von Wertepaaren aus der Koinzidenzmatrix bei "
+        "festgehaltener erwarteter Abweichung, mit deren Korrektur für Stichproben ohne "
+        "Variation. Bei nur einem verwendeten Code ist α nicht definiert (–).",
+        "en": "Fleiss' κ (Fleiss 1971; with more than two coders in place of Cohen's κ) "
+        "over the statements every coder coded; confidence interval as a percentile "
+        "bootstrap over statements ({replicates} draws with replacement, seed {seed}). "
+        "Krippendorff's α (nominal, Krippendorff 2011) over all statements with at least "
+        "two codings; confidence interval after Hayes & Krippendorff (2007): {replicates} "
+        "samples of pairs of values from the coincidence matrix with the expected "
+        "disagreement held fixed, with their correction for samples without variation. "
+        "With one code in use, α is undefined (–).",
     },
     "rel_method": {
         "de": "Cohens κ (Cohen 1960) über die von beiden Kodierenden kodierten Aussagen; "
@@ -269,7 +288,7 @@ def reliability_table(
                 t("rel_statements", lang): fmt_int(r.statements, lang),
                 t("rel_in_sheet", lang): fmt_int(r.in_sheet, lang),
                 t("rel_coded_all", lang): fmt_int(r.coded_by_all, lang),
-                t("rel_kappa", lang).format(level=level): _with_interval(
+                t(_kappa_key("rel_kappa", table), lang).format(level=level): _with_interval(
                     r.kappa, r.kappa_low, r.kappa_high, lang
                 ),
                 t("rel_alpha", lang).format(level=level): _with_interval(
@@ -298,10 +317,16 @@ def reliability_text(
         total=fmt_int(series["statements"], lang),
         partly=t("rel_partly", lang) if partly else "",
     )
-    method = t("rel_method", lang).format(
+    method = t(_kappa_key("rel_method", table), lang).format(
         replicates=fmt_int(series["replicates"], lang), seed=fmt_int(seed, lang)
     )
     return [intro, method]
+
+
+def _kappa_key(key: str, table: pd.DataFrame) -> str:
+    """``key``, or its Fleiss variant when the table's κ is Fleiss' κ (> 2 coders)."""
+    kinds = set(table["kappa_kind"]) if "kappa_kind" in table else {"cohen"}
+    return f"{key}_fleiss" if kinds == {"fleiss"} else key
 
 
 def workbook_text(file: str, workshops: int, statements: int, lang: str = DEFAULT_LANGUAGE) -> str:
