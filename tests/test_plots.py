@@ -159,3 +159,11 @@ def test_report_figures_read(lang: str) -> None:
         problems += [f"figure {i}: {p}" for p in plots.missing_labels(fig)]
         plt.close(fig)
     assert not problems, problems
+
+
+def test_tint_and_diverging_scale_come_from_the_palette() -> None:
+    from analysis.plots import DIVERGING_5, OKABE_ITO, tint
+
+    assert tint("#000000", 0.5) == "#808080" and tint("#0072b2", 0.0) == "#0072b2"
+    assert tint("#0072B2", 1.0) == "#ffffff"
+    assert DIVERGING_5[0] == OKABE_ITO["vermillion"] and DIVERGING_5[-1] == OKABE_ITO["blue"]

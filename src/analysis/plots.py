@@ -38,6 +38,25 @@ OKABE_ITO = {
 """The Okabe–Ito colours, distinguishable with every common colour-vision deficiency."""
 PALETTE = list(OKABE_ITO.values())
 """Colour cycle of every report figure (Okabe–Ito order; black last)."""
+
+
+def tint(colour: str, share: float) -> str:
+    """``colour`` mixed with white, ``share`` of the way (0: the colour, 1: white)."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    return to_hex([c + (1.0 - c) * share for c in to_rgb(colour)])
+
+
+DIVERGING_5 = [
+    OKABE_ITO["vermillion"],
+    tint(OKABE_ITO["vermillion"], 0.55),
+    "#d9d9d9",
+    tint(OKABE_ITO["blue"], 0.55),
+    OKABE_ITO["blue"],
+]
+"""Five steps from disagreement to agreement (Likert 1–5) in the palette's vermillion and
+blue with a grey middle, so the diverging chart stays readable with colour-vision
+deficiencies, as every other figure."""
 FIGSIZE = (7.5, 4.2)
 
 

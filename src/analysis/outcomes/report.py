@@ -539,14 +539,14 @@ def plot_likert(survey: Survey, lang: str = "de", side: str | None = None):  # t
     answer split around zero."""
     import matplotlib.pyplot as plt
 
-    from analysis.plots import percent_formatter
+    from analysis.plots import DIVERGING_5, percent_formatter
 
     sub = survey
     if side is not None:
         sub = Survey(survey.answers[survey.answers["side"] == side], survey.codebook, survey.note)
     shares = likert_shares(sub)
     labels = {i.item: getattr(i, lang) for i in survey.codebook.items}
-    colours = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac"]
+    colours = DIVERGING_5
     fig, ax = plt.subplots(figsize=(9, 0.38 * len(shares) + 1.6))
     y = np.arange(len(shares))[::-1]
     left = -(shares[1] + shares[2] + shares[3] / 2).to_numpy()
