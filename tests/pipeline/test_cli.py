@@ -46,7 +46,7 @@ def test_malformed_manifest_exits_2_naming_file_and_key(
     result = _cli("--root", str(p.root), "run")
     assert result.returncode == 2
     assert "pipeline.yaml" in result.stderr and "runs[1].notebook" in result.stderr
-    assert "unknown notebook" in result.stderr
+    assert "unbekanntes Notebook" in result.stderr  # German by default
     assert sorted(x.name for x in p.reports.iterdir()) in ([], [".lock"])
 
 
@@ -58,7 +58,7 @@ def test_unknown_parameter_exits_2_and_executes_nothing(
     )
     result = _cli("--root", str(p.root), "run")
     assert result.returncode == 2
-    assert "runs[1].parameters.colour" in result.stderr and "run 'x'" in result.stderr
+    assert "runs[1].parameters.colour" in result.stderr and "Lauf 'x'" in result.stderr
     assert not list(p.reports.glob("*.html"))
 
 
@@ -300,7 +300,7 @@ def test_a_file_parameter_outside_the_declared_inputs_is_validated_first(shipped
     from tests.test_bad_inputs import cli
 
     code, out, err = cli(shipped, "verify", "--no-progress", "--only", "31_cooperation_survey")
-    assert code == 2 and "other_answers.csv, row 5, column/field 'answer'" in err, out + err
+    assert code == 2 and "other_answers.csv, Zeile 5, Spalte/Feld 'answer'" in err, out + err
     assert not (shipped / "reports" / ".staging").exists()
 
 
