@@ -216,7 +216,8 @@ def test_data_section_says_a_panel_came_from_german_excel(tmp_path: Path) -> Non
 def test_survey_note_says_synthetic_and_how_a_german_excel_file_was_read(tmp_path: Path) -> None:
     plain = survey.load_responses(write_answers(tmp_path, GOOD))
     note = r.survey_file_note(plain, tmp_path / "answers.csv", "de")
-    assert note == (f"**{plain.note}**" if plain.synthetic else "")
+    lead = "**Synthetische Beispieldaten. Kommentar der Datei (wörtlich):**"
+    assert note == f"{lead} „SYNTHETIC test“"
     german = tmp_path / "excel.csv"
     german.write_bytes(
         (tmp_path / "answers.csv").read_text(encoding="utf-8").replace(",", ";").encode("cp1252")

@@ -162,10 +162,10 @@ def dialect_sentence(name: str, dialect: dict[str, str] | None, lang: str = "de"
 
 
 def survey_file_note(sv: Survey, path: str | Path, lang: str = "de") -> str:
-    """Markdown above the survey results: the file's own note in bold when its data are
-    synthetic (honest data), and how the CSV was read when not in the default dialect
-    (e.g. saved by German Excel); "" when neither applies."""
-    parts = [f"**{md_text(sv.note)}**"] if sv.synthetic else []
+    """Markdown above the survey results: that the data are synthetic, quoting the file's
+    own comment (:func:`data_note`, as for the panel), and how the CSV was read when not
+    in the default dialect (e.g. saved by German Excel); "" when neither applies."""
+    parts = [data_note(sv.synthetic, md_text(sv.note), lang)] if sv.synthetic else []
     if sentence := dialect_sentence(Path(path).name, sv.dialect, lang):
         parts.append(sentence)
     return "\n\n".join(parts)
