@@ -248,6 +248,17 @@ def test_run_title_names_the_sweep_values() -> None:
     assert title == "Sozialrendite (SROI) eines DORV-Zentrums – fictional_village, base"
 
 
+def test_run_title_prefers_the_title_a_run_recorded() -> None:
+    title = export.run_title(
+        "10_workshop_dorv_juelich",
+        "Workshop-Protokoll: Aussagen, Themen, Kodierbogen",
+        {"protocol_id": "dorv_juelich"},
+        {"title": "Lebenswerten Wohnraum\n sichern", "statements": 25},
+    )
+    assert title == "Workshop-Protokoll – Lebenswerten Wohnraum sichern"
+    assert export.run_title("x", "A: b", {}, {"title": ""}) == "A"
+
+
 def test_pdf_is_printed_or_reported_missing(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     html = tmp_path / "r.html"
     html.write_text(export.to_html(_clean(), HEADER), encoding="utf-8")

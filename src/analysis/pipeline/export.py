@@ -522,10 +522,19 @@ def data_status(statuses: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> tuple[
     return kind, labels[kind]
 
 
-def run_title(name: str, description: str | None, parameters: Mapping[str, Any]) -> str:
+def run_title(
+    name: str,
+    description: str | None,
+    parameters: Mapping[str, Any],
+    results: Mapping[str, Any] | None = None,
+) -> str:
     """A card title: the description up to its colon, with the parameter values that
-    name the run (``Sozialrendite (SROI) eines DORV-Zentrums – barmen, base``)."""
+    name the run (``Sozialrendite (SROI) eines DORV-Zentrums – barmen, base``), or with
+    the ``title`` the run recorded (a workshop's own title reads better than its file id)."""
     head = (description or name).split(":")[0].strip()
+    title = (results or {}).get("title")
+    if isinstance(title, str) and title.strip():
+        return f"{head} – {' '.join(title.split())}"
     tokens = name.split("_")
     shown = []
     for key, value in parameters.items():

@@ -566,7 +566,7 @@ def index_entries(
         entries.append(
             {
                 "name": run.name,
-                "title": run_title(run.name, run.description, run.parameters),
+                "title": run_title(run.name, run.description, run.parameters, results),
                 "description": run.description,
                 "notebook": run.notebook,
                 "status_class": status,
