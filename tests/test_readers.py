@@ -103,24 +103,26 @@ def test_recursive_alias_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "key", "line", "first"),
+    ("text", "key", "path", "line", "first"),
     [
-        ("a: 1\nb: 2\na: 3\n", "a", 3, 1),
-        ("codes:\n  - code: x\n    label: A\n    label: B\n", "label", 4, 3),
-        ("a: {x: 1, x: 2}\n", "x", 1, 1),
-        ("1: a\n2: b\n1: c\n", "1", 3, 1),
+        ("a: 1\nb: 2\na: 3\n", "a", "a", 3, 1),
+        ("codes:\n  - code: x\n    label: A\n    label: B\n", "label", "codes[1].label", 4, 3),
+        ("a: {x: 1, x: 2}\n", "x", "a.x", 1, 1),
+        ("1: a\n2: b\n1: c\n", "1", "1", 3, 1),
+        ("1: a\n01: c\n", "1", "1", 2, 1),  # the same key once constructed (the loader's check)
     ],
 )
-def test_duplicate_keys_are_refused_naming_line_and_key(
-    tmp_path: Path, text: str, key: str, line: int, first: int
+def test_duplicate_keys_are_refused_naming_line_and_whole_path(
+    tmp_path: Path, text: str, key: str, path: str, line: int, first: int
 ) -> None:
-    path = tmp_path / "x.yaml"
-    path.write_text(text, encoding="utf-8")
+    file = tmp_path / "x.yaml"
+    file.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=f"duplicate key '{key}' \\(first at line {first}\\)") as e:
-        read_yaml(path)
+        read_yaml(file)
     problem = e.value.problems[0]
-    assert (problem.line, problem.column) == (line, key)
-    assert f"line {line}, column/field '{key}'" in str(e.value)
+    assert (problem.line, problem.column) == (line, path)
+    assert f"line {line}, column/field '{problem.column}'" in str(e.value)
+    assert f"Zeile {line}, Spalte/Feld '{problem.column}'" in e.value.text("de")
 
 
 def test_equal_looking_keys_of_different_types_are_not_duplicates(tmp_path: Path) -> None:

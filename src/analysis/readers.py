@@ -388,8 +388,20 @@ def _check_aliases(node: Any) -> None:
         )
 
 
+def _dotted(path: tuple[str | int, ...]) -> str:
+    """``("codes", 3, "keywords")`` as ``codes[4].keywords`` (list entries from 1)."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def _node_lines(node: Any) -> dict[tuple[str | int, ...], int]:
-    """Line (from 1) of every mapping key and list entry below ``node``, by path."""
+    """Line (from 1) of every mapping key and list entry below ``node``, by path.
+
+    A key written twice in one mapping is refused here, named by its whole path
+    (``codes[4].keywords``): YAML would silently keep the last value. (The loader's own
+    check, which compares the constructed keys, still catches ``1`` and ``01``.)"""
     import yaml
 
     lines: dict[tuple[str | int, ...], int] = {}
@@ -397,10 +409,26 @@ def _node_lines(node: Any) -> dict[tuple[str | int, ...], int]:
     while stack:
         n, path = stack.pop()
         if isinstance(n, yaml.MappingNode):
+            seen: dict[str, int] = {}
             for k, v in n.value:
-                if isinstance(k, yaml.ScalarNode):
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    line = k.start_mark.line + 1
+                    if k.value in seen:
+                        shown = shorten(k.value)
+                        raise _YamlRefused(
+                            Rule(
+                                de=f"doppelter Schlüssel '{shown}' (zuerst in Zeile "
+                                f"{seen[k.value]}); YAML würde stillschweigend nur den "
+                                "letzten Wert behalten",
+                                en=f"duplicate key '{shown}' (first at line {seen[k.value]}); "
+                                "YAML would silently keep only the last value",
+                            ),
+                            line,
+                            _dotted((*path, k.value)),
+                        )
+                    seen[k.value] = line
                     p = (*path, k.value)
-                    lines.setdefault(p, k.start_mark.line + 1)
+                    lines.setdefault(p, line)
                     stack.append((v, p))
         elif isinstance(n, yaml.SequenceNode):
             for i, v in enumerate(n.value):
