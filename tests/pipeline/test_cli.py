@@ -103,6 +103,25 @@ def test_run_help_documents_the_default_timeout(capsys: pytest.CaptureFixture[st
     assert f"(default {DEFAULT_TIMEOUT})" in out and "--lang" in out
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["run", "--jobs", "x"], "analysis run: Fehler: Argument --jobs/-j: ungültiger Wert 'x'"),
+        (["runn"], "analysis: Fehler: Argument COMMAND: ungültige Wahl 'runn'"),
+        (["--lang", "en", "run", "--jobs", "x"], "analysis run: error: argument --jobs/-j"),
+        (["run", "--jobs", "x", "--lang=en"], "analysis run: error: argument --jobs/-j"),
+    ],
+)
+def test_a_mistyped_command_is_told_in_the_language_asked_for(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and "usage: analysis" in err
+
+
 @pytest.mark.slow
 def test_failed_run_exits_1_with_summary(tiny_project: Callable[..., ProjectPaths]) -> None:
     from tests.conftest import FAIL_NOTEBOOK

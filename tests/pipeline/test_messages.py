@@ -56,3 +56,30 @@ def test_every_stale_reason_of_the_cache_has_a_translation() -> None:
     reasons = {r for r in found if " " in r}
     assert reasons, "no reasons found in cache.stale_reasons"
     assert not [r for r in reasons if stale_reason(r, "de") == r], reasons
+
+
+@pytest.mark.parametrize(
+    ("english", "german"),
+    [
+        (
+            "argument --jobs/-j: invalid int value: 'x'",
+            "Argument --jobs/-j: ungültiger Wert 'x' (erwartet: int)",
+        ),
+        (
+            "argument COMMAND: invalid choice: 'runn' (choose from 'run', 'status')",
+            "Argument COMMAND: ungültige Wahl 'runn' (möglich: 'run', 'status')",
+        ),
+        ("unrecognized arguments: --bogus", "unbekannte Argumente: --bogus"),
+        ("the following arguments are required: COMMAND", "es fehlen die Argumente: COMMAND"),
+        (
+            "argument --only: expected at least one argument",
+            "Argument --only: erwartet mindestens einen Wert",
+        ),
+        ("something argparse may say one day", "something argparse may say one day"),
+    ],
+)
+def test_usage_errors_are_german_by_default(english: str, german: str) -> None:
+    from analysis.pipeline.messages import usage_error
+
+    assert usage_error(english) == german
+    assert usage_error(english, "en") == english

@@ -19,7 +19,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from analysis.errors import (
     EXIT_INPUT,
@@ -31,14 +31,34 @@ from analysis.errors import (
     LockedError,
     SchedulerUnreachable,
 )
-from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, report_language
 from analysis.paths import ProjectPaths, project
 from analysis.pipeline.execute import DEFAULT_TIMEOUT
-from analysis.pipeline.messages import failure_detail, msg, os_hint, stale_reason
+from analysis.pipeline.messages import failure_detail, msg, os_hint, stale_reason, usage_error
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _argv_language(argv: Sequence[str]) -> str:
+    """The message language asked for on the command line, before it is parsed (a usage
+    error must speak it too): ``--lang en`` or ``--lang=en`` anywhere, else German."""
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return report_language(args[i + 1])
+        if arg.startswith("--lang="):
+            return report_language(arg.split("=", 1)[1])
+    return DEFAULT_LANGUAGE
+
+
+def _parser(lang: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
+    class Parser(argparse.ArgumentParser):
+        """argparse's parser whose usage errors speak ``lang`` (its subcommands too)."""
+
+        def error(self, message: str) -> NoReturn:
+            self.print_usage(sys.stderr)
+            label = msg("error", lang)
+            self.exit(EXIT_INPUT, f"{self.prog}: {label}: {usage_error(message, lang)}\n")
+
+    parser = Parser(
         prog="analysis",
         description="Regenerate the workbench's reports from data/raw, reproducibly.",
     )
@@ -261,7 +281,8 @@ def _terminate(signum: int, _frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``analysis`` and ``python -m analysis``; returns the exit code."""
-    args = _parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(_argv_language(given)).parse_args(given)
     if args.root is not None:
         os.environ["ANALYSIS_ROOT"] = os.path.abspath(args.root)
     signal.signal(signal.SIGTERM, _terminate)

@@ -9,6 +9,7 @@ data or files. ``msg(key, lang, **fields)`` formats one. Rule texts of
 from __future__ import annotations
 
 import errno
+import re
 import signal
 from typing import Any
 
@@ -170,6 +171,42 @@ _HINTS = {
 def msg(key: str, lang: str = DEFAULT_LANGUAGE, **fields: Any) -> str:
     """The message ``key`` in ``lang`` (German unless ``en``), formatted with ``fields``."""
     return MESSAGES[key][report_language(lang)].format(**fields)
+
+
+_USAGE_DE = [
+    (
+        r"argument (?P<arg>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)",
+        "Argument {arg}: ungültige Wahl {value} (möglich: {choices})",
+    ),
+    (
+        r"argument (?P<arg>\S+): invalid (?P<type>\w+) value: (?P<value>.+)",
+        "Argument {arg}: ungültiger Wert {value} (erwartet: {type})",
+    ),
+    (r"argument (?P<arg>\S+): expected one argument", "Argument {arg}: erwartet einen Wert"),
+    (
+        r"argument (?P<arg>\S+): expected at least one argument",
+        "Argument {arg}: erwartet mindestens einen Wert",
+    ),
+    (r"the following arguments are required: (?P<args>.+)", "es fehlen die Argumente: {args}"),
+    (r"unrecognized arguments: (?P<args>.+)", "unbekannte Argumente: {args}"),
+    (
+        r"ambiguous option: (?P<opt>\S+) could match (?P<matches>.+)",
+        "mehrdeutige Option {opt}: passt auf {matches}",
+    ),
+]
+"""argparse's usage errors (Python 3.11/3.12 wording) and their German; argparse itself
+has no German catalogue. A message not listed stays English."""
+
+
+def usage_error(message: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An argparse usage error in ``lang``: ``"analysis run: Fehler: Argument --jobs/-j:
+    ungültiger Wert 'x' (erwartet: int)"`` follows from argparse's English message."""
+    if report_language(lang) == "en":
+        return message
+    for pattern, german in _USAGE_DE:
+        if found := re.fullmatch(pattern, message):
+            return german.format(**found.groupdict())
+    return message
 
 
 _INPUT_ERRORS = {"InputError", "ManifestError", "ParameterError"}
