@@ -5,6 +5,9 @@ project (notebooks/, data/raw/, pipeline.yaml), so the real reports stay untouch
 
 1. `analysis run --jobs 2 --force` against the baseline, a plain sequential loop of
    `papermill` CLI calls on the same notebooks and parameters: at least 1.7x faster.
+   The baseline only executes; `analysis run` also writes every HTML report and the
+   index. Printing PDFs with Chromium (seconds per report, a deliverable the baseline
+   has no counterpart for) is switched off here (``ANALYSIS_PDF=0``).
 2. `analysis run` with nothing changed: at most 0.5 s, and at least 20x faster than (1).
 3. Peak memory per worker (worker process plus its kernel): at most 1 GB.
 
@@ -75,7 +78,7 @@ def baseline(tmp: Path, env: dict[str, str]) -> float:
 
 def main() -> int:
     tmp = scratch_copy()
-    env = {**os.environ, "ANALYSIS_ROOT": str(tmp), "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "ANALYSIS_ROOT": str(tmp), "PYTHONHASHSEED": "0", "ANALYSIS_PDF": "0"}
     runs = load_manifest(project(tmp))
     analysis = [str(BIN / "analysis"), "--root", str(tmp), "run", "--no-progress"]
     try:
@@ -97,7 +100,7 @@ def main() -> int:
         "peak_memory_per_worker_mb": peak,
     }
     goals = {
-        "speedup_vs_baseline >= 1.7": figures["speedup_vs_baseline"] >= 1.7,
+        "speedup_vs_baseline >= 1.7": t_base / t_full >= 1.7,  # unrounded
         "noop_run_s <= 0.5": figures["noop_run_s"] <= 0.5,
         "noop_speedup_vs_full >= 20": figures["noop_speedup_vs_full"] >= 20,
         "peak_memory_per_worker_mb <= 1024": peak <= 1024,
