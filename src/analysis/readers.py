@@ -409,24 +409,25 @@ def _node_lines(node: Any) -> dict[tuple[str | int, ...], int]:
     while stack:
         n, path = stack.pop()
         if isinstance(n, yaml.MappingNode):
-            seen: dict[str, int] = {}
+            seen: dict[tuple[str, str], int] = {}  # (resolved tag, text): 1 is not "1"
             for k, v in n.value:
                 if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
                     line = k.start_mark.line + 1
-                    if k.value in seen:
+                    typed = (k.tag, k.value)
+                    if typed in seen:
                         shown = shorten(k.value)
                         raise _YamlRefused(
                             Rule(
                                 de=f"doppelter Schlüssel '{shown}' (zuerst in Zeile "
-                                f"{seen[k.value]}); YAML würde stillschweigend nur den "
+                                f"{seen[typed]}); YAML würde stillschweigend nur den "
                                 "letzten Wert behalten",
-                                en=f"duplicate key '{shown}' (first at line {seen[k.value]}); "
+                                en=f"duplicate key '{shown}' (first at line {seen[typed]}); "
                                 "YAML would silently keep only the last value",
                             ),
                             line,
                             _dotted((*path, k.value)),
                         )
-                    seen[k.value] = line
+                    seen[typed] = line
                     p = (*path, k.value)
                     lines.setdefault(p, line)
                     stack.append((v, p))
