@@ -171,9 +171,10 @@ def did_2x2(
     X = np.column_stack([np.ones(len(sub)), tr, po, tr * po])
     groups = pd.factorize(sub[unit])[0]
     res = _cluster_ols(sub[outcome].to_numpy(dtype=float), X, groups)
-    return Estimate(
-        "did_2x2", float(res.params[3]), float(res.bse[3]), int(groups.max() + 1), len(sub)
-    )
+    # The interaction's own variance only: with as few clusters as parameters the other
+    # diagonal entries of the cluster-robust covariance may be negative (not our SE).
+    se = float(np.sqrt(res.cov_params()[3, 3]))
+    return Estimate("did_2x2", float(res.params[3]), se, int(groups.max() + 1), len(sub))
 
 
 def did_from_means(
