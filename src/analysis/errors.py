@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from analysis.i18n import report_language
+
 MESSAGE_LANGUAGE_ENV = "ANALYSIS_MESSAGE_LANGUAGE"
 """Environment variable: the language ``str()`` of an error uses (``de`` or ``en``)."""
 
@@ -43,7 +45,7 @@ class Rule:
 
     def text(self, lang: str) -> str:
         """The rule in ``lang`` (German unless ``en``)."""
-        return self.en if lang == "en" else self.de
+        return self.en if report_language(lang) == "en" else self.de
 
     def __str__(self) -> str:
         return self.en
@@ -73,7 +75,7 @@ _PLACE = {
 
 
 def _place(key: str, lang: str, **fields: object) -> str:
-    return _PLACE[key]["en" if lang == "en" else "de"].format(**fields)
+    return _PLACE[key][report_language(lang)].format(**fields)
 
 
 EXIT_OK = 0
