@@ -139,3 +139,51 @@ def test_a_plain_name_is_the_same_in_both_languages() -> None:
     assert fmt_text(both, "en") == "Lindenau (fictional)"
     with pytest.raises(ValueError):
         name_text("  ")
+
+
+def test_every_german_pydantic_text_is_a_pydantic_error_type_with_its_fields() -> None:
+    """Each German text names a real pydantic error type and uses only the context fields
+    pydantic gives that type (read from pydantic's own English template)."""
+    import string
+    import typing
+
+    import pydantic_core
+    from pydantic_core.core_schema import ErrorType
+
+    from analysis.validation import PYDANTIC_DE
+
+    known = set(typing.get_args(ErrorType))
+    for kind, german in PYDANTIC_DE.items():
+        assert kind in known, kind
+        fields = {f for _, f, _, _ in string.Formatter().parse(german) if f}
+        numbers = {"gt", "ge", "lt", "le", "multiple_of", "min_length", "max_length"}
+        context: dict[str, object] = {
+            f: 1 if f in numbers | {"actual_length"} else "x" for f in fields
+        }
+        for _ in range(5):  # add what pydantic requires beyond the German text's fields
+            try:
+                english = pydantic_core.PydanticKnownError(kind, context or None).message_template
+                break
+            except TypeError as err:  # "ModelType: 'class_name' required in context"
+                context[str(err).split("'")[1]] = "x"
+        else:
+            raise AssertionError(f"{kind}: no context pydantic accepts: {context}")
+        given = {f for _, f, _, _ in string.Formatter().parse(english) if f}
+        assert fields <= given, (kind, fields, given)
+
+
+def test_pydantic_errors_read_in_german() -> None:
+    from pydantic import BaseModel, Field, ValidationError
+
+    from analysis.validation import pydantic_rule
+
+    class M(BaseModel):
+        share: float = Field(le=1)
+        n: int
+
+    try:
+        M.model_validate({"share": 1.4})
+    except ValidationError as err:
+        rules = [pydantic_rule(e) for e in err.errors()]
+    assert [r.de for r in rules] == ["darf höchstens 1 sein", "Pflichtfeld fehlt"]
+    assert [r.en for r in rules] == ["Input should be less than or equal to 1", "Field required"]

@@ -79,6 +79,16 @@ A type missing here (or a validator's ValueError without a Rule) keeps its Engli
 text, marked as such."""
 
 
+def _shown_context(key: str, value: Any) -> Any:
+    """A context value of a pydantic error as pydantic shows it (``1.0`` as ``1``), the
+    choices of ``expected`` joined with "oder"."""
+    if key == "expected":
+        return str(value).replace(" or ", " oder ")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def pydantic_rule(error: Mapping[str, Any]) -> Rule:
     """One pydantic error (an entry of ``ValidationError.errors()``) as a :class:`Rule`.
 
@@ -93,7 +103,7 @@ def pydantic_rule(error: Mapping[str, Any]) -> Rule:
     template = PYDANTIC_DE.get(str(error["type"]))
     if template is None:
         return Rule(de=f"{en} (Meldung nur auf Englisch)", en=en)
-    fields = {k: str(v).replace(" or ", " oder ") if k == "expected" else v for k, v in ctx.items()}
+    fields = {k: _shown_context(k, v) for k, v in ctx.items()}
     try:
         return Rule(de=template.format(**fields), en=en)
     except (KeyError, IndexError, ValueError):
